@@ -1,0 +1,77 @@
+"""Technology domains of a document: taxonomy surface forms (matched in the spaCy stage),
+plus MiniLM similarity for paraphrases the taxonomy does not list."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Optional
+
+import numpy as np
+
+from . import resources
+from .nlp import Parsed
+from .records import Span
+
+
+@dataclass(frozen=True)
+class Prototypes:
+    labels: tuple[str, ...]
+    forms: tuple[str, ...]
+    vectors: np.ndarray
+
+
+@lru_cache(maxsize=1)
+def prototypes(encoder) -> Prototypes:
+    tax = resources.load("taxonomy.json")["domains"]
+    labels, forms = [], []
+    for label, entry in tax.items():
+        for f in (label, entry["description"], *entry["surface"]):
+            labels.append(label)
+            forms.append(f)
+    return Prototypes(tuple(labels), tuple(forms), encoder.encode(forms))
+
+
+_DET = re.compile(r"^(?:the|a|an|its|their|our|this|these|those|such|other|many|some|all)\s+", re.I)
+
+
+def candidates(parsed: Parsed, limit: int) -> list[Span]:
+    """Noun phrases in technology-listing sentences that the taxonomy did not already cover."""
+    covered = [(d.start, d.end) for d in parsed.domains]
+    seen, out = set(), []
+    for ch in parsed.chunks:
+        if any(a < ch.end and ch.start < b for a, b in covered):
+            continue
+        t = _DET.sub("", ch.text.strip())
+        n = len(t.split())
+        if not (1 <= n <= 5) or not re.search(r"[a-z]", t) or t.lower() in seen:
+            continue
+        seen.add(t.lower())
+        out.append(Span(ch.start + (len(ch.text) - len(t)) if ch.text.endswith(t) else ch.start,
+                        ch.end, t, "NP"))
+        if len(out) >= limit:
+            break
+    return out
+
+
+def assign(parsed: Parsed, encoder=None, threshold: Optional[float] = None,
+           margin: Optional[float] = None) -> tuple[tuple[str, ...], tuple[Span, ...]]:
+    """(labels in order of first mention, spans with their label)."""
+    cfg = resources.config()
+    threshold = cfg["domain_similarity_threshold"] if threshold is None else threshold
+    margin = cfg["domain_similarity_margin"] if margin is None else margin
+    spans = list(parsed.domains)
+    if encoder is not None:
+        cands = candidates(parsed, cfg["domain_max_candidates_per_doc"])
+        if cands:
+            proto = prototypes(encoder)
+            sims = encoder.encode([c.text for c in cands]) @ proto.vectors.T
+            for c, row in zip(cands, sims):
+                best = int(row.argmax())
+                label = proto.labels[best]
+                others = [row[j] for j, lab in enumerate(proto.labels) if lab != label]
+                if row[best] >= threshold and row[best] - max(others) >= margin:
+                    spans.append(Span(c.start, c.end, c.text, label))
+    spans.sort(key=lambda s: s.start)
+    labels = tuple(dict.fromkeys(s.label for s in spans))
+    return labels, tuple(spans)

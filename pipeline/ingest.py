@@ -1,0 +1,371 @@
+"""Reading files into text: the one place pdfplumber, pypdfium2, trafilatura and python-docx
+objects exist.  Each reader returns a :class:`RawDoc` or raises :class:`IngestError` with a
+reason a person can act on.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import json
+import re
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator, Optional
+
+from . import resources
+from .errors import IngestError, UnsupportedFormat
+
+TEXT_EXT = {".txt", ".md", ".text"}
+HTML_EXT = {".html", ".htm", ".xhtml"}
+PDF_EXT = {".pdf"}
+DOCX_EXT = {".docx"}
+SUPPORTED = TEXT_EXT | HTML_EXT | PDF_EXT | DOCX_EXT
+SIDECAR_SUFFIX = ".meta.json"
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table as rows of cell strings, with where each row stands in the document text."""
+
+    rows: tuple[tuple[str, ...], ...]
+    row_spans: tuple[Optional[tuple[int, int]], ...] = ()
+    page: Optional[int] = None
+
+
+@dataclass(frozen=True)
+class RawDoc:
+    doc: str
+    path: str
+    format: str
+    text: str
+    sha256: str
+    title: Optional[str] = None
+    published: Optional[str] = None
+    published_source: Optional[str] = None
+    tables: tuple[Table, ...] = field(default=())
+
+
+# ------------------------------------------------------------------ discovery
+
+
+def iter_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
+    """Files named, and files below folders named, in a stable order; hidden files and
+    sidecars are skipped.  A path that does not exist is yielded so that it becomes an error."""
+    for p in paths:
+        p = Path(p)
+        if p.is_dir():
+            for f in sorted(p.rglob("*")):
+                rel = f.relative_to(p)
+                if f.is_file() and not any(part.startswith(".") for part in rel.parts) \
+                        and not f.name.endswith(SIDECAR_SUFFIX):
+                    yield f
+        else:
+            yield p
+
+
+def doc_id(path: Path) -> str:
+    return path.stem
+
+
+# ------------------------------------------------------------------ dates
+
+_MONTHS = {m: i for i, names in enumerate(
+    [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",),
+     ("jun", "june"), ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"),
+     ("oct", "october"), ("nov", "november"), ("dec", "december")], 1) for m in names}
+_MON = r"(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+_DATE_PATTERNS = (
+    (re.compile(r"(?<!\d)((?:19|20)\d{2})[-/.](0?[1-9]|1[0-2])[-/.](0?[1-9]|[12]\d|3[01])(?!\d)"), "ymd"),
+    (re.compile(_MON + r"\s+(\d{1,2})(?:st|nd|rd|th)?\s*,?\s*((?:19|20)\d{2})(?!\d)", re.I), "mdy"),
+    (re.compile(r"(?<!\d)(\d{1,2})(?:st|nd|rd|th)?\s+" + _MON + r",?\s+((?:19|20)\d{2})(?!\d)", re.I), "dmy"),
+    (re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"), "ymd"),
+)
+_DATE_LINE_CUES = re.compile(r"^\W*(date|updated|published|posted|released?|time|issued)\b", re.I)
+
+
+def _mk_date(y, m, d) -> Optional[str]:
+    try:
+        return _dt.date(int(y), int(m), int(d)).isoformat()
+    except ValueError:
+        return None
+
+
+def parse_date(s: str) -> Optional[str]:
+    """The first full calendar date in S, as ISO."""
+    best = None
+    for rx, order in _DATE_PATTERNS:
+        m = rx.search(s)
+        if not m or (best and best[0] <= m.start()):
+            continue
+        g = m.groups()
+        if order == "ymd":
+            iso = _mk_date(g[0], g[1], g[2])
+        elif order == "mdy":
+            iso = _mk_date(g[2], _MONTHS[g[0].lower().rstrip(".")], g[1])
+        else:
+            iso = _mk_date(g[2], _MONTHS[g[1].lower().rstrip(".")], g[0])
+        if iso:
+            best = (m.start(), iso)
+    return best[1] if best else None
+
+
+def header_date(text: str, n_lines: int = 12) -> Optional[str]:
+    """Publication date from the text's own header lines ("Date:2021-12-24",
+    "Updated: Sep 18,2016 5:34 PM", "- Dec 23, 2020-", "China Daily| January 16, 2025")."""
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()][:n_lines]
+    for ln in lines:
+        if len(ln.split()) <= 15 or _DATE_LINE_CUES.match(ln):
+            iso = parse_date(ln if len(ln) < 200 else ln[:200])
+            if iso:
+                return iso
+    return None
+
+
+def _pdf_date(s: Optional[str]) -> Optional[str]:
+    m = re.match(r"D?:?(\d{4})(\d{2})(\d{2})", s or "")
+    return _mk_date(*m.groups()) if m else None
+
+
+# ------------------------------------------------------------------ titles
+
+_BOILER = re.compile(r"\||^\s*home\s*/|^\s*(app|menu|search|login|sign in)\b", re.I)
+
+
+def guess_title(text: str) -> Optional[str]:
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()][:8]
+    for ln in lines:
+        if len(ln.split()) >= 4 and len(ln) <= 250 and not _BOILER.search(ln) and not parse_date(ln):
+            return ln
+    return lines[0][:250] if lines else None
+
+
+# ------------------------------------------------------------------ readers
+
+
+def _decode(path: Path, data: bytes) -> str:
+    if not data.strip():
+        raise IngestError(path, "empty file")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as e:
+            raise IngestError(path, f"invalid UTF-16: {e.reason} at byte {e.start}") from e
+    if b"\x00" in data[:8192]:
+        raise IngestError(path, "binary content, not text (NUL bytes)")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise IngestError(path, f"not valid UTF-8: byte 0x{data[e.start]:02x} at offset {e.start}") from e
+    ctrl = sum(1 for c in text[:8192] if ord(c) < 32 and c not in "\n\r\t\f")
+    if ctrl > 0.05 * min(len(text), 8192):
+        raise IngestError(path, "binary content, not text (control characters)")
+    return text
+
+
+def _norm(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def read_text(path: Path, data: bytes) -> dict:
+    text = _norm(_decode(path, data))
+    if not text.strip():
+        raise IngestError(path, "empty file")
+    return {"text": text}
+
+
+def read_html(path: Path, data: bytes) -> dict:
+    if not data.strip():
+        raise IngestError(path, "empty file")
+    import trafilatura
+    try:
+        res = trafilatura.bare_extraction(data, with_metadata=True, include_tables=True,
+                                          include_comments=False, as_dict=True)
+    except Exception as e:  # trafilatura raises many types on hostile markup
+        raise IngestError(path, f"HTML could not be parsed: {e}") from e
+    if not res or not (res.get("text") or "").strip():
+        raise IngestError(path, "no main text found in HTML")
+    text = _norm(res["text"])
+    title = res.get("title")
+    if title and not text.lstrip().startswith(title):
+        text = title + "\n\n" + text  # keep the headline in the text it grounds
+    return {"text": text, "title": title, "meta_date": res.get("date")}
+
+
+def _numbers_per_line(text: str) -> int:
+    return sum(1 for ln in text.splitlines() if len(re.findall(r"\d[\d,.]*", ln)) >= 2)
+
+
+def read_pdf(path: Path, data: bytes) -> dict:
+    if not data.strip():
+        raise IngestError(path, "empty file")
+    import pypdfium2 as pdfium
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as e:
+        msg = str(e)
+        if "password" in msg.lower():
+            raise IngestError(path, "PDF is encrypted (password required)") from e
+        raise IngestError(path, f"corrupt or unreadable PDF: {msg}") from e
+    try:
+        pages = []
+        for i in range(len(pdf)):
+            page = pdf[i]
+            tp = page.get_textpage()
+            pages.append(_norm(tp.get_text_range()).strip("\n"))
+            tp.close()
+            page.close()
+        meta = pdf.get_metadata_dict() or {}
+    finally:
+        pdf.close()
+    if not any(p.strip() for p in pages):
+        raise IngestError(path, "PDF has no text layer (scanned image?): OCR is not supported")
+    text = ""
+    starts = []
+    for p in pages:
+        starts.append(len(text))
+        text += p + "\n\n"
+    text = text.rstrip("\n") + "\n"
+    tables = _pdf_tables(path, data, pages, starts, text)
+    return {"text": text, "title": (meta.get("Title") or None),
+            "meta_date": _pdf_date(meta.get("CreationDate")), "tables": tables}
+
+
+def _pdf_tables(path, data, pages, starts, text) -> tuple:
+    """pdfplumber is slow, so it only looks at pages whose text has table-like lines."""
+    want = [i for i, p in enumerate(pages) if _numbers_per_line(p) >= 2]
+    if not want:
+        return ()
+    import io
+
+    import pdfplumber
+    out = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            for i in want:
+                for rows in pdf.pages[i].extract_tables() or []:
+                    rows = tuple(tuple(" ".join((c or "").split()) for c in r) for r in rows if r)
+                    if len(rows) >= 2:
+                        spans = tuple(_locate_row(text, r, starts[i]) for r in rows)
+                        out.append(Table(rows=rows, row_spans=spans, page=i + 1))
+    return tuple(out)
+
+
+def _locate_row(text: str, row: tuple[str, ...], start: int) -> Optional[tuple[int, int]]:
+    cells = [c for c in row if c]
+    if not cells:
+        return None
+    i = text.find(cells[0], start)
+    if i < 0:
+        return None
+    end = i + len(cells[0])
+    for c in cells[1:]:
+        j = text.find(c, end)
+        if j < 0 or j - end > 200:
+            break
+        end = j + len(c)
+    return (i, end)
+
+
+def read_docx(path: Path, data: bytes) -> dict:
+    if not data.strip():
+        raise IngestError(path, "empty file")
+    import io
+    import zipfile
+
+    import docx
+    from docx.table import Table as DocxTable
+    from docx.text.paragraph import Paragraph
+    try:
+        d = docx.Document(io.BytesIO(data))
+    except (zipfile.BadZipFile, KeyError, ValueError) as e:
+        raise IngestError(path, f"not a valid DOCX file: {e}") from e
+    except Exception as e:
+        raise IngestError(path, f"DOCX could not be read: {e}") from e
+    parts: list[str] = []
+    pos = 0
+    tables = []
+    for child in d.element.body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            t = Paragraph(child, d).text.strip()
+            if t:
+                parts.append(t + "\n\n")
+                pos += len(t) + 2
+        elif tag == "tbl":
+            rows, spans = [], []
+            for r in DocxTable(child, d).rows:
+                cells = tuple(" ".join(c.text.split()) for c in r.cells)
+                line = " | ".join(cells)
+                rows.append(cells)
+                spans.append((pos, pos + len(line)))
+                parts.append(line + "\n")
+                pos += len(line) + 1
+            parts.append("\n")
+            pos += 1
+            if len(rows) >= 2:
+                tables.append(Table(rows=tuple(rows), row_spans=tuple(spans)))
+    text = "".join(parts)
+    if not text.strip():
+        raise IngestError(path, "DOCX contains no text")
+    cp = d.core_properties
+    meta_date = cp.created.date().isoformat() if cp.created else None
+    return {"text": text, "title": cp.title or None, "meta_date": meta_date, "tables": tuple(tables)}
+
+
+_READERS = {}
+for _e in TEXT_EXT:
+    _READERS[_e] = ("text", read_text)
+for _e in HTML_EXT:
+    _READERS[_e] = ("html", read_html)
+_READERS[".pdf"] = ("pdf", read_pdf)
+_READERS[".docx"] = ("docx", read_docx)
+
+
+def _sidecar(path: Path) -> dict:
+    side = path.with_name(path.stem + SIDECAR_SUFFIX)
+    if not side.is_file():
+        return {}
+    try:
+        meta = json.loads(side.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise IngestError(path, f"sidecar {side.name} is not valid JSON: {e}") from e
+    if not isinstance(meta, dict):
+        raise IngestError(path, f"sidecar {side.name} must hold a JSON object")
+    return meta
+
+
+def read(path: str | Path, max_bytes: Optional[int] = None) -> RawDoc:
+    """Read one file into a RawDoc."""
+    path = Path(path)
+    ext = path.suffix.lower()
+    if ext not in _READERS:
+        raise UnsupportedFormat(path, f"unsupported file type {ext or '(no extension)'!r}; "
+                                      f"policytrace reads {', '.join(sorted(SUPPORTED))}")
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError as e:
+        raise IngestError(path, "no such file") from e
+    except OSError as e:
+        raise IngestError(path, f"cannot read: {e.strerror}") from e
+    limit = max_bytes or resources.config()["max_document_chars"] * 4
+    if len(data) > limit:
+        raise IngestError(path, f"file too large ({len(data)} bytes > {limit})")
+    fmt, reader = _READERS[ext]
+    got = reader(path, data)
+    text = got["text"]
+    meta = _sidecar(path)
+    published, source = None, None
+    if meta.get("published"):
+        published, source = parse_date(str(meta["published"])) or str(meta["published"])[:10], "sidecar"
+    if not published:
+        published = header_date(text, resources.config()["header_lines"])
+        source = "text" if published else None
+    if not published and got.get("meta_date"):
+        published, source = parse_date(str(got["meta_date"])), "metadata"
+        source = source if published else None
+    title = meta.get("title") or got.get("title") or guess_title(text)
+    return RawDoc(doc=str(meta.get("doc") or doc_id(path)), path=str(path), format=fmt, text=text,
+                  sha256=hashlib.sha256(data).hexdigest(), title=title, published=published,
+                  published_source=source, tables=tuple(got.get("tables") or ()))

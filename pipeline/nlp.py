@@ -1,0 +1,465 @@
+"""spaCy stage: the one place spaCy objects exist.
+
+Registers three Doc -> Doc components (``policytrace_sentences``, ``policytrace_orgs``,
+``policytrace_domains``) and adapts a processed Doc into :class:`Parsed`, a plain serialisable
+structure that every later stage works on.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterable, Iterator, NamedTuple, Optional
+
+import spacy
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span as SpacySpan
+from spacy.util import compile_infix_regex, filter_spans
+
+from . import resources
+from .errors import ResourceError
+from .records import Span
+
+
+class Tok(NamedTuple):
+    i: int
+    text: str
+    start: int
+    end: int
+    pos: str
+    tag: str
+    dep: str
+    head: int
+    ent: str
+    lower: str
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A spaCy analysis reduced to plain data; offsets are into the document text."""
+
+    text: str
+    tokens: tuple[Tok, ...]
+    sents: tuple[tuple[int, int], ...]  # token index ranges [start, end)
+    ents: tuple[Span, ...]
+    orgs: tuple[Span, ...]
+    domains: tuple[Span, ...]
+    chunks: tuple[Span, ...]
+
+
+# ------------------------------------------------------------------ components
+
+
+@Language.factory("policytrace_sentences")
+def make_sentences(nlp: Language, name: str):
+    """A period glued to the next sentence ("GDP.In the same year") still ends a sentence."""
+    def component(doc: Doc) -> Doc:
+        for tok in doc[:-1]:
+            nxt = doc[tok.i + 1]
+            if tok.text in (".", "!", "?") and not tok.whitespace_ and nxt.is_title and len(nxt) > 1:
+                nxt.is_sent_start = True
+            if "\n" in tok.text and tok.i + 1 < len(doc):
+                nxt.is_sent_start = True
+        return doc
+    return component
+
+
+def _load_org_lexicon(name: str) -> dict:
+    d = resources.load(name)
+    return {
+        "org_heads": frozenset(d["org_heads"]),
+        "center_heads": frozenset(d["center_heads"]),
+        "center_qualifiers": frozenset(d["center_qualifiers"]),
+        "place_heads": frozenset(d["place_heads"]),
+        "event_heads": frozenset(d["event_heads"]),
+        "person_titles": frozenset(t.lower() for t in d["person_titles"]),
+        "connectors": frozenset(d["connectors"]),
+        "links": frozenset(d["chain_links"]),
+        "pub_verbs": frozenset(_inflections(d["publication_verbs"])),
+        "gov_levels": frozenset(d["government_levels"]),
+        "known": frozenset(k.lower() for k in d["known_orgs"]),
+        "known_multi": tuple(k for k in d["known_orgs"] if " " in k),
+        "not_org": tuple(re.compile(p) for p in d["not_org_patterns"]),
+        "tails": frozenset(d["name_tails"]),
+        "inner": frozenset(d["inner_org_words"]),
+    }
+
+
+def _inflections(verbs):
+    """Regular inflections, so the lemmatizer can stay disabled."""
+    for v in verbs:
+        yield v
+        yield v + "s"
+        yield v + "ing"
+        yield v[:-1] + "ing" if v.endswith("e") else v
+        yield v + "d" if v.endswith("e") else v + "ed"
+        if v.endswith("y"):
+            yield v[:-1] + "ied"
+            yield v[:-1] + "ies"
+        if v.endswith(("sh", "ch", "s")):
+            yield v + "es"
+
+
+_MONTHS = {"January", "February", "March", "April", "May", "June", "July", "August", "September",
+           "October", "November", "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep",
+           "Sept", "Oct", "Nov", "Dec"}
+
+_LOWER_ORG_NOUNS = {"office", "government", "department", "ministry", "committee", "commission",
+                    "bureau", "council", "agency", "administration", "institute", "university",
+                    "association", "group", "company", "academy", "federation", "authority"}
+
+
+class OrgFinder:
+    """Organisations as clean spans: capitalised names whose head makes them an organisation,
+    publishers in 'Source:' lines and 'released by X' agents, and '<place> government'."""
+
+    def __init__(self, lexicon: dict):
+        self.lx = lexicon
+
+    # -- building blocks of capitalised names
+    def _is_cap(self, t) -> bool:
+        s = t.text
+        if s in _MONTHS or t.ent_type_ in ("DATE", "TIME", "CARDINAL", "MONEY", "PERCENT"):
+            return False
+        return bool(s) and (s[0].isupper() or (s[0].isdigit() and any(c.isupper() for c in s))
+                            or ("&" in s and len(s) > 1)) and not t.is_punct
+
+    def _blocks(self, sent) -> list[tuple[int, int]]:
+        """Runs of capitalised words with internal connectors, as token ranges [s, e)."""
+        toks = list(sent)
+        blocks = []
+        i = 0
+        while i < len(toks):
+            if not self._is_cap(toks[i]):
+                i += 1
+                continue
+            j = i + 1
+            while j < len(toks):
+                t = toks[j]
+                if self._is_cap(t):
+                    j += 1
+                    continue
+                if t.is_space and "\n" not in t.text and j + 1 < len(toks) and self._is_cap(toks[j + 1]):
+                    j += 1
+                    continue
+                nxt = toks[j + 1] if j + 1 < len(toks) else None
+                if t.text in ("-", "&", "'s", "’s", "'", "and", "for", "on", "in", "de", "du") \
+                        and nxt is not None and self._is_cap(nxt) and not t.whitespace_ == "\n":
+                    if t.text in ("'s", "’s") and (toks[j - 1].ent_type_ == "GPE" and j - 1 == i
+                                                   or toks[j - 1].text in self.lx["org_heads"]):
+                        break  # "Beijing's Ministry", "WIPO Organization's Index": possessive ends a name
+                    j += 2
+                    continue
+                break
+            blocks.append((toks[i].i, toks[j - 1].i + 1))
+            i = j
+        return blocks
+
+    def _head(self, doc, s, e) -> int:
+        for k in range(s, e):
+            if doc[k].lower_ in ("for", "on", "in", "de", "du"):
+                return k - 1
+        return e - 1
+
+    def _classify(self, doc, s, e, chained: bool = False) -> str:
+        lx = self.lx
+        words = [t.text for t in doc[s:e]]
+        text = doc[s:e].text
+        if text.lower() in lx["person_titles"] or " ".join(words[-2:]).lower() in lx["person_titles"] \
+                and len(words) <= 3:
+            return "title"
+        h = doc[self._head(doc, s, e)].text
+        if h in lx["event_heads"]:
+            return "event"
+        if h in lx["place_heads"]:
+            return "place"
+        pre = [t.text for t in doc[s:self._head(doc, s, e) + 1]]
+        if h in lx["center_heads"]:
+            return "org" if any(w in lx["center_qualifiers"] for w in pre[:-1]) else "place"
+        if text.lower() in lx["known"]:
+            return "org"
+        if len(words) < 2 and not chained:
+            return "other"  # "Statistics show", "Government" alone
+        if h in lx["org_heads"]:
+            return "org"
+        head_tok = doc[self._head(doc, s, e)]
+        if any(w in lx["inner"] for w in pre[:-1]) and (
+                h in lx["tails"] or head_tok.ent_type_ in ("GPE", "LOC", "NORP")):
+            return "org"  # "Microsoft Research Asia", "China Daily International Edition"
+        return "other"
+
+    def _split_and(self, doc, s, e) -> list[tuple[int, int]]:
+        """'Springer Nature and Tsinghua University' are two organisations."""
+        for k in range(s + 1, e - 1):
+            if doc[k].lower_ == "and":
+                left, right = (s, k), (k + 1, e)
+                if all(self._classify(doc, a, b) == "org" for a, b in (left, right)):
+                    return [left, right]
+        return [(s, e)]
+
+    def find(self, doc: Doc) -> list[SpacySpan]:
+        lx = self.lx
+        found: list[SpacySpan] = []
+        for sent in doc.sents:
+            blocks = []
+            for s, e in self._blocks(sent):
+                while s < e and doc[s].lower_ in ("the", "a", "an"):
+                    s += 1
+                if s < e:
+                    blocks.extend(self._split_and(doc, s, e))
+            k = 0
+            while k < len(blocks):
+                s, e = blocks[k]
+                # follow "of (the) X", "at X" links to build the chain
+                chain_end, m = e, k
+                while m + 1 < len(blocks):
+                    ns, ne = blocks[m + 1]
+                    gap = [t.lower_ for t in doc[chain_end:ns]]
+                    if gap and gap[0] in lx["links"] and all(g in ("the",) for g in gap[1:]):
+                        chain_end, m = ne, m + 1
+                    else:
+                        break
+                kind = self._classify(doc, s, e, chained=m > k)
+                if kind == "title":
+                    k += 1
+                    continue
+                if kind == "org":
+                    found.append(doc[s:chain_end])
+                    k = m + 1
+                    continue
+                if kind in ("event", "place", "other") and m > k:
+                    k = m + 1  # "Forum of X Base", "Construction of X Center": X is part of a name
+                    continue
+                k += 1
+        found.extend(self._sources(doc))
+        found.extend(self._agents(doc))
+        found.extend(self._governments(doc))
+        found.extend(self._known(doc))
+        return self._clean(doc, found)
+
+    def _known(self, doc):
+        out = []
+        for ent in doc.ents:
+            t = ent.text.strip()
+            if ent.label_ == "ORG" and t.lower() in self.lx["known"]:
+                out.append(ent)
+        text = doc.text
+        for name in self.lx["known_multi"]:
+            for m in re.finditer(r"(?<!\w)" + re.escape(name) + r"(?!\w)", text):
+                sp = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+                if sp is not None:
+                    out.append(sp)
+        return out
+
+    def _sources(self, doc):
+        out = []
+        for m in re.finditer(r"(?im)(?:^|\s)(?:source|publisher|from)\s*[:：]\s*([A-Z][^\n|<>:]{1,80}?)\s*(?=$|\||\n|\s{2,}|\s+[A-Z][a-z]+\s*[:：])",
+                             doc.text):
+            if m.group(1).strip().lower().startswith(("http", "www")):
+                continue
+            sp = doc.char_span(m.start(1), m.end(1), alignment_mode="contract")
+            if sp is not None and len(sp) <= 8:
+                out.append(sp)
+        return out
+
+    def _agents(self, doc):
+        out = []
+        for tok in doc:
+            if tok.dep_ != "agent" or tok.head.lower_ not in self.lx["pub_verbs"]:
+                continue
+            for pobj in [c for c in tok.children if c.dep_ == "pobj"]:
+                for noun in [pobj] + [c for c in pobj.conjuncts]:
+                    if noun.ent_type_ in ("GPE", "DATE", "CARDINAL", "PERSON") and noun.ent_type_ != "ORG" \
+                            and not noun.text[0].isupper():
+                        continue
+                    excl = {c.i for c in noun.children if c.dep_ in ("conj", "cc", "punct", "appos", "relcl", "acl")}
+                    idx = sorted(i for i in [t.i for t in noun.subtree]
+                                 if not any(i in {x.i for x in doc[j].subtree} for j in excl))
+                    if not idx:
+                        continue
+                    sp = doc[idx[0]:idx[-1] + 1]
+                    while len(sp) and sp[0].lower_ in ("the", "a", "an"):
+                        sp = sp[1:]
+                    if not len(sp) or len(sp) > 14:
+                        continue
+                    if sp.root.ent_type_ == "PERSON" and sp.text != "Springer Nature" and \
+                            not any(t.text in self.lx["org_heads"] for t in sp):
+                        # people publish too; only names that are not persons are organisations
+                        if sp.root.ent_type_ == "PERSON":
+                            continue
+                    if sp[0].text[0].isupper() or sp.root.lower_ in _LOWER_ORG_NOUNS:
+                        out.append(sp)
+        return out
+
+    def _governments(self, doc):
+        out = []
+        for tok in doc:
+            if tok.lower_ != "government":
+                continue
+            s = tok.i
+            if s > 0 and doc[s - 1].lower_ in self.lx["gov_levels"]:
+                s -= 1
+            if s > 0 and doc[s - 1].ent_type_ == "GPE":
+                g = s - 1
+                while g > 0 and doc[g].ent_iob_ == "I":
+                    g -= 1
+                out.append(doc[g:tok.i + 1])
+        return out
+
+    def _clean(self, doc, spans):
+        lx = self.lx
+        text = doc.text
+        quotes = [(m.start(), m.end()) for m in re.finditer(r"[\"“][^\"”\n]{2,300}[\"”]", text)]
+        keep = []
+        for sp in spans:
+            # trim possessives, punctuation and newlines at the edges
+            while len(sp) and (sp[-1].text in ("'s", "’s", "'", "’") or sp[-1].is_punct or sp[-1].is_space):
+                sp = sp[:-1]
+            while len(sp) and (sp[0].is_punct or sp[0].is_space or sp[0].lower_ == "the"):
+                sp = sp[1:]
+            if not len(sp):
+                continue
+            nl = sp.text.find("\n")
+            if nl >= 0:
+                cut = doc.char_span(sp.start_char, sp.start_char + nl, alignment_mode="contract")
+                if cut is None or not len(cut):
+                    continue
+                sp = cut
+            name = " ".join(sp.text.split())
+            if any(p.search(re.split(r"\s(?:of|at)\s", name)[0]) for p in lx["not_org"]):
+                continue
+            if sp.start > 0 and doc[sp.start - 1].lower_ in ("a", "an") and name.lower() not in lx["known"]:
+                continue
+            inside = [q for q in quotes if q[0] < sp.start_char < q[1]]
+            if inside and not (inside[0][0] + 1 >= sp.start_char - 4 and sp.end_char >= inside[0][1] - 2):
+                continue
+            keep.append(sp)
+        return filter_spans(keep)
+
+
+@Language.factory("policytrace_orgs", default_config={"lexicon": "orgs.json"})
+def make_orgs(nlp: Language, name: str, lexicon: str):
+    finder = OrgFinder(_load_org_lexicon(lexicon))
+
+    def component(doc: Doc) -> Doc:
+        doc.spans["orgs"] = [SpacySpan(doc, s.start, s.end, label="ORG") for s in finder.find(doc)]
+        return doc
+    return component
+
+
+@Language.factory("policytrace_domains", default_config={"taxonomy": "taxonomy.json"})
+def make_domains(nlp: Language, name: str, taxonomy: str):
+    """Surface forms of the technology taxonomy; acronyms match case-sensitively."""
+    tax = resources.load(taxonomy)["domains"]
+    lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+    exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+    for label, entry in tax.items():
+        forms = list(entry["surface"]) + [label]
+        acr = [f for f in forms if any(c.isupper() for c in f) or any(c.isdigit() for c in f)]
+        low = [f for f in forms if f not in acr]
+        if low:
+            lower.add(label, list(nlp.tokenizer.pipe(low)))
+        if acr:
+            exact.add(label, list(nlp.tokenizer.pipe(acr)))
+
+    def component(doc: Doc) -> Doc:
+        spans = [SpacySpan(doc, s, e, label=m) for m, s, e in lower(doc)]
+        spans += [SpacySpan(doc, s, e, label=m) for m, s, e in exact(doc)]
+        doc.spans["domains"] = filter_spans(spans)
+        return doc
+    return component
+
+
+# ------------------------------------------------------------------ loading
+
+
+@lru_cache(maxsize=2)
+def load_nlp(model: Optional[str] = None) -> Language:
+    """The spaCy pipeline with policytrace's components; loaded once per process."""
+    cfg = resources.config()
+    name = model or cfg["spacy_model"]
+    try:
+        nlp = spacy.load(name, disable=list(cfg["spacy_disable"]))
+    except OSError as e:
+        raise ResourceError(f"spaCy model {name!r} is not installed: {e}") from e
+    infixes = list(nlp.Defaults.infixes) + [r"(?<=[A-Za-z%)])\.(?=[A-Z][a-z])"]
+    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    nlp.add_pipe("policytrace_sentences", before="parser")
+    nlp.add_pipe("policytrace_orgs", last=True)
+    nlp.add_pipe("policytrace_domains", last=True)
+    return nlp
+
+
+# ------------------------------------------------------------------ segmentation + adaptation
+
+_PARA_SPLIT = re.compile(r"\n\s*\n|\n(?=\s*[-•*]\s)")
+
+
+def segments(text: str, max_chars: int = 20000) -> Iterator[tuple[int, str]]:
+    """Paragraph-sized pieces with their offsets; hard-wrapped lines stay together."""
+    pos = 0
+    pieces = []
+    for m in _PARA_SPLIT.finditer(text):
+        pieces.append((pos, m.start()))
+        pos = m.end()
+    pieces.append((pos, len(text)))
+    for s, e in pieces:
+        block = text[s:e]
+        # a line that ends a sentence or is short is a paragraph of its own
+        lines = block.split("\n")
+        start = s
+        buf_start = s
+        for k, line in enumerate(lines):
+            end = start + len(line)
+            last = k == len(lines) - 1
+            stripped = line.rstrip()
+            ends_para = last or not stripped or stripped[-1] in ".!?:;\"”)" or len(stripped) < 60 \
+                or (end - buf_start) > max_chars
+            if ends_para:
+                if text[buf_start:end].strip():
+                    yield buf_start, text[buf_start:end]
+                buf_start = end + 1
+            start = end + 1
+
+
+_CHUNK_CUES = re.compile(r"such as|including|includ|fields?\b|sectors?\b|industr|technolog|areas?\b|research", re.I)
+
+
+def _adapt(doc: Doc, offset: int, tok_base: int) -> tuple[list, list, list, list, list, list]:
+    toks = [Tok(tok_base + t.i, t.text, offset + t.idx, offset + t.idx + len(t.text), t.pos_, t.tag_,
+                t.dep_, tok_base + t.head.i, t.ent_type_, t.lower_) for t in doc]
+    sents = [(tok_base + s.start, tok_base + s.end) for s in doc.sents]
+    ents = [Span(offset + e.start_char, offset + e.end_char, e.text, e.label_) for e in doc.ents]
+    orgs = [Span(offset + e.start_char, offset + e.end_char, " ".join(e.text.split()), "ORG")
+            for e in doc.spans.get("orgs", [])]
+    doms = [Span(offset + e.start_char, offset + e.end_char, e.text, e.label_)
+            for e in doc.spans.get("domains", [])]
+    chunks = []
+    if _CHUNK_CUES.search(doc.text):
+        for s in doc.sents:
+            if _CHUNK_CUES.search(s.text):
+                for c in s.noun_chunks:
+                    chunks.append(Span(offset + c.start_char, offset + c.end_char, c.text, "NP"))
+    return toks, sents, ents, orgs, doms, chunks
+
+
+def parse_texts(nlp: Language, texts: Iterable[str], batch_size: int = 64) -> Iterator[Parsed]:
+    """Parse each text (a whole document) paragraph by paragraph, streaming."""
+    for text in texts:
+        yield parse_text(nlp, text, batch_size)
+
+
+def parse_text(nlp: Language, text: str, batch_size: int = 64) -> Parsed:
+    segs = list(segments(text))
+    toks, sents, ents, orgs, doms, chunks = [], [], [], [], [], []
+    docs = nlp.pipe((s for _, s in segs), batch_size=batch_size)
+    for (offset, _), doc in zip(segs, docs):
+        t, s, e, o, d, c = _adapt(doc, offset, len(toks))
+        toks += t
+        sents += s
+        ents += e
+        orgs += o
+        doms += d
+        chunks += c
+    return Parsed(text, tuple(toks), tuple(sents), tuple(ents), tuple(orgs), tuple(doms), tuple(chunks))

@@ -1,0 +1,174 @@
+"""The record types every stage exchanges.
+
+This module imports no stage: records are plain frozen dataclasses whose ``to_dict`` output is
+the single source for JSONL, CSV, Parquet and pandas.  Offsets are character offsets into
+``Document.text``.
+"""
+from __future__ import annotations
+
+import enum
+from dataclasses import asdict, dataclass, field, fields
+from typing import Optional
+
+
+class Kind(str, enum.Enum):
+    TARGET = "target"
+    ACHIEVEMENT = "achievement"
+    MILESTONE = "milestone"
+    PROJECTION = "projection"
+
+
+class Comparator(str, enum.Enum):
+    EQUAL = "equal"
+    ABOUT = "about"
+    EXCEED = "exceed"
+    AT_LEAST = "at least"
+    BELOW = "below"
+    AT_MOST = "at most"
+    GROWTH = "growth"
+    DECLINE = "decline"
+
+
+@dataclass(frozen=True)
+class Span:
+    """A labelled piece of a document, by character offsets."""
+
+    start: int
+    end: int
+    text: str
+    label: str = ""
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number with its unit and qualifier, as found in a piece of text.
+
+    ``unit_class`` is one of percent, currency, rate, count, duration, physical; it is what
+    later stages branch on, while ``unit`` is what users read.
+    """
+
+    value: float
+    unit: str
+    start: int
+    end: int
+    text: str
+    value_max: Optional[float] = None
+    comparator: str = Comparator.EQUAL.value
+    unit_class: str = "count"
+    spelled: bool = False
+    conversion_of: Optional[int] = None
+
+    def to_dict(self) -> dict:
+        return {
+            "value": self.value,
+            "value_max": self.value_max,
+            "unit": self.unit,
+            "comparator": self.comparator,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+        }
+
+
+@dataclass(frozen=True)
+class Target:
+    """One statement of a goal, a reported value, or a dated goal without a number."""
+
+    doc: str
+    kind: str
+    metric: str
+    quote: str
+    start: int
+    end: int
+    value: Optional[float] = None
+    value_max: Optional[float] = None
+    unit: Optional[str] = None
+    comparator: Optional[str] = None
+    year: Optional[int] = None
+    period: Optional[str] = None
+    subject: Optional[str] = None
+    value_start: Optional[int] = None
+    value_end: Optional[int] = None
+    alt_value: Optional[float] = None
+    alt_unit: Optional[str] = None
+    source: str = "text"
+    series: Optional[str] = None
+    series_name: Optional[str] = None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def columns(cls) -> list[str]:
+        return [f.name for f in fields(cls)]
+
+
+@dataclass(frozen=True)
+class Document:
+    """A read document plus what is known about it as a whole."""
+
+    doc: str
+    path: str
+    format: str
+    text: str
+    sha256: str
+    title: Optional[str] = None
+    published: Optional[str] = None
+    published_source: Optional[str] = None
+    orgs: tuple[str, ...] = ()
+    org_spans: tuple[Span, ...] = ()
+    domains: tuple[str, ...] = ()
+    domain_spans: tuple[Span, ...] = ()
+    years: tuple[int, ...] = ()
+    years_mentioned: tuple[int, ...] = ()
+    subject: Optional[str] = None
+    n_words: int = 0
+
+    def to_dict(self, with_text: bool = True) -> dict:
+        d = {
+            "doc": self.doc,
+            "path": self.path,
+            "format": self.format,
+            "title": self.title,
+            "published": self.published,
+            "published_source": self.published_source,
+            "subject": self.subject,
+            "orgs": list(self.orgs),
+            "domains": list(self.domains),
+            "years": list(self.years),
+            "years_mentioned": list(self.years_mentioned),
+            "n_words": self.n_words,
+            "sha256": self.sha256,
+            "org_spans": [s.to_dict() for s in self.org_spans],
+            "domain_spans": [s.to_dict() for s in self.domain_spans],
+        }
+        if with_text:
+            d["text"] = self.text
+        return d
+
+
+@dataclass(frozen=True)
+class DocError:
+    """Why one input could not be processed; the batch goes on without it."""
+
+    path: str
+    doc: Optional[str]
+    reason: str
+    stage: str = "ingest"
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class DocResult:
+    """Everything extracted from one input: a document and its records, or an error."""
+
+    path: str
+    document: Optional[Document] = None
+    targets: tuple[Target, ...] = ()
+    error: Optional[DocError] = None
+    tables: tuple = field(default=(), compare=False)

@@ -1,0 +1,118 @@
+"""Running the stages over many inputs: one document at a time, errors contained per document."""
+from __future__ import annotations
+
+import time
+from functools import lru_cache
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, Optional
+
+from . import domains as domains_stage
+from . import ingest, nlp, targets as targets_stage, timeexpr
+from .errors import IngestError, PolicytraceError
+from .records import DocError, DocResult, Document
+
+
+class Extractor:
+    """Holds the loaded models; build one per process and reuse it."""
+
+    def __init__(self, use_encoder: bool = True, spacy_model: Optional[str] = None):
+        from . import resources
+        self.cfg = resources.config()
+        self.nlp = nlp.load_nlp(spacy_model)
+        self.encoder = None
+        if use_encoder:
+            from .encoder import load_encoder
+            self.encoder = load_encoder()
+
+    def process_raw(self, raw: ingest.RawDoc) -> DocResult:
+        parsed = nlp.parse_text(self.nlp, raw.text, self.cfg["pipe_batch_size"])
+        subject = targets_stage.main_subject(parsed)
+        recs = targets_stage.extract(raw.doc, raw.text, parsed, raw.published, raw.tables, subject)
+        labels, dspans = domains_stage.assign(parsed, self.encoder)
+        orgs, org_spans, seen = [], [], set()
+        for o in parsed.orgs:
+            key = " ".join(o.text.lower().replace("’", "'").split())
+            org_spans.append(o)
+            if key not in seen:
+                seen.add(key)
+                orgs.append(o.text)
+        horizon = sorted({r.year for r in recs if r.year is not None and r.kind in ("target", "milestone")})
+        document = Document(
+            doc=raw.doc, path=raw.path, format=raw.format, text=raw.text, sha256=raw.sha256,
+            title=raw.title, published=raw.published, published_source=raw.published_source,
+            orgs=tuple(orgs), org_spans=tuple(org_spans), domains=labels, domain_spans=dspans,
+            years=tuple(horizon), years_mentioned=tuple(sorted(set(timeexpr.bare_years(raw.text)))),
+            subject=subject, n_words=len(raw.text.split()))
+        return DocResult(path=raw.path, document=document, targets=tuple(recs))
+
+    def process_path(self, path: Path) -> DocResult:
+        """Never raises for a bad input: the reason is returned as the result's error."""
+        doc = ingest.doc_id(path)
+        try:
+            raw = ingest.read(path)
+        except IngestError as e:
+            return DocResult(path=str(path), error=DocError(str(path), doc, e.reason, "ingest"))
+        try:
+            return self.process_raw(raw)
+        except PolicytraceError as e:
+            return DocResult(path=str(path), error=DocError(str(path), raw.doc, str(e), "extract"))
+        except Exception as e:  # one bad document must not end the batch
+            return DocResult(path=str(path), error=DocError(
+                str(path), raw.doc, f"internal error: {type(e).__name__}: {e}", "extract"))
+
+    def run(self, paths: Iterable[str | Path],
+            on_result: Optional[Callable[[DocResult], None]] = None) -> Iterator[DocResult]:
+        seen: dict[str, str] = {}
+        for p in ingest.iter_paths(paths):
+            doc = ingest.doc_id(p)
+            if doc in seen:
+                res = DocResult(path=str(p), error=DocError(
+                    str(p), doc, f"duplicate document id {doc!r} (also {seen[doc]})", "ingest"))
+            else:
+                seen[doc] = str(p)
+                res = self.process_path(p)
+            if on_result:
+                on_result(res)
+            yield res
+
+
+@dataclass
+class Extraction:
+    """What :func:`pipeline.extract` returns: records and documents as pandas DataFrames."""
+
+    results: list[DocResult] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def targets(self):
+        import pandas as pd
+        from .records import Target
+        rows = [t.to_dict() for r in self.results for t in r.targets]
+        return pd.DataFrame(rows, columns=Target.columns())
+
+    @property
+    def documents(self):
+        import pandas as pd
+        rows = [r.document.to_dict() for r in self.results if r.document]
+        return pd.DataFrame(rows)
+
+    @property
+    def errors(self) -> list[DocError]:
+        return [r.error for r in self.results if r.error]
+
+
+def extract(paths: Iterable[str | Path] | str | Path, extractor: Optional[Extractor] = None) -> Extraction:
+    """Extract records from files and folders; bad files end up in ``.errors``."""
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    ex = extractor or default_extractor()
+    t0 = time.perf_counter()
+    results = list(ex.run(paths))
+    return Extraction(results, time.perf_counter() - t0)
+
+
+@lru_cache(maxsize=1)
+def default_extractor() -> Extractor:
+    """One Extractor per process, created on first use."""
+    return Extractor()

@@ -1,0 +1,547 @@
+"""Target assembly: quantities + time expressions + syntax -> Target records.
+
+Pure functions over :class:`~pipeline.nlp.Parsed`; no spaCy object reaches this module.  The
+rules are driven by models/cues.json and models/metrics.json.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import Optional
+
+from . import quantities, resources, timeexpr
+from .ingest import Table
+from .nlp import Parsed, Tok
+from .records import Kind, Quantity, Target
+
+
+@dataclass(frozen=True)
+class _Cues:
+    modals: frozenset
+    target_words: frozenset
+    target_headings: tuple
+    projection: tuple
+    non_metric: frozenset
+    rewrites: tuple
+    share_verbs: frozenset
+    share_nouns: frozenset
+    pronouns: frozenset
+
+
+@lru_cache(maxsize=1)
+def cues() -> _Cues:
+    c = resources.load("cues.json")
+    m = resources.load("metrics.json")
+    return _Cues(
+        modals=frozenset(c["target_modals"]) - {"would"},
+        target_words=frozenset(["aim", "aims", "aimed", "target", "targets", "targeted", "targeting",
+                                "strive", "strives", "goal", "goals", "objective", "objectives",
+                                "pledge", "pledged", "pledges", "vow", "vowed", "plans", "planned",
+                                "commits", "committed", "intends", "seeks", "endeavour", "endeavor"]),
+        target_headings=tuple(h.lower() for h in c["target_headings"]),
+        projection=tuple(p.lower() for p in c["projection_cues"]),
+        non_metric=frozenset(c["non_metric_nouns"]),
+        rewrites=tuple((re.compile(a, re.I), b) for a, b in m["rewrites"]),
+        share_verbs=frozenset(m["share_verbs"]),
+        share_nouns=frozenset(m["share_nouns"]),
+        pronouns=frozenset(m["pronoun_subjects"]),
+    )
+
+
+_CLAUSE_RE = re.compile(r";\s*|,\s+(?!\d)|\s+(?=(?:while|whereas)\s)|:\s+|\s+--\s+|\s+—\s+")
+_NUMTOK = re.compile(r"^\d|^(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand)$", re.I)
+_FUTURE_KINDS = ("horizon", "period")
+
+
+def _clauses(text: str, start: int) -> list[tuple[int, int]]:
+    out, pos = [], 0
+    for m in _CLAUSE_RE.finditer(text):
+        if m.start() > pos:
+            out.append((start + pos, start + m.start()))
+        pos = m.end()
+    if pos < len(text):
+        out.append((start + pos, start + len(text)))
+    return out
+
+
+def main_subject(parsed: Parsed) -> Optional[str]:
+    """The place a document is about: its most named GPE, the title counting double."""
+    counts: Counter = Counter()
+    for e in parsed.ents:
+        if e.label == "GPE":
+            name = e.text.strip().removesuffix("'s").removesuffix("’s")
+            counts[name] += 2 if e.start < 300 else 1
+    return counts.most_common(1)[0][0] if counts else None
+
+
+class _Ctx:
+    """What the text has said about time so far, for statements that do not say it."""
+
+    def __init__(self, pub_year: Optional[int]):
+        self.pub_year = pub_year
+        self.horizon: Optional[tuple[int, Optional[tuple[int, int]]]] = None
+        self.last_year: Optional[int] = None
+        self.para: Optional[tuple[int, Optional[tuple[int, int]]]] = None
+        self.target_mode = 0
+
+    def see(self, te: timeexpr.TimeExpr, year: Optional[int]):
+        if year is None or te.kind == "baseline":
+            return
+        self.last_year = year
+        self.para = (year, te.period)
+        if te.kind in _FUTURE_KINDS or (self.pub_year and year > self.pub_year) or \
+                (te.kind == "relative" and "|by" in te.text):
+            if self.pub_year is None or year >= self.pub_year:
+                self.horizon = (year, te.period)
+
+
+def _resolve(te: timeexpr.TimeExpr, ctx: _Ctx) -> Optional[int]:
+    if te.kind == "same":
+        return ctx.last_year
+    return te.year
+
+
+def extract(doc: str, text: str, parsed: Parsed, published: Optional[str],
+            tables: tuple[Table, ...] = (), subject: Optional[str] = None) -> list[Target]:
+    """All records of one document, in text order."""
+    pub_year = int(published[:4]) if published else None
+    c = cues()
+    subject = subject or main_subject(parsed)
+    ctx = _Ctx(pub_year)
+    table_regions = [sp for t in tables for sp in t.row_spans if sp]
+    out: list[Target] = []
+    prev_end = 0
+    toks = parsed.tokens
+    for si, (ts, te_) in enumerate(parsed.sents):
+        if ts >= te_:
+            continue
+        s_start, s_end = toks[ts].start, toks[te_ - 1].end
+        stext = text[s_start:s_end]
+        if not stext.strip():
+            continue
+        if "\n" in text[prev_end:s_start] and prev_end:
+            ctx.para = None
+            ctx.target_mode = max(0, ctx.target_mode - 1)
+        prev_end = s_end
+        low = stext.lower()
+        texprs = timeexpr.find(stext, s_start, pub_year)
+        resolved = [(t, _resolve(t, ctx)) for t in texprs]
+        in_table = any(a <= s_start < b or s_start <= a < s_end for a, b in table_regions)
+        numeric: list[Target] = []
+        if not in_table and quantities.has_number(stext):
+            qs = quantities.parse(stext, s_start)
+            numeric = _numeric(doc, text, parsed, ts, te_, stext, s_start, qs, resolved, ctx,
+                               subject, pub_year, c)
+        out.extend(numeric)
+        if not in_table:
+            out.extend(_milestones(doc, text, stext, s_start, resolved, numeric, ctx, subject,
+                                   pub_year, c))
+        for t, y in resolved:
+            ctx.see(t, y)
+        if any(h in low for h in c.target_headings):
+            ctx.target_mode = 2 if stext.rstrip().endswith(":") else 1
+    for t in tables:
+        out.extend(_table_records(doc, text, t, pub_year, subject))
+    out.sort(key=lambda r: (r.start, r.value_start or 0))
+    return out
+
+
+# ------------------------------------------------------------------ numeric statements
+
+
+def _skip(q: Quantity, text: str, parsed: Parsed, c: _Cues) -> bool:
+    if q.unit_class == "duration" or q.conversion_of is not None:
+        return True
+    after = text[q.end:q.end + 40]
+    nxt = re.match(r"\s+([A-Za-z][\w-]*)(?:\s+([A-Za-z][\w-]*))?", after)
+    before = text[max(0, q.start - 30):q.start].lower()
+    if q.unit_class == "count":
+        if q.spelled and q.value < 10:
+            return True  # "three goals", "two zones": structure, not measurement
+        if nxt and (nxt.group(1).lower() in c.non_metric or
+                    (nxt.group(2) or "").lower() in c.non_metric and nxt.group(1).lower() in ("consecutive", "other", "more", "new", "major", "key", "main", "different")):
+            return True
+        if re.search(r"\b(?:among|aged|age|top|no\.|number)\s*$", before):
+            return True
+    if re.search(r"\bamong\s+(?:more than|over|nearly|about|around|some)?\s*$", before):
+        return True
+    return False
+
+
+def _tok_at(parsed: Parsed, ts: int, te_: int, pos: int) -> Optional[int]:
+    for k in range(ts, te_):
+        t = parsed.tokens[k]
+        if t.start <= pos < t.end or t.start >= pos:
+            return k
+    return None
+
+
+def _children(parsed: Parsed, ts: int, te_: int) -> dict[int, list[int]]:
+    ch: dict[int, list[int]] = {}
+    for k in range(ts, te_):
+        h = parsed.tokens[k].head
+        if h != k:
+            ch.setdefault(h, []).append(k)
+    return ch
+
+
+def _subtree(ch, k) -> list[int]:
+    out, stack = [], [k]
+    while stack:
+        x = stack.pop()
+        out.append(x)
+        stack.extend(ch.get(x, ()))
+    return sorted(out)
+
+
+def _phrase(parsed: Parsed, text: str, idx: list[int], stop_at_comma=True) -> tuple[int, int]:
+    """Contiguous character span of tokens, cut at the first comma or bracket."""
+    idx = sorted(idx)
+    toks = parsed.tokens
+    first = idx[0]
+    last = first
+    for k in range(first, idx[-1] + 1):
+        if stop_at_comma and toks[k].text in (",", "(", ";", ":", "—", "--") and k > first:
+            break
+        last = k
+    return toks[first].start, toks[last].end
+
+
+def _normalise_metric(s: str, c: _Cues, gpes: set) -> str:
+    s = " ".join(s.split()).strip(" ,.;:\"“”'")
+    for t in reversed(timeexpr.find(s)):
+        s = s[:t.start] + " " + s[t.end:]
+    for g in sorted(gpes, key=len, reverse=True):
+        s = re.sub(r"\b" + re.escape(g) + r"(?:'s|’s)(?=\s|$)", " ", s)
+        s = re.sub(r"\b(?:(?:in|of|for|across)\s+)?" + re.escape(g) + r"(?=\s|$)", " ", s)
+    s = re.sub(r"\b(?:during|in|by|over)\s*$", "", s.strip())
+    for rx, rep in c.rewrites:
+        s = rx.sub(rep, s).strip()
+    base, _, share = s.partition(" share of ")
+    base = re.sub(r"\s+(?:in|of|across)\s*$", "", base.strip())
+    parts = [p.strip() for p in re.split(r"\s+of\s+", base) if p.strip()]
+    if 1 < len(parts) <= 3:
+        base = " ".join(reversed(parts))
+    s = base + (" share of " + share.strip() if share else "")
+    s = re.sub(r"\s+", " ", s).strip(" ,.;:")
+    words = [w if (w.isupper() or "&" in w or re.search(r"[A-Z].*[A-Z]", w)) else w.lower() for w in s.split()]
+    return " ".join(words)
+
+
+_UNIT_WORDS = {"percent", "per cent", "%", "yuan", "dollars", "euros", "pounds", "won", "yen",
+               "billion", "million", "trillion", "rmb", "us dollars", "rupees"}
+_VERB_CUT = re.compile(
+    r"\s+(?:(?:will|shall|should|must|is|are|was|were|has|have|had|can)\s+)?(?:be\s+)?(?:accounts?|accounted|accounting|reach(?:es|ed)?|"
+    r"stood|stands?|exceed(?:s|ed)?|total(?:l?ed|s)?|hit|rose|grew|fell|increased|decreased|"
+    r"remain(?:s|ed)?|maintained|kept|amount(?:s|ed)?|makes?|made|represent(?:s|ed)?|is|are|was|"
+    r"were|will|should|has|have|had)\b.*$", re.I)
+
+
+def _fallback_subject(text: str, q: Quantity, prev_end: Optional[int], clause_start: int) -> str:
+    """The noun phrase that opens the stretch before the number, when the parse gave none."""
+    a = max(clause_start, prev_end or clause_start)
+    seg = text[a:q.start]
+    if prev_end and prev_end > clause_start:
+        parts = re.split(r"\s+and\s+", seg, maxsplit=1)
+        seg = parts[1] if len(parts) > 1 else seg
+    seg = re.sub(r"^\s*(?:there\s+(?:are|is|were|was)\s+)", "", seg, flags=re.I)
+    return _VERB_CUT.sub("", seg).strip()
+
+
+def _metric(parsed: Parsed, text: str, ts: int, te_: int, q: Quantity, c: _Cues,
+            gpes: set, prev_end: Optional[int] = None,
+            clause_start: int = 0) -> tuple[str, Optional[str]]:
+    """(metric, place) for the quantity."""
+    toks = parsed.tokens
+    k = _tok_at(parsed, ts, te_, q.start)
+    # the number token itself (skip currency symbols)
+    while k is not None and k < te_ and not _NUMTOK.match(toks[k].text) and toks[k].end <= q.end:
+        k += 1
+    if k is None or k >= te_:
+        return "", None
+    ch = _children(parsed, ts, te_)
+    place = None
+    # a count's own noun: "144 invention patents", "more than 560 foreign research institutions"
+    noun = None
+    n = toks[k]
+    hops = 0
+    while n.dep in ("nummod", "quantmod", "compound", "nmod", "amod") and n.head != n.i and hops < 3:
+        n = toks[n.head]
+        hops += 1
+        if n.pos in ("NOUN", "PROPN"):
+            noun = n
+            break
+    # governing verb and its subject
+    g = toks[k]
+    steps = 0
+    while g.pos not in ("VERB", "AUX") and g.head != g.i and steps < 8:
+        g = toks[g.head]
+        steps += 1
+    verb = g
+    subj = None
+    for _ in range(3):
+        subs = [x for x in ch.get(g.i, ()) if toks[x].dep in ("nsubj", "nsubjpass", "csubj")]
+        if subs:
+            subj = subs[0]
+            break
+        if g.dep in ("advcl", "xcomp", "conj", "acl", "ccomp", "relcl") and g.head != g.i:
+            g = toks[g.head]
+        else:
+            break
+    metric = ""
+    subj_text = ""
+    if subj is not None:
+        ss, se = _phrase(parsed, text, _subtree(ch, subj))
+        if not (ss <= q.start < se):
+            subj_text = text[ss:se]
+    for e in parsed.ents:
+        if e.label == "GPE" and subj_text and e.text in subj_text:
+            place = e.text.removesuffix("'s").removesuffix("’s")
+            break
+    subj_low = subj_text.lower().strip()
+    subj_is_empty = (not subj_text or subj_low in c.pronouns or subj_low.split()[-1:] == ["there"]
+                     or any(subj_text.strip() == e.text for e in parsed.ents if e.label in ("GPE", "ORG", "PERSON"))
+                     or subj_low.removeprefix("the ") in c.pronouns)
+    if q.unit_class in ("count", "rate") and noun is not None and noun.i > k:
+        idx = [x for x in _subtree(ch, noun.i) if x > k and toks[x].dep not in ("prep", "relcl", "acl", "punct", "cc", "conj")]
+        idx = [x for x in idx if x <= noun.i] or [noun.i]
+        metric = text[toks[idx[0]].start:toks[noun.i].end]
+        if not subj_is_empty and subj_text and q.unit_class == "rate":
+            metric = subj_text
+    elif not subj_is_empty:
+        metric = subj_text
+    if not metric or metric.lower().strip() in _UNIT_WORDS:
+        metric = _fallback_subject(text, q, prev_end, clause_start)
+    # "N% of GDP" after a share verb or a share noun -> "X share of GDP"
+    if q.unit_class == "percent":
+        m = re.match(r"\s*(?:of|in)\s+(?:the\s+)?([^,;.()]{1,80}?)(?=\s+(?:while|and|by|in\s+(?:19|20)\d\d|compared|from|since|over|last|this)\b|[,;.()]|$)",
+                     text[q.end:q.end + 100])
+        verb_is_share = verb.text.lower() in c.share_verbs or bool(
+            re.match(r"\s*(?:of|in)\s+(?:the\s+)?(?:\w+(?:'s|’s)\s+)?(?:regional\s+|local\s+|national\s+)?GDP\b", text[q.end:q.end + 40]))
+        noun_is_share = any(w in c.share_nouns for w in subj_low.split()[:3])
+        if m and (verb_is_share or noun_is_share) and " share of " not in metric:
+            if noun_is_share and re.search(r"\b(?:to|in)\b", subj_low):
+                pass  # "proportion of A to B" is rewritten by the normaliser
+            else:
+                metric = f"{metric} share of {m.group(1)}"
+    before = text[max(0, q.start - 40):q.start].lower()
+    m = re.search(r"\b(increase|growth|rise|decrease|decline|drop|reduction|fall)\s+(?:of|by)\s+(?:\w+\s+)?$", before)
+    if m and not re.search(r"\b(?:growth|increase|decline)\b", metric):
+        metric = f"{metric} {'decline' if m.group(1) in ('decrease', 'decline', 'drop', 'reduction', 'fall') else 'growth'}"
+    return _normalise_metric(metric, c, gpes), place
+
+
+def _kind_cues(clause: str, sentence: str, c: _Cues, target_mode: bool) -> Optional[str]:
+    low_c, low_s = clause.lower(), sentence.lower()
+    if any(p in low_c for p in c.projection):
+        return Kind.PROJECTION.value
+    words_c = set(re.findall(r"[a-z']+", low_c))
+    words_s = set(re.findall(r"[a-z']+", low_s))
+    if words_c & c.modals or words_s & c.target_words:
+        return Kind.TARGET.value
+    if target_mode:
+        return Kind.TARGET.value
+    if words_s & c.modals and not re.search(r"\b(?:has|have|had|was|were|reached|rose|fell|grew|stood)\b", low_c):
+        return Kind.TARGET.value
+    return None
+
+
+def _numeric(doc, text, parsed, ts, te_, stext, s_start, qs, resolved, ctx, subject, pub_year, c):
+    out = []
+    clauses = _clauses(stext, s_start)
+    gpes = {e.text.removesuffix("'s").removesuffix("’s") for e in parsed.ents if e.label == "GPE"}
+    used_years: dict = {}
+    qidx = {i for i, q in enumerate(qs)}
+    for i, q in enumerate(qs):
+        if _skip(q, text, parsed, c):
+            continue
+        if any(e.label in ("ORG", "FAC", "EVENT", "WORK_OF_ART", "LAW", "PRODUCT") and e.start <= q.start < e.end
+               and q.unit_class == "count" for e in parsed.ents):
+            continue
+        cl = next(((a, b) for a, b in clauses if a <= q.start < b), (s_start, s_start + len(stext)))
+        # a time expression in the clause, else one in an earlier number-free clause
+        own = [(t, y) for t, y in resolved if cl[0] <= t.start < cl[1] and t.kind != "baseline" and y is not None]
+        if own:
+            own.sort(key=lambda ty: abs(ty[0].start - q.start))
+            te, year = own[0]
+        else:
+            te, year = None, None
+            for a, b in clauses:
+                if a >= cl[0]:
+                    break
+                has_q = any(a <= x.start < b for x in qs)
+                cand = [(t, y) for t, y in resolved if a <= t.start < b and t.kind != "baseline" and y is not None]
+                if cand and not has_q:
+                    te, year = cand[-1]
+        clause_text = text[cl[0]:cl[1]]
+        kind = _kind_cues(clause_text, stext, c, ctx.target_mode > 0)
+        period = timeexpr.period_str(te.period) if te is not None else None
+        if te is not None:
+            if kind is None:
+                if te.kind == "horizon" and (pub_year is None or year >= pub_year):
+                    kind = Kind.TARGET.value
+                elif pub_year is not None and year > pub_year:
+                    kind = Kind.TARGET.value
+                else:
+                    kind = Kind.ACHIEVEMENT.value
+        else:
+            earlier = [(t, y) for t, y in resolved if t.end <= q.start and t.kind != "baseline" and y is not None]
+            if kind in (Kind.TARGET.value, Kind.PROJECTION.value):
+                fut = [(t, y) for t, y in earlier if t.kind in _FUTURE_KINDS or pub_year is None or y >= pub_year]
+                horizon = (fut[-1][1], fut[-1][0].period) if fut else ctx.horizon
+                if horizon:
+                    year, p = horizon
+                    period = timeexpr.period_str(p)
+            else:
+                kind = Kind.ACHIEVEMENT.value
+                para = (earlier[-1][1], earlier[-1][0].period) if earlier else ctx.para
+                if para:
+                    year, p = para
+                    period = timeexpr.period_str(p)
+                    if pub_year is not None and year > pub_year:
+                        kind = Kind.TARGET.value
+        prev = [x for x in qs[:i] if x.conversion_of is None and x.end <= q.start and x.start >= cl[0]]
+        metric, place = _metric(parsed, text, ts, te_, q, c, gpes,
+                                prev[-1].end if prev else None, cl[0])
+        comparator = q.comparator
+        if comparator == "equal" and re.search(r"\bgrowth\b|\bgrow(?:s|th)?\s+rate\b|\bincrease\b", metric):
+            comparator = "growth"
+        qs_, qe_ = _trim_clause(text, cl)
+        alt = next((x for x in qs if x.conversion_of == i), None)
+        out.append(Target(doc=doc, kind=kind, metric=metric or "unspecified", quote=text[qs_:qe_],
+                          start=qs_, end=qe_, value=q.value, value_max=q.value_max, unit=q.unit,
+                          comparator=comparator, year=year, period=period,
+                          subject=place or subject, value_start=q.start, value_end=q.end,
+                          alt_value=alt.value if alt else None, alt_unit=alt.unit if alt else None))
+    return out
+
+
+def _trim_clause(text: str, cl: tuple[int, int]) -> tuple[int, int]:
+    a, b = cl
+    seg = text[a:b]
+    m = re.match(r"\s*(?:and|while|but|whereas|with|as well as)\s+", seg, re.I)
+    if m:
+        a += m.end()
+    seg = text[a:b]
+    a += len(seg) - len(seg.lstrip())
+    b -= len(seg) - len(seg.rstrip(" .;,\n"))
+    return a, max(a, b)
+
+
+# ------------------------------------------------------------------ milestones
+
+_MILESTONE_OBJ = re.compile(
+    r"\b(?:will|shall|should|must|is\s+to|are\s+to|aims?\s+to|strives?\s+to)\s+(?:be\s+)?(?:basically\s+|fully\s+|initially\s+)?"
+    r"(?:(?:built|developed|turned|transformed|made)\s+into\s+|become\s+|see\s+|achieve\s+(?:the\s+goal\s+of\s+)?|have\s+|form\s+|establish\s+|build\s+)?(.+)$",
+    re.I)
+
+
+def _milestones(doc, text, stext, s_start, resolved, numeric, ctx, subject, pub_year, c):
+    out = []
+    clauses = _clauses(stext, s_start)
+    for te, year in resolved:
+        if te.kind not in ("horizon", "relative") or year is None:
+            continue
+        if te.kind == "relative" and "|by" not in te.text:
+            continue
+        if pub_year is not None and year < pub_year:
+            continue
+        low = stext.lower()
+        words = set(re.findall(r"[a-z']+", low))
+        if not (words & c.modals or words & c.target_words or "goal" in low):
+            continue
+        # the goal is the sentence unless a number in it already states the goal
+        if any(r.year == year for r in numeric):
+            continue
+        a, b = _trim_clause(text, (s_start, s_start + len(stext)))
+        quote = text[a:b]
+        out.append(Target(doc=doc, kind=Kind.MILESTONE.value, metric=_milestone_metric(quote, te.text),
+                          quote=quote, start=a, end=b, year=year, subject=subject))
+    # one milestone per year per sentence
+    seen, uniq = set(), []
+    for r in out:
+        if r.year not in seen:
+            seen.add(r.year)
+            uniq.append(r)
+    return uniq
+
+
+def _milestone_metric(quote: str, when: str) -> str:
+    q = quote.replace(when, " ")
+    m = _MILESTONE_OBJ.search(q)
+    s = m.group(1) if m else q
+    s = re.split(r"[,;:]|\s+(?:by|and it|according to|so that|which|leading)\s+", s)[0]
+    if m and len(s.split()) <= 2:
+        subj = re.split(r"[,;:]\s*", q[:m.start()].strip())[-1]
+        s = subj + " " + s if subj else s
+    s = re.sub(r"^(?:a|an|the)\s+", "", s.strip(), flags=re.I)
+    s = " ".join(s.split()[:12]).strip(" .,")
+    return s[:1].lower() + s[1:] if s and not s[:2].isupper() else s
+
+
+# ------------------------------------------------------------------ tables
+
+_YEAR_HDR = re.compile(r"((?:19|20)\d{2})")
+_SYM_COMP = {">": "exceed", "≥": "at least", ">=": "at least", "<": "below", "≤": "at most",
+             "<=": "at most", "~": "about", "≈": "about"}
+_UNIT_HINT = re.compile(r"\(([^)]*)\)\s*$|\[([^\]]*)\]\s*$|,\s*([^,]+)$")
+
+
+def _table_records(doc: str, text: str, table: Table, pub_year, subject) -> list[Target]:
+    """Indicator | 2020 | 2025 tables: one record per (indicator, year) cell."""
+    rows = table.rows
+    hdr = rows[0]
+    cols = []
+    for j, h in enumerate(hdr):
+        m = _YEAR_HDR.search(h or "")
+        if j > 0 and m:
+            hl = h.lower()
+            kind = ("target" if re.search(r"target|goal|plan|expected", hl) else
+                    "achievement" if re.search(r"actual|base|achieved|current", hl) else None)
+            cols.append((j, int(m.group(1)), kind))
+    if not cols:
+        return []
+    last_year = max(y for _, y, _ in cols)
+    out = []
+    for r, row in enumerate(rows[1:], 1):
+        if not row or not (row[0] or "").strip():
+            continue
+        indicator = row[0].strip()
+        hint = _UNIT_HINT.search(indicator)
+        unit_text = next((g for g in (hint.groups() if hint else ()) if g), "")
+        metric = indicator[:hint.start()].strip() if hint else indicator
+        span = table.row_spans[r] if r < len(table.row_spans) else None
+        for j, year, hkind in cols:
+            if j >= len(row) or not (row[j] or "").strip():
+                continue
+            cell = row[j].strip()
+            comp = None
+            for sym in sorted(_SYM_COMP, key=len, reverse=True):
+                if cell.startswith(sym):
+                    comp = _SYM_COMP[sym]
+                    cell = cell[len(sym):].strip()
+                    break
+            unit_words = unit_text.replace("%", "percent")
+            probe = f"{cell} {unit_words}".strip() if not re.search(r"[%a-zA-Z$€£¥]", cell) else cell
+            qs = [q for q in quantities.parse(probe) if q.unit_class != "duration"]
+            if not qs:
+                continue
+            q = qs[0]
+            if pub_year is not None:
+                kind = hkind or ("target" if year > pub_year else "achievement")
+            else:
+                kind = hkind or ("target" if year == last_year else "achievement")
+            vs = ve = None
+            if span:
+                pos = text.find(row[j].strip(), span[0], span[1] + 1)
+                if pos >= 0:
+                    vs, ve = pos, pos + len(row[j].strip())
+            start, end = span if span else (vs or 0, ve or 0)
+            out.append(Target(doc=doc, kind=kind, metric=_normalise_metric(metric, cues(), set()),
+                              quote=" | ".join(row), start=start, end=end, value=q.value,
+                              value_max=q.value_max, unit=q.unit,
+                              comparator=comp or q.comparator, year=year, subject=subject,
+                              value_start=vs, value_end=ve, source="table"))
+    return out
