@@ -59,8 +59,16 @@ def make_sentences(nlp: Language, name: str):
             nxt = doc[tok.i + 1]
             if tok.text in (".", "!", "?") and not tok.whitespace_ and nxt.is_title and len(nxt) > 1:
                 nxt.is_sent_start = True
-            if "\n" in tok.text and tok.i + 1 < len(doc):
-                nxt.is_sent_start = True
+            if "\n" in tok.text and tok.i > 0:
+                # a hard-wrapped line continues its sentence; a line that ends one, or a short
+                # line (a heading), does not
+                prev = doc[tok.i - 1]
+                line_start = doc.text.rfind("\n", 0, tok.idx) + 1
+                if prev.text in (".", "!", "?", ":", '"', "”", ";") or tok.idx - line_start < 60 \
+                        or tok.text.count("\n") > 1:
+                    nxt.is_sent_start = True
+                elif not nxt.is_sent_start:
+                    nxt.is_sent_start = False
         return doc
     return component
 
@@ -140,16 +148,22 @@ class OrgFinder:
                 if self._is_cap(t):
                     j += 1
                     continue
-                if t.is_space and "\n" not in t.text and j + 1 < len(toks) and self._is_cap(toks[j + 1]):
+                if t.is_space and t.text.count("\n") <= 1 and j + 1 < len(toks) and \
+                        (self._is_cap(toks[j + 1]) or toks[j + 1].lower_ in ("and", "of", "for", "&")):
                     j += 1
                     continue
                 nxt = toks[j + 1] if j + 1 < len(toks) else None
+                if nxt is not None and nxt.is_space and nxt.text.count("\n") <= 1 and j + 2 < len(toks):
+                    nxt = toks[j + 2] if self._is_cap(toks[j + 2]) else nxt
+                    skip = 3 if self._is_cap(nxt) else 2
+                else:
+                    skip = 2
                 if t.text in ("-", "&", "'s", "’s", "'", "and", "for", "on", "in", "de", "du") \
-                        and nxt is not None and self._is_cap(nxt) and not t.whitespace_ == "\n":
+                        and nxt is not None and self._is_cap(nxt):
                     if t.text in ("'s", "’s") and (toks[j - 1].ent_type_ == "GPE" and j - 1 == i
                                                    or toks[j - 1].text in self.lx["org_heads"]):
                         break  # "Beijing's Ministry", "WIPO Organization's Index": possessive ends a name
-                    j += 2
+                    j += skip
                     continue
                 break
             blocks.append((toks[i].i, toks[j - 1].i + 1))
@@ -320,8 +334,10 @@ class OrgFinder:
                 sp = sp[1:]
             if not len(sp):
                 continue
-            nl = sp.text.find("\n")
-            if nl >= 0:
+            nl = sp.text.find("\n\n")
+            if nl >= 0 or (sp.text.find("\n") >= 0 and sp.label_ != "" and
+                           sp.text[:sp.text.find("\n")].rstrip()[-1:] in ".:!?"):
+                nl = sp.text.find("\n")
                 cut = doc.char_span(sp.start_char, sp.start_char + nl, alignment_mode="contract")
                 if cut is None or not len(cut):
                     continue

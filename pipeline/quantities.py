@@ -133,7 +133,7 @@ def lexicon() -> _Lexicon:
 
 _NUM_RE = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
 _WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’-]*|[%$€£¥₹₩]")
-_CLAUSE_BREAK = re.compile(r"[;.!?:]\s|\n")
+_CLAUSE_BREAK = re.compile(r"[;.!?:]\s|\n\s*\n")
 _FILLERS = {"at", "to", "of", "by", "a", "an", "the", "be", "is", "are", "was", "were", "reach",
             "reached", "reaches", "reaching", "hit", "total", "totalled", "totaled", "level",
             "stand", "stood", "stands", "remain", "remained", "maintained", "kept", "keep", "rate"}
@@ -427,7 +427,8 @@ def parse(text: str, offset: int = 0) -> list[Quantity]:
         if _is_year(text, n, lx, cur):
             continue
         before = _words_before(text, n.start, 2)
-        if before and before[-1] in lx.identifier_words and not cur:
+        if not cur and ((before and before[-1] in lx.identifier_words)
+                        or re.search(r"\b(?:No|no|Nos|nos|Art|art|Sec|sec|Vol|vol|pp?)\.\s*$", text[max(0, n.start - 6):n.start])):
             continue
         factor, end = _magnitude(text, n.end, lx, bool(cur))
         value = n.value * factor

@@ -28,6 +28,10 @@ class _Cues:
     share_verbs: frozenset
     share_nouns: frozenset
     pronouns: frozenset
+    verb_nouns: dict
+    object_verbs: frozenset
+    fillers: frozenset
+    protected: frozenset
 
 
 @lru_cache(maxsize=1)
@@ -47,6 +51,11 @@ def cues() -> _Cues:
         share_verbs=frozenset(m["share_verbs"]),
         share_nouns=frozenset(m["share_nouns"]),
         pronouns=frozenset(m["pronoun_subjects"]),
+        verb_nouns=dict(m["verb_nouns"]),
+        object_verbs=frozenset(m["object_verbs"]),
+        fillers=frozenset(m["filler_words"]),
+        protected=frozenset(f for e in resources.load("taxonomy.json")["domains"].values()
+                            for f in e["surface"] if f.isupper()),
     )
 
 
@@ -91,8 +100,7 @@ class _Ctx:
             return
         self.last_year = year
         self.para = (year, te.period)
-        if te.kind in _FUTURE_KINDS or (self.pub_year and year > self.pub_year) or \
-                (te.kind == "relative" and "|by" in te.text):
+        if te.kind in _FUTURE_KINDS or (self.pub_year is not None and year >= self.pub_year):
             if self.pub_year is None or year >= self.pub_year:
                 self.horizon = (year, te.period)
 
@@ -133,7 +141,7 @@ def extract(doc: str, text: str, parsed: Parsed, published: Optional[str],
         if not in_table and quantities.has_number(stext):
             qs = quantities.parse(stext, s_start)
             numeric = _numeric(doc, text, parsed, ts, te_, stext, s_start, qs, resolved, ctx,
-                               subject, pub_year, c)
+                               subject, pub_year, c, [r for r in out[-3:] if r.kind != "milestone"])
         out.extend(numeric)
         if not in_table:
             out.extend(_milestones(doc, text, stext, s_start, resolved, numeric, ctx, subject,
@@ -164,6 +172,8 @@ def _skip(q: Quantity, text: str, parsed: Parsed, c: _Cues) -> bool:
                     (nxt.group(2) or "").lower() in c.non_metric and nxt.group(1).lower() in ("consecutive", "other", "more", "new", "major", "key", "main", "different")):
             return True
         if re.search(r"\b(?:among|aged|age|top|no\.|number)\s*$", before):
+            return True
+        if re.search(r"\bvotes?\s+(?:to|against)\s*$", before) or (nxt and nxt.group(1).lower() in ("votes", "vote")):
             return True
     if re.search(r"\bamong\s+(?:more than|over|nearly|about|around|some)?\s*$", before):
         return True
@@ -213,7 +223,7 @@ def _normalise_metric(s: str, c: _Cues, gpes: set) -> str:
     s = " ".join(s.split()).strip(" ,.;:\"“”'")
     for t in reversed(timeexpr.find(s)):
         s = s[:t.start] + " " + s[t.end:]
-    for g in sorted(gpes, key=len, reverse=True):
+    for g in sorted(gpes - c.protected, key=len, reverse=True):
         s = re.sub(r"\b" + re.escape(g) + r"(?:'s|’s)(?=\s|$)", " ", s)
         s = re.sub(r"\b(?:(?:in|of|for|across)\s+)?" + re.escape(g) + r"(?=\s|$)", " ", s)
     s = re.sub(r"\b(?:during|in|by|over)\s*$", "", s.strip())
@@ -222,10 +232,11 @@ def _normalise_metric(s: str, c: _Cues, gpes: set) -> str:
     base, _, share = s.partition(" share of ")
     base = re.sub(r"\s+(?:in|of|across)\s*$", "", base.strip())
     parts = [p.strip() for p in re.split(r"\s+of\s+", base) if p.strip()]
-    if 1 < len(parts) <= 3:
+    if 1 < len(parts) <= 3 and parts[0].lower() not in ("share", "proportion", "percentage"):
         base = " ".join(reversed(parts))
     s = base + (" share of " + share.strip() if share else "")
     s = re.sub(r"\s+", " ", s).strip(" ,.;:")
+    s = re.sub(r"^(?:its|their|our|his|her|this|that)\s+", "", s, flags=re.I)
     words = [w if (w.isupper() or "&" in w or re.search(r"[A-Z].*[A-Z]", w)) else w.lower() for w in s.split()]
     return " ".join(words)
 
@@ -247,7 +258,19 @@ def _fallback_subject(text: str, q: Quantity, prev_end: Optional[int], clause_st
         parts = re.split(r"\s+and\s+", seg, maxsplit=1)
         seg = parts[1] if len(parts) > 1 else seg
     seg = re.sub(r"^\s*(?:there\s+(?:are|is|were|was)\s+)", "", seg, flags=re.I)
+    seg = re.sub(r"(?:\s+(?:of|at|to|by|for|around|about|approximately|some|nearly|over|above|"
+                 r"below|under|beyond|within|exceed|exceeding|more|than|less|at least|no|an?|the|"
+                 r"estimated))+\s*$", "", seg, flags=re.I)
+    m = _AIM_VERB.search(seg)
+    if m and seg[m.end():].strip():
+        return seg[m.end():].strip()
     return _VERB_CUT.sub("", seg).strip()
+
+
+_AIM_VERB = re.compile(r"\b(?:aims?|aimed|targets?|targeted|plans?|seeks?|strives?|wants?|expects?|"
+                       r"intends?|pledged?|vowed?)\s+(?:for|at|to)?\s*(?:(?:reach|achieve|raise|keep|cut|"
+                       r"increase|reduce|boost|lift|lower|grow)\s+)?|\b(?:will|shall|should|must)\s+"
+                       r"(?:reach|achieve|raise|keep|cut|increase|reduce|boost|lift|lower|create|build|add)\s+", re.I)
 
 
 def _metric(parsed: Parsed, text: str, ts: int, te_: int, q: Quantity, c: _Cues,
@@ -276,7 +299,7 @@ def _metric(parsed: Parsed, text: str, ts: int, te_: int, q: Quantity, c: _Cues,
     # governing verb and its subject
     g = toks[k]
     steps = 0
-    while g.pos not in ("VERB", "AUX") and g.head != g.i and steps < 8:
+    while (g.pos not in ("VERB", "AUX") or q.start <= g.start < q.end) and g.head != g.i and steps < 8:
         g = toks[g.head]
         steps += 1
     verb = g
@@ -301,17 +324,52 @@ def _metric(parsed: Parsed, text: str, ts: int, te_: int, q: Quantity, c: _Cues,
             place = e.text.removesuffix("'s").removesuffix("’s")
             break
     subj_low = subj_text.lower().strip()
+    ent_texts = {e.text for e in parsed.ents if e.label in ("GPE", "ORG", "PERSON", "NORP")}
     subj_is_empty = (not subj_text or subj_low in c.pronouns or subj_low.split()[-1:] == ["there"]
-                     or any(subj_text.strip() == e.text for e in parsed.ents if e.label in ("GPE", "ORG", "PERSON"))
-                     or subj_low.removeprefix("the ") in c.pronouns)
+                     or subj_text.strip() in ent_texts
+                     or re.sub(r"^the\s+", "", subj_text.strip(), flags=re.I) in ent_texts
+                     or subj_low.removeprefix("the ") in c.pronouns
+                     or (subj_low.split()[-1:] and subj_low.split()[-1] in c.pronouns
+                         and any(w in subj_text for w in ent_texts)))
+    # the direct object that the number sets: "raise R&D investment to 2.4%"
+    qtok_set = set(range(k, k + 1))
+    dobj_text = ""
+    for v in (verb.i, *[x for x in ch.get(verb.i, ()) if toks[x].dep == "xcomp"]):
+        for x in ch.get(v, ()):
+            if toks[x].dep == "dobj" and toks[x].start < q.start:
+                sub = _subtree(ch, x)
+                if not qtok_set & set(sub):
+                    ds, de = _phrase(parsed, text, sub)
+                    dobj_text = text[ds:min(de, q.start)]
+                    if toks[v].lower in c.object_verbs or subj_is_empty:
+                        break
+                    dobj_text = dobj_text if subj_is_empty else ""
+        if dobj_text:
+            break
+    in_dobj = any(toks[x].dep == "dobj" and k in _subtree(ch, x) for x in ch.get(verb.i, ()))
     if q.unit_class in ("count", "rate") and noun is not None and noun.i > k:
-        idx = [x for x in _subtree(ch, noun.i) if x > k and toks[x].dep not in ("prep", "relcl", "acl", "punct", "cc", "conj")]
+        idx = [x for x in _subtree(ch, noun.i) if x > k and toks[x].start >= q.end
+               and toks[x].dep not in ("prep", "relcl", "acl", "punct", "cc", "conj")]
         idx = [x for x in idx if x <= noun.i] or [noun.i]
         metric = text[toks[idx[0]].start:toks[noun.i].end]
         if not subj_is_empty and subj_text and q.unit_class == "rate":
             metric = subj_text
-    elif not subj_is_empty:
+    if not metric and verb.lower in c.verb_nouns and (subj_is_empty or in_dobj) and q.unit_class in ("currency", "count", "physical"):
+        tail = re.match(r"\s*(?:\([^)]*\)\s*)?((?:in|on|for|into|to)\s+[^,;.()]+?)(?=\s+(?:by|from|during|in|before|until)\s+(?:the\s+)?(?:end\s+of\s+)?(?:19|20)\d\d|\s+(?:this|last|next)\s+year|[,;.()]|$)",
+                        text[q.end:q.end + 120])
+        if subj_is_empty:
+            metric = c.verb_nouns[verb.lower] + (" " + tail.group(1) if tail else "")
+        else:
+            metric = subj_text + " " + (re.sub(r"^\w+\s+", "", tail.group(1)) if tail else c.verb_nouns[verb.lower])
+    if not metric and dobj_text:
+        metric = dobj_text
+    if not metric and not subj_is_empty:
         metric = subj_text
+    if not metric:
+        # the number is the subject: "at least 80% of adults should have basic digital skills"
+        m = re.match(r"\s*of\s+([^,;]+?)\s+(?:(?:will|shall|should|must|would|can)\s+)?(\w+\s+[^,;.]+?)(?=\s+and\s+|[,;.]|$)", text[q.end:q.end + 120])
+        if m and q.unit_class == "percent":
+            metric = f"share of {m.group(1)} who {m.group(2)}"
     if not metric or metric.lower().strip() in _UNIT_WORDS:
         metric = _fallback_subject(text, q, prev_end, clause_start)
     # "N% of GDP" after a share verb or a share noun -> "X share of GDP"
@@ -321,7 +379,7 @@ def _metric(parsed: Parsed, text: str, ts: int, te_: int, q: Quantity, c: _Cues,
         verb_is_share = verb.text.lower() in c.share_verbs or bool(
             re.match(r"\s*(?:of|in)\s+(?:the\s+)?(?:\w+(?:'s|’s)\s+)?(?:regional\s+|local\s+|national\s+)?GDP\b", text[q.end:q.end + 40]))
         noun_is_share = any(w in c.share_nouns for w in subj_low.split()[:3])
-        if m and (verb_is_share or noun_is_share) and " share of " not in metric:
+        if m and (verb_is_share or noun_is_share) and "share of " not in metric:
             if noun_is_share and re.search(r"\b(?:to|in)\b", subj_low):
                 pass  # "proportion of A to B" is rewritten by the normaliser
             else:
@@ -330,6 +388,8 @@ def _metric(parsed: Parsed, text: str, ts: int, te_: int, q: Quantity, c: _Cues,
     m = re.search(r"\b(increase|growth|rise|decrease|decline|drop|reduction|fall)\s+(?:of|by)\s+(?:\w+\s+)?$", before)
     if m and not re.search(r"\b(?:growth|increase|decline)\b", metric):
         metric = f"{metric} {'decline' if m.group(1) in ('decrease', 'decline', 'drop', 'reduction', 'fall') else 'growth'}"
+    elif q.comparator in ("growth", "decline") and not re.search(r"\b(?:growth|increase|decline|rate)\b", metric):
+        metric = f"{metric} {q.comparator}"
     return _normalise_metric(metric, c, gpes), place
 
 
@@ -348,7 +408,8 @@ def _kind_cues(clause: str, sentence: str, c: _Cues, target_mode: bool) -> Optio
     return None
 
 
-def _numeric(doc, text, parsed, ts, te_, stext, s_start, qs, resolved, ctx, subject, pub_year, c):
+def _numeric(doc, text, parsed, ts, te_, stext, s_start, qs, resolved, ctx, subject, pub_year, c,
+             history=()):
     out = []
     clauses = _clauses(stext, s_start)
     gpes = {e.text.removesuffix("'s").removesuffix("’s") for e in parsed.ents if e.label == "GPE"}
@@ -362,7 +423,8 @@ def _numeric(doc, text, parsed, ts, te_, stext, s_start, qs, resolved, ctx, subj
             continue
         cl = next(((a, b) for a, b in clauses if a <= q.start < b), (s_start, s_start + len(stext)))
         # a time expression in the clause, else one in an earlier number-free clause
-        own = [(t, y) for t, y in resolved if cl[0] <= t.start < cl[1] and t.kind != "baseline" and y is not None]
+        own = [(t, y) for t, y in resolved if cl[0] <= t.start < cl[1] and t.kind != "baseline"
+               and (y is not None or t.kind == "present")]
         if own:
             own.sort(key=lambda ty: abs(ty[0].start - q.start))
             te, year = own[0]
@@ -378,7 +440,9 @@ def _numeric(doc, text, parsed, ts, te_, stext, s_start, qs, resolved, ctx, subj
         clause_text = text[cl[0]:cl[1]]
         kind = _kind_cues(clause_text, stext, c, ctx.target_mode > 0)
         period = timeexpr.period_str(te.period) if te is not None else None
-        if te is not None:
+        if te is not None and year is None:
+            kind = kind or Kind.ACHIEVEMENT.value  # "currently", with no date to resolve it
+        elif te is not None:
             if kind is None:
                 if te.kind == "horizon" and (pub_year is None or year >= pub_year):
                     kind = Kind.TARGET.value
@@ -405,6 +469,20 @@ def _numeric(doc, text, parsed, ts, te_, stext, s_start, qs, resolved, ctx, subj
         prev = [x for x in qs[:i] if x.conversion_of is None and x.end <= q.start and x.start >= cl[0]]
         metric, place = _metric(parsed, text, ts, te_, q, c, gpes,
                                 prev[-1].end if prev else None, cl[0])
+        content = [w for w in re.findall(r"[\w&-]+", metric.lower()) if w not in c.fillers]
+        prev_rec = next((r for r in reversed(out) if r.kind != "milestone"), None)
+        if prev_rec is None and history:
+            prev_rec = history[-1]
+        if prev_rec is not None and (not content or content in (["growth"], ["decline"])
+                                     or re.match(r"^(?:such|these|those|same)\b", metric)):
+            base = prev_rec.metric.split(" share of ")[0]
+            head = content[-1] if content and content[-1] not in ("growth", "decline") else None
+            if head is None or head in base:
+                metric = base if not content or content[-1] not in ("growth", "decline") else f"{base} {content[-1]}"
+            if q.comparator in ("growth", "decline") or re.search(r"\b(?:grew|grow|rose|rate)\b", clause_text):
+                if not metric.endswith(("growth", "decline")):
+                    metric = f"{metric} {q.comparator if q.comparator in ('growth', 'decline') else 'growth'}"
+        metric = re.sub(r"^(?:such|these|those|same)\s+", "", metric)
         comparator = q.comparator
         if comparator == "equal" and re.search(r"\bgrowth\b|\bgrow(?:s|th)?\s+rate\b|\bincrease\b", metric):
             comparator = "growth"
@@ -472,7 +550,7 @@ def _milestone_metric(quote: str, when: str) -> str:
     q = quote.replace(when, " ")
     m = _MILESTONE_OBJ.search(q)
     s = m.group(1) if m else q
-    s = re.split(r"[,;:]|\s+(?:by|and it|according to|so that|which|leading)\s+", s)[0]
+    s = re.split(r"[,;:]|\s+(?:by|and it|according to|so that|which)\s+", s)[0]
     if m and len(s.split()) <= 2:
         subj = re.split(r"[,;:]\s*", q[:m.start()].strip())[-1]
         s = subj + " " + s if subj else s
@@ -486,7 +564,7 @@ def _milestone_metric(quote: str, when: str) -> str:
 _YEAR_HDR = re.compile(r"((?:19|20)\d{2})")
 _SYM_COMP = {">": "exceed", "≥": "at least", ">=": "at least", "<": "below", "≤": "at most",
              "<=": "at most", "~": "about", "≈": "about"}
-_UNIT_HINT = re.compile(r"\(([^)]*)\)\s*$|\[([^\]]*)\]\s*$|,\s*([^,]+)$")
+_UNIT_HINT = re.compile(r"\(([^)]*)\)\s*$|\[([^\]]*)\]\s*$|,\s+in\s+([^,]+)$")
 
 
 def _table_records(doc: str, text: str, table: Table, pub_year, subject) -> list[Target]:
@@ -523,12 +601,17 @@ def _table_records(doc: str, text: str, table: Table, pub_year, subject) -> list
                     comp = _SYM_COMP[sym]
                     cell = cell[len(sym):].strip()
                     break
-            unit_words = unit_text.replace("%", "percent")
-            probe = f"{cell} {unit_words}".strip() if not re.search(r"[%a-zA-Z$€£¥]", cell) else cell
-            qs = [q for q in quantities.parse(probe) if q.unit_class != "duration"]
+            qs = [q for q in quantities.parse(cell) if q.unit_class != "duration"]
+            if qs and qs[0].unit_class == "count" and unit_text:
+                probe = f"{cell} {unit_text.replace('%', 'percent')}"
+                qs = [q for q in quantities.parse(probe) if q.unit_class != "duration"] or qs
             if not qs:
                 continue
             q = qs[0]
+            rate = quantities.lexicon().rate_re.search(indicator)
+            if rate and q.unit_class == "count":
+                q = replace(q, unit="per " + " ".join(rate.group(0).split()[1:]), unit_class="rate")
+                metric = indicator
             if pub_year is not None:
                 kind = hkind or ("target" if year > pub_year else "achievement")
             else:
