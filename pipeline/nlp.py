@@ -91,6 +91,7 @@ def _load_org_lexicon(name: str) -> dict:
         "not_org": tuple(re.compile(p) for p in d["not_org_patterns"]),
         "tails": frozenset(d["name_tails"]),
         "inner": frozenset(d["inner_org_words"]),
+        "generic": frozenset(d["generic_name_words"]),
     }
 
 
@@ -204,12 +205,19 @@ class OrgFinder:
         return "other"
 
     def _split_and(self, doc, s, e) -> list[tuple[int, int]]:
-        """'Springer Nature and Tsinghua University' are two organisations."""
-        for k in range(s + 1, e - 1):
+        """'Springer Nature and Tsinghua University' are two organisations; so are the parts of
+        'Ministry of Industry and Information Technology and Fudan University'."""
+        p = s - 1
+        while p >= 0 and doc[p].lower_ == "the":
+            p -= 1
+        complement = p >= 0 and doc[p].lower_ in self.lx["links"]
+        for k in range(e - 2, s, -1):
             if doc[k].lower_ == "and":
                 left, right = (s, k), (k + 1, e)
-                if all(self._classify(doc, a, b) == "org" for a, b in (left, right)):
-                    return [left, right]
+                if self._classify(doc, *right) == "org" and (
+                        (complement and doc[k + 1].text not in self.lx["generic"])
+                        or self._classify(doc, *left) == "org"):
+                    return self._split_and(doc, s, k) + [right]
         return [(s, e)]
 
     def find(self, doc: Doc) -> list[SpacySpan]:
@@ -230,7 +238,8 @@ class OrgFinder:
                 while m + 1 < len(blocks):
                     ns, ne = blocks[m + 1]
                     gap = [t.lower_ for t in doc[chain_end:ns]]
-                    if gap and gap[0] in lx["links"] and all(g in ("the",) for g in gap[1:]):
+                    if gap and gap[0] in lx["links"] and all(g in ("the",) for g in gap[1:]) and \
+                            (gap[0] not in ("at", "under") or self._classify(doc, ns, ne) == "org"):
                         chain_end, m = ne, m + 1
                     else:
                         break
@@ -390,6 +399,13 @@ def make_domains(nlp: Language, name: str, taxonomy: str):
 # ------------------------------------------------------------------ loading
 
 
+def customize_tokenizer(nlp: Language) -> Language:
+    """Split 'GDP.In the same year' at the period so the sentence component can see it."""
+    infixes = list(nlp.Defaults.infixes) + [r"(?<=[A-Za-z%)])\.(?=[A-Z][a-z])"]
+    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    return nlp
+
+
 @lru_cache(maxsize=2)
 def load_nlp(model: Optional[str] = None) -> Language:
     """The spaCy pipeline with policytrace's components; loaded once per process."""
@@ -399,8 +415,7 @@ def load_nlp(model: Optional[str] = None) -> Language:
         nlp = spacy.load(name, disable=list(cfg["spacy_disable"]))
     except OSError as e:
         raise ResourceError(f"spaCy model {name!r} is not installed: {e}") from e
-    infixes = list(nlp.Defaults.infixes) + [r"(?<=[A-Za-z%)])\.(?=[A-Z][a-z])"]
-    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    customize_tokenizer(nlp)
     nlp.add_pipe("policytrace_sentences", before="parser")
     nlp.add_pipe("policytrace_orgs", last=True)
     nlp.add_pipe("policytrace_domains", last=True)

@@ -1,0 +1,65 @@
+"""spaCy components: fast checks on a blank pipeline, then organisations on the real model."""
+import spacy
+
+from pipeline import nlp as nlp_mod  # registers the factories
+
+
+def test_domains_component_on_blank_pipeline():
+    nlp = spacy.blank("en")
+    nlp.add_pipe("policytrace_domains")
+    doc = nlp("Work on superconducting quantum chips, AI and high-end chips; public security too.")
+    labels = [(s.text, s.label_) for s in doc.spans["domains"]]
+    assert ("superconducting quantum chips", "quantum technology") in labels
+    assert ("AI", "artificial intelligence") in labels
+    assert ("high-end chips", "integrated circuits") in labels
+    assert not any(lab == "cybersecurity" for _, lab in labels)
+
+
+def test_acronyms_match_case_sensitively():
+    nlp = spacy.blank("en")
+    nlp.add_pipe("policytrace_domains")
+    assert not spacy.blank("en") is None
+    doc = nlp("The ai of the matter")
+    assert list(doc.spans["domains"]) == []
+
+
+def test_sentence_component_splits_glued_sentences():
+    nlp = nlp_mod.customize_tokenizer(spacy.blank("en"))
+    nlp.add_pipe("policytrace_sentences")
+    doc = nlp("It rose 6%.In the same year it fell.")
+    (tok,) = [t for t in doc if t.text == "In"]
+    assert tok.is_sent_start
+
+
+def test_segments_keep_wrapped_lines_together():
+    text = "A heading\n\nThis line is long enough to be a wrapped line of a paragraph, it goes on\nand ends here.\nShort line"
+    segs = [s for _, s in nlp_mod.segments(text)]
+    assert segs[0] == "A heading"
+    assert "goes on\nand ends here." in segs[1]
+
+
+def orgs(nlp, text):
+    return [o.text for o in nlp_mod.parse_text(nlp, text).orgs]
+
+
+def test_orgs_chains_titles_and_places(nlp):
+    got = orgs(nlp, "Li Wei, Vice Mayor of the People's Government of Shanghai Municipality, said the "
+                    "Ministry of Industry and Information Technology and Fudan University will open an "
+                    "office in Lingang Special Area and Zhangjiang Science City.")
+    assert "People's Government of Shanghai Municipality" in got
+    assert "Ministry of Industry and Information Technology" in got
+    assert "Fudan University" in got
+    assert not any("Area" in o or "City" in o for o in got)
+
+
+def test_orgs_events_documents_and_agents(nlp):
+    got = orgs(nlp, 'The report was jointly released by Nikkei and Kyoto University at the Global '
+                    'Tech Forum of Osaka Innovation Base. The Seoul city government said so.')
+    assert "Kyoto University" in got and "Nikkei" in got
+    assert "Seoul city government" in got
+    assert not any("Forum" in o or "Innovation Base" in o for o in got)
+
+
+def test_orgs_source_line(nlp):
+    got = orgs(nlp, "Source: Ministry of Economy, Trade and Industry\n\nJapan plans more chips.")
+    assert any(o.startswith("Ministry of Economy") for o in got)

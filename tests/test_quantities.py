@@ -1,0 +1,74 @@
+"""The quantity layer on general English text, and each known quantulum3 failure."""
+import pytest
+
+from conftest import load_cases
+from pipeline.quantities import has_number, parse
+
+CASES = load_cases("quantities.jsonl")
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["text"][:40] for c in CASES])
+def test_golden(case):
+    got = parse(case["text"])
+    assert len(got) == len(case["expected"]), [q.to_dict() for q in got]
+    for q, exp in zip(got, case["expected"]):
+        for key, val in exp.items():
+            assert getattr(q, key) == val, (key, q.to_dict())
+
+
+def test_offsets_point_at_the_text():
+    text = "Output will exceed 1.2 trillion yuan and reach about 6%."
+    for q in parse(text):
+        assert text[q.start:q.end] == q.text
+
+
+def test_offset_argument_shifts_positions():
+    assert parse("up to 5%", offset=100)[0].start == 106
+
+
+def test_years_are_not_quantities():
+    assert parse("In 2019 and by 2025 the plan for 2021-2025 holds.") == []
+
+
+def test_bracketed_amount_is_positive_and_marked_as_conversion():
+    qs = parse("It reached 630 billion yuan ($98.6 billion).")
+    assert [q.value for q in qs] == [630e9, 98.6e9]
+    assert qs[1].conversion_of == 0 and qs[0].conversion_of is None
+
+
+def test_rmb_is_currency_not_megabyte():
+    q = parse("RMB1 trillion")[0]
+    assert (q.value, q.unit) == (1e12, "CNY")
+
+
+def test_ordinals_are_not_fractions():
+    assert parse("It ranks fifth, the 13th plan, and the 2nd phase.") == []
+
+
+def test_qualifiers_are_kept():
+    comps = [q.comparator for q in parse("about 5%, more than 7%, at least 3%, under 2%, up to 9%")]
+    assert comps == ["about", "exceed", "at least", "below", "at most"]
+
+
+def test_per_10000_stays_with_its_number():
+    (q,) = parse("144 invention patents per 10,000 people")
+    assert q.value == 144 and q.unit == "per 10,000 people"
+
+
+def test_has_number_prefilter():
+    assert has_number("five percent") and has_number("6%")
+    assert not has_number("No numbers here at all.")
+
+
+def test_cli_quantities(tmp_path):
+    from click.testing import CliRunner
+
+    from pipeline.cli import main
+    res = CliRunner().invoke(main, ["quantities"], input="about 6% of GDP\nnothing here\n")
+    assert res.exit_code == 0
+    lines = res.output.strip().split("\n")
+    import json
+    first = json.loads(lines[0])
+    assert first[0]["value"] == 6 and first[0]["comparator"] == "about"
+    assert set(first[0]) >= {"value", "value_max", "unit", "comparator", "start", "end"}
+    assert json.loads(lines[1]) == []

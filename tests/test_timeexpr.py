@@ -1,0 +1,29 @@
+from pipeline import timeexpr
+
+
+def kinds(text, pub=None):
+    return [(t.kind, t.year, t.period) for t in timeexpr.find(text, 0, pub)]
+
+
+def test_five_year_plan_period():
+    assert kinds("during the 14th Five-Year Plan period") == [("period", 2025, (2021, 2025))]
+    assert kinds('the "13th Five-Year Plan"')[0][2] == (2016, 2020)
+
+
+def test_explicit_short_ranges():
+    assert kinds("(2021-25)") == [("period", 2025, (2021, 2025))]
+    assert kinds("from 2016 to 2020")[0][2] == (2016, 2020)
+
+
+def test_horizon_point_baseline():
+    assert kinds("by 2030") == [("horizon", 2030, None)]
+    assert kinds("in 2019") == [("point", 2019, None)]
+    assert kinds("compared to 2016") == [("baseline", 2016, None)]
+
+
+def test_relative_years_resolve_against_publication():
+    assert kinds("Last year", 2020) == [("relative", 2019, None)]
+    assert kinds("this year", 2021) == [("relative", 2021, None)]
+    assert kinds("this year") == [("relative", None, None)]
+    assert kinds("to date", 2021) == [("present", 2021, None)]
+    assert kinds("In the same year")[0][0] == "same"
