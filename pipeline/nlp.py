@@ -87,7 +87,8 @@ def _load_org_lexicon(name: str) -> dict:
         "pub_verbs": frozenset(_inflections(d["publication_verbs"])),
         "gov_levels": frozenset(d["government_levels"]),
         "known": frozenset(k.lower() for k in d["known_orgs"]),
-        "known_multi": tuple(k for k in d["known_orgs"] if " " in k),
+        "known_multi": re.compile(r"(?<!\w)(?:" + "|".join(
+            re.escape(k) for k in sorted((k for k in d["known_orgs"] if " " in k), key=len, reverse=True)) + r")(?!\w)"),
         "not_org": tuple(re.compile(p) for p in d["not_org_patterns"]),
         "tails": frozenset(d["name_tails"]),
         "inner": frozenset(d["inner_org_words"]),
@@ -267,12 +268,10 @@ class OrgFinder:
             t = ent.text.strip()
             if ent.label_ == "ORG" and t.lower() in self.lx["known"]:
                 out.append(ent)
-        text = doc.text
-        for name in self.lx["known_multi"]:
-            for m in re.finditer(r"(?<!\w)" + re.escape(name) + r"(?!\w)", text):
-                sp = doc.char_span(m.start(), m.end(), alignment_mode="expand")
-                if sp is not None:
-                    out.append(sp)
+        for m in self.lx["known_multi"].finditer(doc.text):
+            sp = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+            if sp is not None:
+                out.append(sp)
         return out
 
     def _sources(self, doc):
@@ -454,7 +453,7 @@ def segments(text: str, max_chars: int = 20000) -> Iterator[tuple[int, str]]:
             start = end + 1
 
 
-_CHUNK_CUES = re.compile(r"such as|including|includ|fields?\b|sectors?\b|industr|technolog|areas?\b|research", re.I)
+_CHUNK_CUES = re.compile(r"such as|including|fields\b|sectors\b|industries\b|technologies\b", re.I)
 
 
 def _adapt(doc: Doc, offset: int, tok_base: int) -> tuple[list, list, list, list, list, list]:

@@ -100,13 +100,7 @@ def lexicon() -> _Lexicon:
     def phrases(d):
         return tuple(sorted(((k.split(), v) for k, v in d.items()), key=lambda kv: -len(kv[0])))
 
-    try:
-        from quantulum3 import load as qload
-        units = qload.units("en_US")
-        qkeys = frozenset(k for k in units.surfaces_lower if len(k) > 1) | frozenset(
-            k for k in units.symbols if len(k) > 1)
-    except Exception:  # quantulum3 data unreadable: physical units just stay "count"
-        qkeys = frozenset()
+    qkeys = frozenset(resources.load("quantulum_unit_keys.json")["keys"])
     return _Lexicon(
         number_words=nw, scale_words=dict(q["scale_words"]), magnitudes=mags,
         short_magnitudes=dict(q["short_magnitudes"]),

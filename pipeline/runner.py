@@ -20,6 +20,8 @@ class Extractor:
         from . import resources
         self.cfg = resources.config()
         self.nlp = nlp.load_nlp(spacy_model)
+        from .quantities import lexicon
+        lexicon()
         self.encoder = None
         if use_encoder:
             from .encoder import load_encoder

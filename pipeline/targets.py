@@ -5,6 +5,7 @@ rules are driven by models/cues.json and models/metrics.json.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
@@ -75,6 +76,29 @@ def _clauses(text: str, start: int) -> list[tuple[int, int]]:
     return out
 
 
+@dataclass(frozen=True)
+class _Index:
+    """Per-document lookups, built once so per-number work does not rescan the entities."""
+
+    gpes: frozenset
+    ent_texts: frozenset
+    name_spans: tuple  # (start, end) of entities a count inside cannot measure anything
+    name_starts: tuple
+
+    @classmethod
+    def build(cls, parsed: Parsed) -> "_Index":
+        spans = sorted((e.start, e.end) for e in parsed.ents
+                       if e.label in ("ORG", "FAC", "EVENT", "WORK_OF_ART", "LAW", "PRODUCT"))
+        return cls(
+            gpes=frozenset(e.text.removesuffix("'s").removesuffix("’s") for e in parsed.ents if e.label == "GPE"),
+            ent_texts=frozenset(e.text for e in parsed.ents if e.label in ("GPE", "ORG", "PERSON", "NORP")),
+            name_spans=tuple(spans), name_starts=tuple(a for a, _ in spans))
+
+    def in_name(self, pos: int) -> bool:
+        i = bisect.bisect_right(self.name_starts, pos) - 1
+        return i >= 0 and self.name_spans[i][0] <= pos < self.name_spans[i][1]
+
+
 def main_subject(parsed: Parsed) -> Optional[str]:
     """The place a document is about: its most named GPE, the title counting double."""
     counts: Counter = Counter()
@@ -119,6 +143,7 @@ def extract(doc: str, text: str, parsed: Parsed, published: Optional[str],
     subject = subject or main_subject(parsed)
     ctx = _Ctx(pub_year)
     table_regions = [sp for t in tables for sp in t.row_spans if sp]
+    index = _Index.build(parsed)
     out: list[Target] = []
     prev_end = 0
     toks = parsed.tokens
@@ -141,7 +166,8 @@ def extract(doc: str, text: str, parsed: Parsed, published: Optional[str],
         if not in_table and quantities.has_number(stext):
             qs = quantities.parse(stext, s_start)
             numeric = _numeric(doc, text, parsed, ts, te_, stext, s_start, qs, resolved, ctx,
-                               subject, pub_year, c, [r for r in out[-3:] if r.kind != "milestone"])
+                               subject, pub_year, c, [r for r in out[-3:] if r.kind != "milestone"],
+                               index)
         out.extend(numeric)
         if not in_table:
             out.extend(_milestones(doc, text, stext, s_start, resolved, numeric, ctx, subject,
@@ -274,8 +300,9 @@ _AIM_VERB = re.compile(r"\b(?:aims?|aimed|targets?|targeted|plans?|seeks?|strive
 
 
 def _metric(parsed: Parsed, text: str, ts: int, te_: int, q: Quantity, c: _Cues,
-            gpes: set, prev_end: Optional[int] = None,
+            index: _Index, prev_end: Optional[int] = None,
             clause_start: int = 0) -> tuple[str, Optional[str]]:
+    gpes = index.gpes
     """(metric, place) for the quantity."""
     toks = parsed.tokens
     k = _tok_at(parsed, ts, te_, q.start)
@@ -319,12 +346,12 @@ def _metric(parsed: Parsed, text: str, ts: int, te_: int, q: Quantity, c: _Cues,
         ss, se = _phrase(parsed, text, _subtree(ch, subj))
         if not (ss <= q.start < se):
             subj_text = text[ss:se]
-    for e in parsed.ents:
-        if e.label == "GPE" and subj_text and e.text in subj_text:
-            place = e.text.removesuffix("'s").removesuffix("’s")
+    for gpe in sorted(gpes):
+        if subj_text and gpe in subj_text:
+            place = gpe
             break
     subj_low = subj_text.lower().strip()
-    ent_texts = {e.text for e in parsed.ents if e.label in ("GPE", "ORG", "PERSON", "NORP")}
+    ent_texts = index.ent_texts
     subj_is_empty = (not subj_text or subj_low in c.pronouns or subj_low.split()[-1:] == ["there"]
                      or subj_text.strip() in ent_texts
                      or re.sub(r"^the\s+", "", subj_text.strip(), flags=re.I) in ent_texts
@@ -409,17 +436,15 @@ def _kind_cues(clause: str, sentence: str, c: _Cues, target_mode: bool) -> Optio
 
 
 def _numeric(doc, text, parsed, ts, te_, stext, s_start, qs, resolved, ctx, subject, pub_year, c,
-             history=()):
+             history=(), index=None):
     out = []
     clauses = _clauses(stext, s_start)
-    gpes = {e.text.removesuffix("'s").removesuffix("’s") for e in parsed.ents if e.label == "GPE"}
     used_years: dict = {}
     qidx = {i for i, q in enumerate(qs)}
     for i, q in enumerate(qs):
         if _skip(q, text, parsed, c):
             continue
-        if any(e.label in ("ORG", "FAC", "EVENT", "WORK_OF_ART", "LAW", "PRODUCT") and e.start <= q.start < e.end
-               and q.unit_class == "count" for e in parsed.ents):
+        if q.unit_class == "count" and index.in_name(q.start):
             continue
         cl = next(((a, b) for a, b in clauses if a <= q.start < b), (s_start, s_start + len(stext)))
         # a time expression in the clause, else one in an earlier number-free clause
@@ -467,7 +492,7 @@ def _numeric(doc, text, parsed, ts, te_, stext, s_start, qs, resolved, ctx, subj
                     if pub_year is not None and year > pub_year:
                         kind = Kind.TARGET.value
         prev = [x for x in qs[:i] if x.conversion_of is None and x.end <= q.start and x.start >= cl[0]]
-        metric, place = _metric(parsed, text, ts, te_, q, c, gpes,
+        metric, place = _metric(parsed, text, ts, te_, q, c, index,
                                 prev[-1].end if prev else None, cl[0])
         content = [w for w in re.findall(r"[\w&-]+", metric.lower()) if w not in c.fillers]
         prev_rec = next((r for r in reversed(out) if r.kind != "milestone"), None)

@@ -72,3 +72,13 @@ def test_cli_quantities(tmp_path):
     assert first[0]["value"] == 6 and first[0]["comparator"] == "about"
     assert set(first[0]) >= {"value", "value_max", "unit", "comparator", "start", "end"}
     assert json.loads(lines[1]) == []
+
+
+def test_shipped_unit_keys_match_installed_quantulum3():
+    import json
+    import sys
+    from conftest import ROOT
+    sys.path.insert(0, str(ROOT / "tests" / "fixtures"))
+    from make_unit_keys import compute
+    shipped = json.loads((ROOT / "models" / "quantulum_unit_keys.json").read_text(encoding="utf-8"))
+    assert shipped["keys"] == compute()
