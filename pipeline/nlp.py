@@ -438,14 +438,17 @@ def segments(text: str, max_chars: int = 20000) -> Iterator[tuple[int, str]]:
         block = text[s:e]
         # a line that ends a sentence or is short is a paragraph of its own
         lines = block.split("\n")
+        width = max(len(ln.rstrip()) for ln in lines)
         start = s
         buf_start = s
         for k, line in enumerate(lines):
             end = start + len(line)
             last = k == len(lines) - 1
             stripped = line.rstrip()
+            # a wrapped line runs to (nearly) the block's width; a headline or the last line of a
+            # paragraph stops short of it
             ends_para = last or not stripped or stripped[-1] in ".!?:;\"”)" or len(stripped) < 60 \
-                or (end - buf_start) > max_chars
+                or len(stripped) < 0.75 * width or (end - buf_start) > max_chars
             if ends_para:
                 if text[buf_start:end].strip():
                     yield buf_start, text[buf_start:end]

@@ -33,6 +33,7 @@ class _Cues:
     object_verbs: frozenset
     fillers: frozenset
     protected: frozenset
+    nouns_before_of: frozenset
 
 
 @lru_cache(maxsize=1)
@@ -55,6 +56,7 @@ def cues() -> _Cues:
         verb_nouns=dict(m["verb_nouns"]),
         object_verbs=frozenset(m["object_verbs"]),
         fillers=frozenset(m["filler_words"]),
+        nouns_before_of=frozenset(m["head_nouns_before_of"]),
         protected=frozenset(f for e in resources.load("taxonomy.json")["domains"].values()
                             for f in e["surface"] if f.isupper()),
     )
@@ -283,6 +285,8 @@ def _fallback_subject(text: str, q: Quantity, prev_end: Optional[int], clause_st
     if prev_end and prev_end > clause_start:
         parts = re.split(r"\s+and\s+", seg, maxsplit=1)
         seg = parts[1] if len(parts) > 1 else seg
+    seg = re.sub(r"^.*?\b(?:said|says|stated|states|noted|notes|added|announced|reported|"
+                 r"shows?|showed|revealed|indicated|estimated|believes?)\s+(?:that\s+)?", "", seg, flags=re.I)
     seg = re.sub(r"^\s*(?:there\s+(?:are|is|were|was)\s+)", "", seg, flags=re.I)
     seg = re.sub(r"(?:\s+(?:of|at|to|by|for|around|about|approximately|some|nearly|over|above|"
                  r"below|under|beyond|within|exceed|exceeding|more|than|less|at least|no|an?|the|"
@@ -381,13 +385,30 @@ def _metric(parsed: Parsed, text: str, ts: int, te_: int, q: Quantity, c: _Cues,
         metric = text[toks[idx[0]].start:toks[noun.i].end]
         if not subj_is_empty and subj_text and q.unit_class == "rate":
             metric = subj_text
+    before_q = text[max(0, q.start - 60):q.start]
+    nb = re.search(r"\b(?:an?|the|its|their|total|annual)\s+((?:[a-z-]+\s+)?([a-z-]+))\s+of\s+$", before_q)
+    if not metric and nb and nb.group(2) in c.nouns_before_of and q.unit_class != "percent":
+        metric = nb.group(1) if subj_is_empty else f"{subj_text} {nb.group(1)}"
+    of_np = re.match(r"\s+of\s+((?:[\w&'’-]+\s+){0,5}?[\w&-]+?)(?=\s+(?:per|by|in|on|for|from|to|at|this|last|next|over|which|that|will|would|was|were|is|are|has|have|and\s+(?:will|to|is|are|train|create))\b|[,;.()]|$)",
+                     text[q.end:q.end + 100])
+    if not metric and of_np and q.unit_class in ("physical", "currency", "count") and (
+            subj_is_empty or verb.lower in c.verb_nouns or verb.lower.startswith(("target", "aim"))):
+        metric = of_np.group(1)
+    if not metric and re.search(r"\b(?:out\s+of|in)\b", q.text) and q.unit_class == "percent":
+        fr = re.match(r"\s+((?:[a-z-]+\s+){0,3}?[a-z-]+s)\b", text[q.end:q.end + 60])
+        if fr:
+            metric = "share of " + fr.group(1)
     if not metric and verb.lower in c.verb_nouns and (subj_is_empty or in_dobj) and q.unit_class in ("currency", "count", "physical"):
         tail = re.match(r"\s*(?:\([^)]*\)\s*)?((?:in|on|for|into|to)\s+[^,;.()]+?)(?=\s+(?:by|from|during|in|before|until)\s+(?:the\s+)?(?:end\s+of\s+)?(?:19|20)\d\d|\s+(?:this|last|next)\s+year|[,;.()]|$)",
                         text[q.end:q.end + 120])
+        vn = c.verb_nouns[verb.lower]
         if subj_is_empty:
-            metric = c.verb_nouns[verb.lower] + (" " + tail.group(1) if tail else "")
+            metric = vn + (" " + tail.group(1) if tail else "")
+        elif tail:
+            metric = subj_text + " " + re.sub(r"^\w+\s+", "", tail.group(1)) + (
+                " " + vn if vn in ("investment", "spending", "allocation", "budget") else "")
         else:
-            metric = subj_text + " " + (re.sub(r"^\w+\s+", "", tail.group(1)) if tail else c.verb_nouns[verb.lower])
+            metric = subj_text + " " + vn
     if not metric and dobj_text:
         metric = dobj_text
     if not metric and not subj_is_empty:
@@ -395,7 +416,7 @@ def _metric(parsed: Parsed, text: str, ts: int, te_: int, q: Quantity, c: _Cues,
     if not metric:
         # the number is the subject: "at least 80% of adults should have basic digital skills"
         m = re.match(r"\s*of\s+([^,;]+?)\s+(?:(?:will|shall|should|must|would|can)\s+)?(\w+\s+[^,;.]+?)(?=\s+and\s+|[,;.]|$)", text[q.end:q.end + 120])
-        if m and q.unit_class == "percent":
+        if m and q.unit_class == "percent" and q.end <= verb.start:
             metric = f"share of {m.group(1)} who {m.group(2)}"
     if not metric or metric.lower().strip() in _UNIT_WORDS:
         metric = _fallback_subject(text, q, prev_end, clause_start)
@@ -439,8 +460,7 @@ def _numeric(doc, text, parsed, ts, te_, stext, s_start, qs, resolved, ctx, subj
              history=(), index=None):
     out = []
     clauses = _clauses(stext, s_start)
-    used_years: dict = {}
-    qidx = {i for i, q in enumerate(qs)}
+    rec_qs = [x for x in qs if x.unit_class != "duration" and x.conversion_of is None]
     for i, q in enumerate(qs):
         if _skip(q, text, parsed, c):
             continue
@@ -458,10 +478,18 @@ def _numeric(doc, text, parsed, ts, te_, stext, s_start, qs, resolved, ctx, subj
             for a, b in clauses:
                 if a >= cl[0]:
                     break
-                has_q = any(a <= x.start < b for x in qs)
+                has_q = any(a <= x.start < b for x in rec_qs)
                 cand = [(t, y) for t, y in resolved if a <= t.start < b and t.kind != "baseline" and y is not None]
                 if cand and not has_q:
                     te, year = cand[-1]
+            if te is None:  # "... in AI, robotics and biotech over the next ten years."
+                for a, b in clauses:
+                    if a <= cl[0] or any(a <= x.start < b for x in rec_qs):
+                        continue
+                    cand = [(t, y) for t, y in resolved if a <= t.start < b and t.kind != "baseline" and y is not None]
+                    if cand:
+                        te, year = cand[0]
+                        break
         clause_text = text[cl[0]:cl[1]]
         kind = _kind_cues(clause_text, stext, c, ctx.target_mode > 0)
         period = timeexpr.period_str(te.period) if te is not None else None

@@ -49,6 +49,10 @@ _YEARLEVEL = re.compile(_Y + r"(?:'s)?\s+levels?\b", re.I)
 _REL = re.compile(r"\b(?:(by\s+the\s+end\s+of|end\s+of|in|by|during|for)\s+)?(this|last|next|the\s+previous|the\s+past|the\s+current|the\s+coming|the\s+following)\s+year\b|\ba\s+year\s+(?:earlier|ago)\b", re.I)
 _SAME = re.compile(r"\b(?:in\s+)?(?:the\s+same\s+year|that\s+year|that\s+same\s+year)\b|\bby\s+then\b|\bby\s+that\s+time\b", re.I)
 _PRESENT = re.compile(r"\b(?:to\s+date|so\s+far|up\s+to\s+now|at\s+present|currently|as\s+it\s+stands)\b", re.I)
+_NEXT_N = re.compile(r"\b(?:over|in|within|during|for)\s+the\s+(?:next|coming|following)\s+(\d{1,2}|" + "|".join(
+    ["two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "fifteen", "twenty"]) + r")\s+years\b", re.I)
+_NUM_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+              "ten": 10, "fifteen": 15, "twenty": 20}
 _BARE = re.compile(r"(?<![\d,.$€£¥-])" + _Y + r"(?![\d%,.]\d)")
 
 
@@ -96,6 +100,12 @@ def find(text: str, offset: int = 0, pub_year: Optional[int] = None) -> list[Tim
         year = pub_year + delta if pub_year else None
         add(TimeExpr(kind, m.start() + offset, m.end() + offset, year, None,
                      m.group() + ("|by" if prep.startswith("by") else "")))
+    for m in _NEXT_N.finditer(text):
+        n = m.group(1).lower()
+        n = int(n) if n.isdigit() else _NUM_WORDS[n]
+        if pub_year:
+            add(TimeExpr("period", m.start() + offset, m.end() + offset, pub_year + n,
+                         (pub_year + 1, pub_year + n), m.group()))
     for m in _SAME.finditer(text):
         add(TimeExpr("same", m.start() + offset, m.end() + offset, None, None, m.group()))
     for m in _PRESENT.finditer(text):

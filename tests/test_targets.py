@@ -46,3 +46,41 @@ def test_metric_names_are_normalised(extractor):
     case = next(c for c in CASES if c["id"] == "shanghai-plan")
     metrics = [r.metric for r in run(extractor, case)]
     assert metrics[0] == metrics[2] == "R&D expenditure share of GDP"
+
+
+def _doc_records(extractor, name, published):
+    from conftest import DATA
+    text = (DATA / "docs" / name).read_text(encoding="utf-8")
+    raw = RawDoc(doc=name, path=name, format="text", text=text, sha256="", published=published)
+    return extractor.process_raw(raw)
+
+
+def test_whole_release_eu(extractor):
+    res = _doc_records(extractor, "eu.txt", "2022-02-08")
+    got = {(r.kind, r.value, r.unit, r.comparator, r.year) for r in res.targets}
+    assert ("target", 20.0, "percent", "equal", 2030) in got
+    assert ("target", 43e9, "EUR", "exceed", 2030) in got
+    assert ("achievement", 10.0, "percent", "below", 2022) in got
+    assert ("achievement", 15e9, "EUR", "equal", 2021) in got
+    assert [r.year for r in res.targets if r.kind == "milestone"] == [2030]
+    assert "European Commission" in res.document.orgs
+    assert "integrated circuits" in res.document.domains
+
+
+def test_whole_release_india(extractor):
+    res = _doc_records(extractor, "india.txt", "2023-02-01")
+    by_value = {r.value: r for r in res.targets}
+    assert by_value[500.0].unit == "gigawatt" and by_value[500.0].metric == "renewable energy capacity"
+    assert by_value[350e9].unit == "INR" and by_value[197.44e9].unit == "INR"
+    assert by_value[15.1].year == 2022 and by_value[15.1].kind == "achievement"
+    assert by_value[75.0].metric == "share of new power plants"
+    assert {"Ministry of New and Renewable Energy", "Central Electricity Authority"} <= set(res.document.orgs)
+
+
+def test_whole_release_korea(extractor):
+    res = _doc_records(extractor, "korea.txt", "2024-03-14")
+    by_value = {r.value: r for r in res.targets}
+    assert by_value[2.2e12].year == 2034 and by_value[2.2e12].alt_unit == "USD"
+    assert by_value[8.5].comparator == "growth" and by_value[8.5].year == 2023
+    assert 10.0 not in by_value and 89.0 not in by_value and 12.0 not in by_value  # rank, votes
+    assert set(res.document.domains) >= {"artificial intelligence", "robotics", "biotechnology"}
