@@ -42,7 +42,7 @@ def main() -> None:
     import spacy
 
     from pipeline import nlp as nlp_mod
-    from pipeline.ingest import RawDoc
+    from pipeline.records import Document
     from pipeline.runner import Extractor
 
     paragraphs = [s for _, s in nlp_mod.segments(text)]
@@ -57,7 +57,7 @@ def main() -> None:
     t = time.perf_counter()
     ex = Extractor()
     ex_load = time.perf_counter() - t
-    raw = RawDoc(doc="bench", path="bench", format="text", text=text, sha256="")
+    raw = Document(doc="bench", path="bench", format="text", text=text, sha256="")
     t = time.perf_counter()
     res = ex.process_raw(raw)
     ex_s = time.perf_counter() - t

@@ -1,5 +1,5 @@
 """Reading files into text: the one place pdfplumber, pypdfium2, trafilatura and python-docx
-objects exist.  Each reader returns a :class:`RawDoc` or raises :class:`IngestError` with a
+objects exist.  :func:`read` returns a :class:`~pipeline.records.Document` or raises :class:`IngestError` with a
 reason a person can act on.
 """
 from __future__ import annotations
@@ -9,12 +9,12 @@ import hashlib
 import json
 import re
 import warnings
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
 from . import resources
 from .errors import IngestError, UnsupportedFormat
+from .records import Document, Table
 
 TEXT_EXT = {".txt", ".md", ".text"}
 HTML_EXT = {".html", ".htm", ".xhtml"}
@@ -22,28 +22,6 @@ PDF_EXT = {".pdf"}
 DOCX_EXT = {".docx"}
 SUPPORTED = TEXT_EXT | HTML_EXT | PDF_EXT | DOCX_EXT
 SIDECAR_SUFFIX = ".meta.json"
-
-
-@dataclass(frozen=True)
-class Table:
-    """A table as rows of cell strings, with where each row stands in the document text."""
-
-    rows: tuple[tuple[str, ...], ...]
-    row_spans: tuple[Optional[tuple[int, int]], ...] = ()
-    page: Optional[int] = None
-
-
-@dataclass(frozen=True)
-class RawDoc:
-    doc: str
-    path: str
-    format: str
-    text: str
-    sha256: str
-    title: Optional[str] = None
-    published: Optional[str] = None
-    published_source: Optional[str] = None
-    tables: tuple[Table, ...] = field(default=())
 
 
 # ------------------------------------------------------------------ discovery
@@ -336,8 +314,8 @@ def _sidecar(path: Path) -> dict:
     return meta
 
 
-def read(path: str | Path, max_bytes: Optional[int] = None) -> RawDoc:
-    """Read one file into a RawDoc."""
+def read(path: str | Path, max_bytes: Optional[int] = None) -> Document:
+    """Read one file into a Document that the later stages fill in."""
     path = Path(path)
     ext = path.suffix.lower()
     if ext not in _READERS:
@@ -366,6 +344,7 @@ def read(path: str | Path, max_bytes: Optional[int] = None) -> RawDoc:
         published, source = parse_date(str(got["meta_date"])), "metadata"
         source = source if published else None
     title = meta.get("title") or got.get("title") or guess_title(text)
-    return RawDoc(doc=str(meta.get("doc") or doc_id(path)), path=str(path), format=fmt, text=text,
-                  sha256=hashlib.sha256(data).hexdigest(), title=title, published=published,
-                  published_source=source, tables=tuple(got.get("tables") or ()))
+    return Document(doc=str(meta.get("doc") or doc_id(path)), path=str(path), format=fmt, text=text,
+                    sha256=hashlib.sha256(data).hexdigest(), title=title, published=published,
+                    published_source=source, n_words=len(text.split()),
+                    tables=tuple(got.get("tables") or ()))

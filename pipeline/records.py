@@ -107,8 +107,18 @@ class Target:
 
 
 @dataclass(frozen=True)
+class Table:
+    """A table as rows of cell strings, with where each row stands in the document text."""
+
+    rows: tuple[tuple[str, ...], ...]
+    row_spans: tuple[Optional[tuple[int, int]], ...] = ()
+    page: Optional[int] = None
+
+
+@dataclass(frozen=True)
 class Document:
-    """A read document plus what is known about it as a whole."""
+    """A document: first as read (text, title, date, tables), then with what the stages found
+    in it as a whole (organisations, domains, years)."""
 
     doc: str
     path: str
@@ -126,6 +136,7 @@ class Document:
     years_mentioned: tuple[int, ...] = ()
     subject: Optional[str] = None
     n_words: int = 0
+    tables: tuple[Table, ...] = field(default=(), compare=False, repr=False)
 
     def to_dict(self, with_text: bool = True) -> dict:
         d = {
@@ -171,4 +182,3 @@ class DocResult:
     document: Optional[Document] = None
     targets: tuple[Target, ...] = ()
     error: Optional[DocError] = None
-    tables: tuple = field(default=(), compare=False)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import time
 from functools import lru_cache
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
 
@@ -27,7 +27,7 @@ class Extractor:
             from .encoder import load_encoder
             self.encoder = load_encoder()
 
-    def process_raw(self, raw: ingest.RawDoc) -> DocResult:
+    def process_raw(self, raw: Document) -> DocResult:
         parsed = nlp.parse_text(self.nlp, raw.text, self.cfg["pipe_batch_size"])
         subject = targets_stage.main_subject(parsed)
         recs = targets_stage.extract(raw.doc, raw.text, parsed, raw.published, raw.tables, subject)
@@ -40,12 +40,10 @@ class Extractor:
                 seen.add(key)
                 orgs.append(o.text)
         horizon = sorted({r.year for r in recs if r.year is not None and r.kind in ("target", "milestone")})
-        document = Document(
-            doc=raw.doc, path=raw.path, format=raw.format, text=raw.text, sha256=raw.sha256,
-            title=raw.title, published=raw.published, published_source=raw.published_source,
-            orgs=tuple(orgs), org_spans=tuple(org_spans), domains=labels, domain_spans=dspans,
+        document = replace(
+            raw, orgs=tuple(orgs), org_spans=tuple(org_spans), domains=labels, domain_spans=dspans,
             years=tuple(horizon), years_mentioned=tuple(sorted(set(timeexpr.bare_years(raw.text)))),
-            subject=subject, n_words=len(raw.text.split()))
+            subject=subject, n_words=len(raw.text.split()), tables=())
         return DocResult(path=raw.path, document=document, targets=tuple(recs))
 
     def process_path(self, path: Path) -> DocResult:

@@ -13,9 +13,8 @@ from functools import lru_cache
 from typing import Optional
 
 from . import quantities, resources, timeexpr
-from .ingest import Table
 from .nlp import Parsed, Tok
-from .records import Kind, Quantity, Target
+from .records import Kind, Quantity, Table, Target
 
 
 @dataclass(frozen=True)

@@ -2,13 +2,13 @@
 import pytest
 
 from conftest import load_cases
-from pipeline.ingest import RawDoc
+from pipeline.records import Document
 
 CASES = load_cases("targets.jsonl")
 
 
 def run(extractor, case):
-    raw = RawDoc(doc=case["id"], path=case["id"], format="text", text=case["text"], sha256="",
+    raw = Document(doc=case["id"], path=case["id"], format="text", text=case["text"], sha256="",
                  published=case.get("published"))
     return extractor.process_raw(raw).targets
 
@@ -51,7 +51,7 @@ def test_metric_names_are_normalised(extractor):
 def _doc_records(extractor, name, published):
     from conftest import DATA
     text = (DATA / "docs" / name).read_text(encoding="utf-8")
-    raw = RawDoc(doc=name, path=name, format="text", text=text, sha256="", published=published)
+    raw = Document(doc=name, path=name, format="text", text=text, sha256="", published=published)
     return extractor.process_raw(raw)
 
 
