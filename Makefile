@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DEPS   := $(VENV)/.deps-installed
 
-.PHONY: demo test install bench clean
+.PHONY: demo test install browser bench bench-align clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,12 +22,22 @@ install: $(DEPS)
 
 demo: install
 	$(BIN)/policytrace extract corpus --out extracted
+	$(BIN)/policytrace compare extracted
+	$(BIN)/policytrace report extracted --html extracted/report.html
 
-test: install
+# The report is tested in real headless Chromium (Debian's chromium + chromium-driver).
+browser:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; }
+
+test: install browser
 	$(BIN)/python -m pytest -q
 
 bench: install
 	$(BIN)/python bench/throughput.py
+
+bench-align: install
+	$(BIN)/python bench/align.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

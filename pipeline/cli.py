@@ -61,7 +61,7 @@ def extract(paths, out, quiet, strict, no_encoder):
             yield res
 
     try:
-        stream = consume(export.write(ex.run(files), out))
+        stream = consume(export.write(ex.run(files), out, series=ex.series))
         if show_bar:
             with click.progressbar(stream, length=len(files), label="extracting",
                                    file=sys.stderr, item_show_func=lambda r: r.path[-40:] if r else "") as bar:
@@ -78,6 +78,36 @@ def extract(paths, out, quiet, strict, no_encoder):
                    f"{counts['errors']} errors, {secs:.1f} s -> {out}", err=True)
     if strict and counts["errors"]:
         sys.exit(1)
+
+
+@main.command(name="compare")
+@click.argument("out_dir", type=click.Path(exists=True, file_okay=False))
+@click.option("-q", "--quiet", is_flag=True, help="No summary.")
+def compare_cmd(out_dir, quiet):
+    """Write the evolution views of an extraction output (series timeline, milestones by plan,
+    revisions, domains over time) as CSV files into OUT_DIR."""
+    from . import compare
+    try:
+        written = compare.write(out_dir)
+    except PolicytraceError as e:
+        _fail(e)
+    if not quiet:
+        for name, path in written.items():
+            click.echo(f"{name}: {path}", err=True)
+
+
+@main.command()
+@click.argument("out_dir", type=click.Path(exists=True, file_okay=False))
+@click.option("--html", "html_path", required=True, type=click.Path(dir_okay=False),
+              help="Where to write the self-contained HTML report.")
+def report(out_dir, html_path):
+    """Render an extraction output as one offline HTML report."""
+    from . import report as report_mod
+    try:
+        path = report_mod.write(out_dir, html_path)
+    except PolicytraceError as e:
+        _fail(e)
+    click.echo(f"report: {path}", err=True)
 
 
 @main.command()

@@ -24,13 +24,20 @@ def _parquet_schema():
     return pa.schema([(c, types.get(c, pa.string())) for c in Target.columns()])
 
 
-class _Atomic:
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+class AtomicFile:
     """A temp file in the target folder, renamed over the target on success only."""
 
     def __init__(self, path: Path, mode: str = "w"):
         self.path = path
         fd, self.tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         os.close(fd)
+        os.chmod(self.tmp, 0o666 & ~_umask())
         self.mode = mode
         self.f = None
 
@@ -57,8 +64,13 @@ def _dump(obj) -> str:
     return json.dumps(obj, ensure_ascii=False, sort_keys=False)
 
 
-def write(results: Iterable[DocResult], out_dir: str | Path, batch: int = 2000) -> Iterator[DocResult]:
-    """Stream RESULTS into OUT_DIR, yielding each result after it is written."""
+def write(results: Iterable[DocResult], out_dir: str | Path, batch: int = 2000,
+          series=None) -> Iterator[DocResult]:
+    """Stream RESULTS into OUT_DIR, yielding each result after it is written.
+
+    Targets are spooled first; when the stream ends, SERIES (a function from an iterable of
+    (metric, unit, subject) triples to {triple: (series, series_name)}) aligns them and the
+    target files are written in one more streaming pass."""
     out = Path(out_dir)
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -67,11 +79,33 @@ def write(results: Iterable[DocResult], out_dir: str | Path, batch: int = 2000) 
     import pyarrow as pa
     import pyarrow.parquet as pq
     schema = _parquet_schema()
-    files = {name: _Atomic(out / name, "wb" if name.endswith(".parquet") else "w") for name in TARGET_FILES}
-    with ExitStack() as stack:
-        ok = False
-        try:
-            tj, dj, ej, tc = (files[n].open() for n in TARGET_FILES[:4])
+    files = {name: AtomicFile(out / name, "wb" if name.endswith(".parquet") else "w") for name in TARGET_FILES}
+    spool = AtomicFile(out / "targets.spool.jsonl")
+    ok = False
+    try:
+        sp = spool.open()
+        dj, ej = files["documents.jsonl"].open(), files["errors.jsonl"].open()
+        for res in results:
+            if res.error:
+                ej.write(_dump(res.error.to_dict()) + "\n")
+            if res.document:
+                dj.write(_dump(res.document.to_dict()) + "\n")
+            for t in res.targets:
+                sp.write(_dump(t.to_dict()) + "\n")
+            yield res
+        sp.close()
+
+        def spooled():
+            with open(spool.tmp, encoding="utf-8") as f:
+                for line in f:
+                    yield json.loads(line)
+
+        mapping = {}
+        if series is not None:
+            mapping = series((d["metric"], d["unit"], d["subject"]) for d in spooled()
+                             if d["kind"] != "milestone" and d["value"] is not None)
+        with ExitStack() as stack:
+            tj, tc = files["targets.jsonl"].open(), files["targets.csv"].open()
             pf = files["targets.parquet"]
             pf.open().close()
             writer = pq.ParquetWriter(pf.tmp, schema)
@@ -79,26 +113,35 @@ def write(results: Iterable[DocResult], out_dir: str | Path, batch: int = 2000) 
             cw = csv.DictWriter(tc, fieldnames=Target.columns())
             cw.writeheader()
             pending: list[dict] = []
-            for res in results:
-                if res.error:
-                    ej.write(_dump(res.error.to_dict()) + "\n")
-                if res.document:
-                    dj.write(_dump(res.document.to_dict()) + "\n")
-                for t in res.targets:
-                    d = t.to_dict()
-                    tj.write(_dump(d) + "\n")
-                    cw.writerow(d)
-                    pending.append(d)
+            for d in spooled():
+                key = (d["metric"], d["unit"], d["subject"])
+                if key in mapping and d["kind"] != "milestone":
+                    d["series"], d["series_name"] = mapping[key]
+                tj.write(_dump(d) + "\n")
+                cw.writerow(d)
+                pending.append(d)
                 if len(pending) >= batch:
                     writer.write_table(pa.Table.from_pylist(pending, schema=schema))
                     pending = []
-                yield res
             if pending:
                 writer.write_table(pa.Table.from_pylist(pending, schema=schema))
-            ok = True
-        finally:
-            if not ok:
-                for f in files.values():
-                    f.abort()
+        ok = True
+    finally:
+        spool.abort()
+        if not ok:
+            for f in files.values():
+                f.abort()
     for f in files.values():
         f.commit()
+
+
+def write_frame(df, path: str | Path) -> None:
+    """A DataFrame as CSV, replacing PATH atomically."""
+    path = Path(path)
+    f = AtomicFile(path)
+    try:
+        df.to_csv(f.open(), index=False)
+        f.commit()
+    except BaseException:
+        f.abort()
+        raise

@@ -166,8 +166,10 @@ def _candidates(text: str, lx: _Lexicon, masked: list[tuple[int, int]]) -> list[
     out = []
     for m in _NUM_RE.finditer(text):
         s, e = m.start(), m.end()
-        if s > 0 and (text[s - 1].isdigit() or text[s - 1] in ".,"):
+        if s > 0 and (text[s - 1].isdigit() or text[s - 1] in ".,_#=\\/"):
             continue
+        if re.search(r"[=_]\s*$", text[max(0, s - 3):s]) or text[e:e + 1] in ("_", "="):
+            continue  # code, not prose: "x = 1", "__v=2"
         if s > 0 and text[s - 1].isalpha():
             # RMB1, US$5 are currency prefixes; COVID-19, G20, Web3 are names
             if not lx.cur_before_re.search(text[max(0, s - 6):s]):

@@ -46,6 +46,14 @@ class Extractor:
             subject=subject, n_words=len(raw.text.split()), tables=())
         return DocResult(path=raw.path, document=document, targets=tuple(recs))
 
+    def series(self, triples):
+        """Alignment of (metric, unit, subject) triples across documents."""
+        from .align import align_keys
+        if self.encoder is None:
+            from .encoder import load_encoder
+            self.encoder = load_encoder()
+        return align_keys(triples, self.encoder)
+
     def process_path(self, path: Path) -> DocResult:
         """Never raises for a bad input: the reason is returned as the result's error."""
         doc = ingest.doc_id(path)

@@ -105,8 +105,9 @@ def main_subject(parsed: Parsed) -> Optional[str]:
     counts: Counter = Counter()
     for e in parsed.ents:
         if e.label == "GPE":
-            name = e.text.strip().removesuffix("'s").removesuffix("’s")
-            counts[name] += 2 if e.start < 300 else 1
+            name = re.sub(r"^\W+|\W+$", "", e.text).removesuffix("'s").removesuffix("’s")
+            if name:
+                counts[name] += 2 if e.start < 300 else 1
     return counts.most_common(1)[0][0] if counts else None
 
 
@@ -421,7 +422,7 @@ def _metric(parsed: Parsed, text: str, ts: int, te_: int, q: Quantity, c: _Cues,
         metric = _fallback_subject(text, q, prev_end, clause_start)
     # "N% of GDP" after a share verb or a share noun -> "X share of GDP"
     if q.unit_class == "percent":
-        m = re.match(r"\s*(?:of|in)\s+(?:the\s+)?([^,;.()]{1,80}?)(?=\s+(?:while|and|by|in\s+(?:19|20)\d\d|compared|from|since|over|last|this)\b|[,;.()]|$)",
+        m = re.match(r"\s*(?:of|in)\s+(?:the\s+)?([\w\s'’&-]{1,80}?)(?=\s+(?:while|and|by|in\s+(?:19|20)\d\d|compared|from|since|over|last|this)\b|[^\w\s'’&-]|$)",
                      text[q.end:q.end + 100])
         verb_is_share = verb.text.lower() in c.share_verbs or bool(
             re.match(r"\s*(?:of|in)\s+(?:the\s+)?(?:\w+(?:'s|’s)\s+)?(?:regional\s+|local\s+|national\s+)?GDP\b", text[q.end:q.end + 40]))

@@ -1,0 +1,200 @@
+"""Evolution views over an extraction output: series timelines, milestones by plan, revisions
+between plans (and targets against the latest achievement), and domains over time.
+
+Pure functions from the targets and documents tables to pandas DataFrames; `write` puts them
+next to the extraction output as CSV.
+"""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Optional
+
+import pandas as pd
+
+from .errors import PolicytraceError
+
+VIEW_FILES = {
+    "series_timeline": "series_timeline.csv",
+    "milestones_by_plan": "milestones_by_plan.csv",
+    "revisions": "revisions.csv",
+    "domains_over_time": "domains_over_time.csv",
+}
+
+# at what ratio two values count as the same goal ("about 6%" restated as "6%")
+SAME_VALUE_TOLERANCE = 0.005
+
+
+def load(out_dir: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(targets, documents) of an extraction output folder."""
+    out = Path(out_dir)
+    try:
+        targets = pd.read_json(out / "targets.jsonl", lines=True, dtype=False)
+        with open(out / "documents.jsonl", encoding="utf-8") as f:
+            docs = pd.DataFrame([json.loads(x) for x in f if x.strip()])
+    except (FileNotFoundError, ValueError) as e:
+        raise PolicytraceError(f"{out} is not an extraction output (targets.jsonl, documents.jsonl): {e}") from e
+    if targets.empty:
+        from .records import Target
+        targets = pd.DataFrame(columns=Target.columns())
+    return targets, docs
+
+
+def document_dates(docs: pd.DataFrame) -> pd.DataFrame:
+    """doc, date, date_inferred: the publication date, else the latest year the text mentions
+    before the first horizon it sets (a plan is written before its goals)."""
+    rows = []
+    for _, d in docs.iterrows():
+        date, inferred = d.get("published"), False
+        if not isinstance(date, str) or not date:
+            years = [y for y in (d.get("years_mentioned") or [])]
+            horizon = [y for y in (d.get("years") or [])]
+            before = [y for y in years if not horizon or y < min(horizon)]
+            date = f"{max(before)}-01-01" if before else None
+            inferred = date is not None
+        rows.append({"doc": d["doc"], "date": date, "date_inferred": inferred,
+                     "title": d.get("title"), "subject": d.get("subject")})
+    return pd.DataFrame(rows, columns=["doc", "date", "date_inferred", "title", "subject"])
+
+
+def _with_dates(targets: pd.DataFrame, dates: pd.DataFrame) -> pd.DataFrame:
+    t = targets.merge(dates[["doc", "date", "date_inferred"]], on="doc", how="left")
+    t["_order"] = t["date"].fillna("9999")
+    return t
+
+
+def series_timeline(targets: pd.DataFrame, dates: pd.DataFrame) -> pd.DataFrame:
+    cols = ["series", "series_name", "subject", "date", "doc", "kind", "value", "value_max",
+            "comparator", "unit", "year", "period", "quote", "start", "end"]
+    t = _with_dates(targets[targets["series"].notna()], dates)
+    if t.empty:
+        return pd.DataFrame(columns=cols)
+    t = t.sort_values(["series_name", "series", "_order", "doc", "start"], kind="stable")
+    return t[cols].reset_index(drop=True)
+
+
+def milestones_by_plan(targets: pd.DataFrame, dates: pd.DataFrame) -> pd.DataFrame:
+    """For each document, the horizon years it targets and its goal statements."""
+    cols = ["date", "doc", "title", "horizons", "year", "kind", "statement", "value", "unit",
+            "comparator", "start", "end"]
+    t = _with_dates(targets[targets["kind"].isin(["milestone", "target"])], dates)
+    t = t.merge(dates[["doc", "title"]], on="doc", how="left")
+    if t.empty:
+        return pd.DataFrame(columns=cols)
+    horizons = t.dropna(subset=["year"]).groupby("doc")["year"].apply(
+        lambda s: " ".join(str(int(y)) for y in sorted(set(s))))
+    t["horizons"] = t["doc"].map(horizons).fillna("")
+    t["statement"] = t.apply(lambda r: r["quote"] if r["kind"] == "milestone" else r["metric"], axis=1)
+    t = t.sort_values(["_order", "doc", "year", "start"], kind="stable", na_position="last")
+    return t[cols].reset_index(drop=True)
+
+
+def _same(a: float, b: float) -> bool:
+    return abs(a - b) <= SAME_VALUE_TOLERANCE * max(abs(a), abs(b), 1e-9)
+
+
+def _met(target: dict, ach_value: float) -> bool:
+    v, comp = target["value"], target["comparator"]
+    lower_is_better = comp in ("below", "at most", "decline")
+    if comp == "about":
+        return abs(ach_value - v) <= 0.05 * abs(v) or ach_value >= v
+    if lower_is_better:
+        return ach_value <= v if comp != "below" else ach_value < v
+    if comp == "exceed":
+        return ach_value > v
+    return ach_value >= v
+
+
+def revisions(targets: pd.DataFrame, dates: pd.DataFrame, docs: Optional[pd.DataFrame] = None) -> pd.DataFrame:
+    """How each series' goal changed from one document to the next, and targets against the
+    latest achievement.  Every verdict carries the two statements it rests on."""
+    cols = ["series", "series_name", "subject", "verdict", "from_doc", "from_date", "from_value",
+            "from_year", "from_quote", "to_doc", "to_date", "to_value", "to_year", "to_quote",
+            "gap", "unit"]
+    t = _with_dates(targets[targets["series"].notna()], dates)
+    rows = []
+    plans = _with_dates(targets[targets["kind"] == "target"], dates)
+    plan_docs = plans.drop_duplicates("doc")[["doc", "date", "_order", "subject"]]
+    for (sid, subject), g in t.groupby(["series", "subject"], dropna=False, sort=True):
+        name = g["series_name"].iloc[0]
+        unit = g["unit"].iloc[0]
+        tg = g[g["kind"] == "target"].sort_values(["_order", "doc", "year", "start"], kind="stable")
+        base = {"series": sid, "series_name": name, "subject": subject, "unit": unit}
+        # one goal per document: the latest horizon it sets for this series
+        per_doc = [grp.sort_values(["year", "start"], na_position="first").iloc[-1]
+                   for _, grp in tg.groupby("_order_doc" if False else "doc", sort=False)]
+        per_doc.sort(key=lambda r: (r["_order"], r["doc"]))
+        prev = None
+        for cur in per_doc:
+            if prev is None:
+                verdict = "new"
+                rows.append({**base, "verdict": verdict, **_side("to", cur)})
+            else:
+                if _same(cur["value"], prev["value"]):
+                    verdict = "unchanged" if cur["year"] == prev["year"] or pd.isna(cur["year"]) \
+                        or pd.isna(prev["year"]) else "deadline moved"
+                else:
+                    verdict = "raised" if cur["value"] > prev["value"] else "lowered"
+                rows.append({**base, "verdict": verdict, **_side("from", prev), **_side("to", cur)})
+            prev = cur
+        if prev is not None:
+            later = plan_docs[(plan_docs["_order"] > prev["_order"]) &
+                              (plan_docs["subject"] == subject) &
+                              (~plan_docs["doc"].isin(tg["doc"]))]
+            if len(later):
+                nxt = later.sort_values(["_order", "doc"]).iloc[0]
+                rows.append({**base, "verdict": "dropped", **_side("from", prev),
+                             "to_doc": nxt["doc"], "to_date": nxt["date"]})
+        # every target against the latest achievement of the series
+        ach = g[g["kind"] == "achievement"].sort_values(["year", "_order", "start"], kind="stable",
+                                                        na_position="first")
+        if len(ach):
+            last = ach.iloc[-1]
+            for _, tr in tg.iterrows():
+                gap = float(last["value"]) - float(tr["value"])
+                if pd.notna(tr["year"]) and pd.notna(last["year"]) and last["year"] >= tr["year"]:
+                    verdict = "met" if _met(tr, float(last["value"])) else "missed"
+                else:
+                    verdict = "pending"
+                rows.append({**base, "verdict": f"target {verdict}", **_side("from", tr),
+                             **_side("to", last), "gap": gap})
+    return pd.DataFrame(rows, columns=cols)
+
+
+def _side(prefix: str, r) -> dict:
+    return {f"{prefix}_doc": r["doc"], f"{prefix}_date": r["date"], f"{prefix}_value": r["value"],
+            f"{prefix}_year": None if pd.isna(r["year"]) else int(r["year"]),
+            f"{prefix}_quote": r["quote"]}
+
+
+def domains_over_time(docs: pd.DataFrame, dates: pd.DataFrame) -> pd.DataFrame:
+    rows = []
+    for _, d in docs.iterrows():
+        for dom in d.get("domains") or []:
+            rows.append({"doc": d["doc"], "domain": dom})
+    df = pd.DataFrame(rows, columns=["doc", "domain"]).merge(dates[["doc", "date"]], on="doc", how="left")
+    df["_order"] = df["date"].fillna("9999")
+    return df.sort_values(["_order", "doc", "domain"], kind="stable")[["date", "doc", "domain"]].reset_index(drop=True)
+
+
+def views(targets: pd.DataFrame, docs: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    dates = document_dates(docs)
+    return {
+        "series_timeline": series_timeline(targets, dates),
+        "milestones_by_plan": milestones_by_plan(targets, dates),
+        "revisions": revisions(targets, dates, docs),
+        "domains_over_time": domains_over_time(docs, dates),
+    }
+
+
+def write(out_dir: str | Path) -> dict[str, Path]:
+    """Compute the views of an extraction output and write them beside it (atomically)."""
+    from .export import write_frame
+    targets, docs = load(out_dir)
+    written = {}
+    for name, df in views(targets, docs).items():
+        path = Path(out_dir) / VIEW_FILES[name]
+        write_frame(df, path)
+        written[name] = path
+    return written

@@ -1,0 +1,56 @@
+"""Alignment of metrics across documents, on phrasings from other places and plans."""
+import pytest
+
+from pipeline.align import align_keys, reduce, unit_class
+
+
+@pytest.fixture(scope="module")
+def encoder(extractor):
+    return extractor.encoder
+
+
+def same(mapping, a, b):
+    return mapping[a][0] == mapping[b][0]
+
+
+def test_measure_synonyms_and_shares():
+    p = reduce("basic research funds share of R&D expenditure")
+    q = reduce("basic research expenditure share of R&D spending")
+    assert (p.num, p.den) == (q.num, q.den)
+    assert reduce("high-tech industry revenue share of GDP").measures == {"revenue"}
+
+
+def test_unit_classes():
+    assert unit_class("percent") == "percent" and unit_class("CNY") == unit_class("USD") == "currency"
+    assert unit_class("per 10,000 people") != unit_class("per 10,000 employed persons")
+
+
+def test_same_measure_aligns_different_measures_stay_apart(encoder):
+    rd = ("R&D expenditure share of GDP", "percent", "Shenzhen")
+    rd2 = ("R&D spending share of GDP", "percent", "Shenzhen")
+    basic = ("basic research expenditure share of R&D expenditure", "percent", "Shenzhen")
+    basic2 = ("basic research funds share of R&D funds", "percent", "Shenzhen")
+    rev = ("high-tech industry revenue share of GDP", "percent", "Shenzhen")
+    av = ("high-tech enterprises added value share of GDP", "percent", "Shenzhen")
+    spend = ("R&D expenditure", "CNY", "Shenzhen")
+    spend_usd = ("R&D expenditure", "USD", "Shenzhen")
+    contracts = ("technology contracts turnover", "CNY", "Shenzhen")
+    contracts2 = ("technology-driven contracts turnover", "CNY", "Shenzhen")
+    av_cny = ("high-tech industry added value", "CNY", "Shenzhen")
+    other_city = ("R&D expenditure share of GDP", "percent", "Hangzhou")
+    keys = [rd, rd2, basic, basic2, rev, av, spend, spend_usd, contracts, contracts2, av_cny, other_city]
+    m = align_keys(keys, encoder)
+    assert same(m, rd, rd2) and same(m, basic, basic2) and same(m, contracts, contracts2)
+    assert same(m, spend, spend_usd)
+    for a, b in [(rd, basic), (rev, av), (rd, spend), (contracts, av_cny), (contracts, spend),
+                 (rd, other_city), (rev, rd)]:
+        assert not same(m, a, b), (a, b)
+
+
+def test_ids_are_stable_and_order_free(encoder):
+    keys = [("GDP growth", "percent", "Seoul"), ("economic growth", "percent", "Seoul"),
+            ("urban jobs", "count", "Seoul"), ("new urban jobs", "count", "Seoul")]
+    a = align_keys(keys, encoder)
+    b = align_keys(list(reversed(keys)), encoder)
+    assert a == b
+    assert same(a, keys[2], keys[3])

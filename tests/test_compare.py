@@ -1,0 +1,71 @@
+"""Evolution views on records built by hand: every verdict and the quotes it rests on."""
+import pandas as pd
+
+from pipeline import compare
+from pipeline.records import Target
+
+
+def rec(doc, kind, value, year, quote, series="S1", comparator="about", subject="Shanghai"):
+    return Target(doc=doc, kind=kind, metric="R&D expenditure share of GDP", quote=quote, start=0,
+                  end=len(quote), value=value, unit="percent", comparator=comparator, year=year,
+                  subject=subject, series=series, series_name="R&D expenditure share of GDP").to_dict()
+
+
+DOCS = pd.DataFrame([
+    {"doc": "p2011", "published": "2011-06-01", "title": "12th plan", "subject": "Shanghai", "domains": ["big data"], "years": [2015]},
+    {"doc": "p2016", "published": "2016-08-01", "title": "13th plan", "subject": "Shanghai", "domains": [], "years": [2020]},
+    {"doc": "r2020", "published": "2021-03-01", "title": "report", "subject": "Shanghai", "domains": [], "years": []},
+    {"doc": "p2021", "published": "2021-09-01", "title": "14th plan", "subject": "Shanghai", "domains": ["artificial intelligence"], "years": [2025]},
+    {"doc": "p2023", "published": "2023-05-01", "title": "work plan", "subject": "Shanghai", "domains": [], "years": [2025]},
+])
+TARGETS = pd.DataFrame([
+    rec("p2011", "target", 3.7, 2015, "R&D 3.7% by 2015"),
+    rec("p2016", "target", 3.8, 2020, "R&D 3.8% by 2020"),
+    rec("p2016", "target", 2.0, 2020, "patents", series="S2"),
+    rec("r2020", "achievement", 4.1, 2020, "R&D reached 4.1% in 2020", comparator="equal"),
+    rec("p2021", "target", 4.5, 2025, "R&D 4.5% by 2025"),
+    rec("p2023", "target", 4.5, 2026, "R&D 4.5% by 2026"),
+    rec("p2023", "target", 4.0, 2030, "R&D 4% by 2030"),
+])
+
+
+def test_revisions_verdicts_and_quotes():
+    v = compare.views(TARGETS, DOCS)["revisions"]
+    s1 = v[(v["series"] == "S1") & ~v["verdict"].str.startswith("target")]
+    assert list(s1["verdict"]) == ["new", "raised", "raised", "lowered"]
+    raised = s1[s1["verdict"] == "raised"].iloc[0]
+    assert (raised["from_quote"], raised["to_quote"]) == ("R&D 3.7% by 2015", "R&D 3.8% by 2020")
+    dropped = v[(v["series"] == "S2") & (v["verdict"] == "dropped")]
+    assert list(dropped["from_doc"]) == ["p2016"] and list(dropped["to_doc"]) == ["p2021"]
+
+
+def test_deadline_moved_and_unchanged():
+    t = TARGETS[TARGETS["doc"] != "p2023"].copy()
+    t = pd.concat([t, pd.DataFrame([rec("p2023", "target", 4.5, 2027, "R&D 4.5% by 2027")])])
+    v = compare.views(t, DOCS)["revisions"]
+    assert v[v["to_doc"] == "p2023"]["verdict"].iloc[0] == "deadline moved"
+
+
+def test_targets_against_latest_achievement():
+    v = compare.views(TARGETS, DOCS)["revisions"]
+    t = v[v["verdict"].str.startswith("target")].set_index("from_quote")
+    assert t.loc["R&D 3.8% by 2020", "verdict"] == "target met"
+    assert t.loc["R&D 4.5% by 2025", "verdict"] == "target pending"
+    assert round(t.loc["R&D 4.5% by 2025", "gap"], 6) == -0.4
+    assert t.loc["R&D 4.5% by 2025", "to_quote"] == "R&D reached 4.1% in 2020"
+
+
+def test_timeline_milestones_domains():
+    views = compare.views(TARGETS, DOCS)
+    tl = views["series_timeline"]
+    assert list(tl[tl["series"] == "S1"]["doc"]) == ["p2011", "p2016", "r2020", "p2021", "p2023", "p2023"]
+    ms = views["milestones_by_plan"]
+    assert dict(zip(ms["doc"], ms["horizons"]))["p2023"] == "2026 2030"
+    dom = views["domains_over_time"]
+    assert list(dom["domain"]) == ["big data", "artificial intelligence"]
+
+
+def test_undated_plan_gets_an_inferred_date():
+    docs = pd.DataFrame([{"doc": "x", "published": None, "years_mentioned": [2021, 2025, 2035], "years": [2025, 2035]}])
+    d = compare.document_dates(docs).iloc[0]
+    assert d["date"] == "2021-01-01" and d["date_inferred"]

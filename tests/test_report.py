@@ -1,0 +1,98 @@
+"""The HTML report in real headless Chromium: loads offline with no console errors and no
+network request, has its charts and highlights, and shows hostile document text as text."""
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from pipeline import compare, export, report
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+ARTIFACTS = ROOT / "tests" / "artifacts"
+
+HOSTILE = """<script>window.__pwned = 1</script> City plan <b>bold</b>
+Date: 2022-05-01
+
+By 2027, the city will raise R&D spending to 3.5% of GDP <img src=x onerror="window.__pwned=2">.
+Last year R&D spending stood at 2.9% of GDP. "><svg onload=window.__pwned=3>
+"""
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
+        pytest.fail("Chromium and chromedriver are required: `make test` installs Debian's "
+                    "chromium and chromium-driver")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = CHROMIUM
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-dev-shm-usage", "--window-size=1300,2000"):
+        opts.add_argument(flag)
+    opts.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=opts)
+    yield driver
+    driver.quit()
+
+
+def _requests(driver):
+    urls = []
+    for entry in driver.get_log("performance"):
+        msg = json.loads(entry["message"])["message"]
+        if msg.get("method") == "Network.requestWillBeSent":
+            urls.append(msg["params"]["request"]["url"])
+    return urls
+
+
+def _load(driver, path):
+    driver.get_log("performance")
+    driver.get_log("browser")
+    driver.get(path.resolve().as_uri())
+    return _requests(driver), [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+
+
+def test_demo_report_offline_charts_highlights(browser):
+    path = ROOT / "extracted" / "report.html"
+    assert path.exists(), "make demo writes extracted/report.html"
+    urls, errors = _load(browser, path)
+    assert errors == []
+    assert all(u.startswith(("file:", "data:", "about:")) for u in urls), urls
+    from selenium.webdriver.common.by import By
+    assert len(browser.find_elements(By.CSS_SELECTOR, "svg.series-chart")) >= 5
+    assert browser.find_elements(By.CSS_SELECTOR, "svg.series-chart .tgt")
+    assert browser.find_elements(By.CSS_SELECTOR, "svg.series-chart .ach")
+    assert browser.find_elements(By.ID, "milestone-timeline")
+    assert browser.find_elements(By.ID, "domain-heatmap")
+    marks = browser.find_elements(By.CSS_SELECTOR, "mark.hl a[data-rec]")
+    assert len(marks) >= 20
+    target = marks[0].get_attribute("data-rec")
+    assert browser.find_element(By.ID, target).tag_name == "tr"
+    ARTIFACTS.mkdir(exist_ok=True)
+    assert browser.save_screenshot(str(ARTIFACTS / "report.png"))
+
+
+def test_hostile_document_is_shown_as_text(browser, tmp_path, extractor):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "evil<script>.txt").write_text(HOSTILE, encoding="utf-8")
+    out = tmp_path / "out"
+    for _ in export.write(extractor.run([src]), out, series=extractor.series):
+        pass
+    compare.write(out)
+    page = report.write(out, tmp_path / "r.html")
+    urls, errors = _load(browser, page)
+    assert errors == []
+    assert all(u.startswith(("file:", "data:", "about:")) for u in urls), urls
+    assert browser.execute_script("return window.__pwned") is None
+    from selenium.webdriver.common.by import By
+    body = browser.find_element(By.TAG_NAME, "body").text
+    assert "<script>window.__pwned = 1</script>" in body
+    assert 'onerror="window.__pwned=2"' in body
+    assert browser.find_elements(By.CSS_SELECTOR, "img") == []
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / "report-hostile.png"))
