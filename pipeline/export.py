@@ -6,7 +6,7 @@ import csv
 import json
 import os
 import tempfile
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -135,13 +135,19 @@ def write(results: Iterable[DocResult], out_dir: str | Path, batch: int = 2000,
         f.commit()
 
 
-def write_frame(df, path: str | Path) -> None:
-    """A DataFrame as CSV, replacing PATH atomically."""
-    path = Path(path)
-    f = AtomicFile(path)
+@contextmanager
+def atomic_open(path: str | Path, mode: str = "w"):
+    """Write to a temp file beside PATH; it replaces PATH only if the block succeeds."""
+    f = AtomicFile(Path(path), mode)
     try:
-        df.to_csv(f.open(), index=False)
-        f.commit()
+        yield f.open()
     except BaseException:
         f.abort()
         raise
+    f.commit()
+
+
+def write_frame(df, path: str | Path) -> None:
+    """A DataFrame as CSV, replacing PATH atomically."""
+    with atomic_open(path) as f:
+        df.to_csv(f, index=False)

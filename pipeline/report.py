@@ -282,13 +282,8 @@ def render(out_dir: str | Path) -> str:
 
 
 def write(out_dir: str | Path, html_path: str | Path) -> Path:
-    from .export import AtomicFile
-    path = Path(html_path)
-    f = AtomicFile(path)
-    try:
-        f.open().write(render(out_dir))
-        f.commit()
-    except BaseException:
-        f.abort()
-        raise
-    return path
+    from .export import atomic_open
+    page = render(out_dir)
+    with atomic_open(html_path) as f:
+        f.write(page)
+    return Path(html_path)
