@@ -123,7 +123,7 @@ def revisions(targets: pd.DataFrame, dates: pd.DataFrame, docs: Optional[pd.Data
         base = {"series": sid, "series_name": name, "subject": subject, "unit": unit}
         # one goal per document: the latest horizon it sets for this series
         per_doc = [grp.sort_values(["year", "start"], na_position="first").iloc[-1]
-                   for _, grp in tg.groupby("_order_doc" if False else "doc", sort=False)]
+                   for _, grp in tg.groupby("doc", sort=False)]
         per_doc.sort(key=lambda r: (r["_order"], r["doc"]))
         prev = None
         for cur in per_doc:
@@ -151,8 +151,8 @@ def revisions(targets: pd.DataFrame, dates: pd.DataFrame, docs: Optional[pd.Data
                                                         na_position="first")
         if len(ach):
             last = ach.iloc[-1]
-            for _, tr in tg.iterrows():
-                gap = float(last["value"]) - float(tr["value"])
+            for tr in per_doc:
+                gap = float(f'{float(last["value"]) - float(tr["value"]):.12g}')
                 if pd.notna(tr["year"]) and pd.notna(last["year"]) and last["year"] >= tr["year"]:
                     verdict = "met" if _met(tr, float(last["value"])) else "missed"
                 else:

@@ -258,6 +258,7 @@ def _normalise_metric(s: str, c: _Cues, gpes: set) -> str:
     for rx, rep in c.rewrites:
         s = rx.sub(rep, s).strip()
     base, _, share = s.partition(" share of ")
+    share = share.split(" share of ")[0]  # "X share of GDP" + " share of GDP" said twice
     base = re.sub(r"\s+(?:in|of|across)\s*$", "", base.strip())
     parts = [p.strip() for p in re.split(r"\s+of\s+", base) if p.strip()]
     if 1 < len(parts) <= 3 and parts[0].lower() not in ("share", "proportion", "percentage"):

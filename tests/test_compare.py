@@ -69,3 +69,20 @@ def test_undated_plan_gets_an_inferred_date():
     docs = pd.DataFrame([{"doc": "x", "published": None, "years_mentioned": [2021, 2025, 2035], "years": [2025, 2035]}])
     d = compare.document_dates(docs).iloc[0]
     assert d["date"] == "2021-01-01" and d["date_inferred"]
+
+
+def test_evolution_end_to_end_from_texts(tmp_path, extractor):
+    """Two Shanghai plans and a statistics bulletin: the story comes out of the records."""
+    from conftest import DATA
+    from pipeline import export
+    out = tmp_path / "out"
+    for _ in export.write(extractor.run([DATA / "shanghai"]), out, series=extractor.series):
+        pass
+    targets, docs = compare.load(out)
+    rev = compare.views(targets, docs)["revisions"]
+    rd = rev[rev["series_name"] == "R&D expenditure share of GDP"].set_index("verdict")
+    assert rd.loc["raised", "from_value"] == 3.8 and rd.loc["raised", "to_value"] == 4.5
+    assert rd.loc["target met", "to_quote"].startswith("In 2020, Shanghai's R&D intensity reached 4.1 percent")
+    contracts = rev[rev["to_value"] == 158.3e9]
+    assert list(contracts["verdict"]) == ["target met"]
+    assert set(rev[rev["verdict"] == "dropped"]["from_doc"]) == {"plan-2016"}
