@@ -82,7 +82,7 @@ def test_evolution_end_to_end_from_texts(tmp_path, extractor):
     rev = compare.views(targets, docs)["revisions"]
     rd = rev[rev["series_name"] == "R&D expenditure share of GDP"].set_index("verdict")
     assert rd.loc["raised", "from_value"] == 3.8 and rd.loc["raised", "to_value"] == 4.5
-    assert rd.loc["target met", "to_quote"].startswith("In 2020, Shanghai's R&D intensity reached 4.1 percent")
+    assert "R&D intensity reached 4.1 percent" in rd.loc["target met", "to_quote"]
     contracts = rev[rev["to_value"] == 158.3e9]
     assert list(contracts["verdict"]) == ["target met"]
     assert set(rev[rev["verdict"] == "dropped"]["from_doc"]) == {"plan-2016"}
