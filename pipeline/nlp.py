@@ -51,10 +51,15 @@ class Parsed:
 # ------------------------------------------------------------------ components
 
 
+_GLUED = re.compile(r"[.!?][A-Z][a-z]")
+
+
 @Language.factory("policytrace_sentences")
 def make_sentences(nlp: Language, name: str):
     """A period glued to the next sentence ("GDP.In the same year") still ends a sentence."""
     def component(doc: Doc) -> Doc:
+        if "\n" not in doc.text and not _GLUED.search(doc.text):
+            return doc
         for tok in doc[:-1]:
             nxt = doc[tok.i + 1]
             if tok.text in (".", "!", "?") and not tok.whitespace_ and nxt.is_title and len(nxt) > 1:
@@ -69,6 +74,25 @@ def make_sentences(nlp: Language, name: str):
                     nxt.is_sent_start = True
                 elif not nxt.is_sent_start:
                     nxt.is_sent_start = False
+        return doc
+    return component
+
+
+@Language.factory("policytrace_pos", default_config={"table": "upos.json"})
+def make_pos(nlp: Language, name: str, table: str):
+    """Coarse POS from the tagger's fine tags by table lookup (see models/upos.json)."""
+    d = resources.load(table)
+    tags = dict(d["tags"])
+    aux = frozenset(d["aux_forms"])
+
+    def component(doc: Doc) -> Doc:
+        for t in doc:
+            pos = tags.get(t.tag_, "X")
+            if pos == "VERB" and t.lower_ in aux and t.dep_ in ("aux", "auxpass", "cop", "ROOT", "ccomp", "conj", "xcomp", "advcl", "relcl"):
+                pos = "AUX" if t.dep_ != "ROOT" or t.lower_ not in ("have", "has", "had", "do", "does", "did") else "VERB"
+            elif pos == "ADP" and t.dep_ == "mark":
+                pos = "SCONJ"
+            t.pos_ = pos
         return doc
     return component
 
@@ -287,6 +311,8 @@ class OrgFinder:
 
     def _agents(self, doc):
         out = []
+        if " by " not in doc.text:
+            return out
         for tok in doc:
             if tok.dep_ != "agent" or tok.head.lower_ not in self.lx["pub_verbs"]:
                 continue
@@ -316,6 +342,8 @@ class OrgFinder:
 
     def _governments(self, doc):
         out = []
+        if "overnment" not in doc.text:
+            return out
         for tok in doc:
             if tok.lower_ != "government":
                 continue
@@ -415,6 +443,8 @@ def load_nlp(model: Optional[str] = None) -> Language:
     except OSError as e:
         raise ResourceError(f"spaCy model {name!r} is not installed: {e}") from e
     customize_tokenizer(nlp)
+    if "attribute_ruler" in cfg["spacy_disable"]:
+        nlp.add_pipe("policytrace_pos", after="parser")
     nlp.add_pipe("policytrace_sentences", before="parser")
     nlp.add_pipe("policytrace_orgs", last=True)
     nlp.add_pipe("policytrace_domains", last=True)

@@ -22,10 +22,23 @@ class Extractor:
         self.nlp = nlp.load_nlp(spacy_model)
         from .quantities import lexicon
         lexicon()
-        self.encoder = None
+        self._encoder = None
+        self._encoder_future = None
         if use_encoder:
+            # torch and MiniLM take seconds to import and load: do it on the second core while
+            # spaCy parses the first document
+            from concurrent.futures import ThreadPoolExecutor
+
             from .encoder import load_encoder
-            self.encoder = load_encoder()
+            pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="policytrace-encoder")
+            self._encoder_future = pool.submit(load_encoder)
+            pool.shutdown(wait=False)
+
+    @property
+    def encoder(self):
+        if self._encoder is None and self._encoder_future is not None:
+            self._encoder = self._encoder_future.result()
+        return self._encoder
 
     def process_raw(self, raw: Document) -> DocResult:
         parsed = nlp.parse_text(self.nlp, raw.text, self.cfg["pipe_batch_size"])
@@ -49,10 +62,11 @@ class Extractor:
     def series(self, triples):
         """Alignment of (metric, unit, subject) triples across documents."""
         from .align import align_keys
-        if self.encoder is None:
+        enc = self.encoder
+        if enc is None:
             from .encoder import load_encoder
-            self.encoder = load_encoder()
-        return align_keys(triples, self.encoder)
+            enc = load_encoder()
+        return align_keys(triples, enc)
 
     def process_path(self, path: Path) -> DocResult:
         """Never raises for a bad input: the reason is returned as the result's error."""

@@ -53,12 +53,15 @@ _NEXT_N = re.compile(r"\b(?:over|in|within|during|for)\s+the\s+(?:next|coming|fo
     ["two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "fifteen", "twenty"]) + r")\s+years\b", re.I)
 _NUM_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
               "ten": 10, "fifteen": 15, "twenty": 20}
+_ANY = re.compile(r"\d|year|Year|to date|so far|up to now|present|currently|as it stands|by then|by that time")
 _BARE = re.compile(r"(?<![\d,.$€£¥-])" + _Y + r"(?![\d%,.]\d)")
 
 
 def find(text: str, offset: int = 0, pub_year: Optional[int] = None) -> list[TimeExpr]:
     """All time expressions in TEXT, without overlaps, in text order."""
     out: list[TimeExpr] = []
+    if not _ANY.search(text):
+        return out
     taken: list[tuple[int, int]] = []
 
     def add(te: TimeExpr):
