@@ -63,3 +63,15 @@ def test_orgs_events_documents_and_agents(nlp):
 def test_orgs_source_line(nlp):
     got = orgs(nlp, "Source: Ministry of Economy, Trade and Industry\n\nJapan plans more chips.")
     assert any(o.startswith("Ministry of Economy") for o in got)
+
+
+def test_pos_component_maps_fine_tags():
+    from spacy.tokens import Doc
+    nlp = spacy.blank("en")
+    pos = nlp.add_pipe("policytrace_pos")
+    doc = Doc(nlp.vocab, words=["Output", "will", "exceed", "5", "%", "because", "it", "grew"],
+              tags=["NN", "MD", "VB", "CD", "NN", "IN", "PRP", "VBD"],
+              deps=["nsubj", "aux", "ROOT", "nummod", "dobj", "mark", "nsubj", "advcl"],
+              heads=[2, 2, 2, 4, 2, 7, 7, 2])
+    doc = pos(doc)
+    assert [t.pos_ for t in doc] == ["NOUN", "AUX", "VERB", "NUM", "NOUN", "SCONJ", "PRON", "VERB"]
