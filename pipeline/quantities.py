@@ -302,6 +302,9 @@ def _unit_after(text: str, pos: int, lx: _Lexicon):
     m = lx.cur_after_re.match(text, pos)
     if m:
         return lx.cur_after[m.group(1).lower()], "currency", m.end()
+    m = re.match(r"\s*-?\s*(times|fold)\b", text[pos:pos + 10], re.I)
+    if m:
+        return "times", "multiplier", pos + m.end()
     m = lx.time_re.match(text, pos)
     if m:
         between = text[pos:m.start(1)].split()
@@ -427,7 +430,7 @@ def parse(text: str, offset: int = 0) -> list[Quantity]:
                         or re.search(r"\b(?:No|no|Nos|nos|Art|art|Sec|sec|Vol|vol|pp?)\.\s*$", text[max(0, n.start - 6):n.start])):
             continue
         factor, end = _magnitude(text, n.end, lx, bool(cur))
-        value = n.value * factor
+        value = _clean(n.value * factor)
         unit, uclass = ("count", "count")
         if cur:
             unit, uclass = cur, "currency"
@@ -463,9 +466,9 @@ def parse(text: str, offset: int = 0) -> list[Quantity]:
                                 factor = f2
                                 value = n.value * f2
                         if factor == 1 and f2 != 1:
-                            value = n.value * f2
+                            value = _clean(n.value * f2)
                         if u2[0] == unit and nxt.value * f2 > value:
-                            value_max = nxt.value * f2
+                            value_max = _clean(nxt.value * f2)
                             end = u2[2]
                             i += 1
         comp = _comparator(text, qstart, end, uclass, lx)
@@ -485,6 +488,11 @@ def parse(text: str, offset: int = 0) -> list[Quantity]:
     out.sort(key=lambda q: q.start)
     out = _attach_rates(text, out, rates, offset)
     return _mark_conversions(text, out, offset)
+
+
+def _clean(x: float) -> float:
+    """1.09 * 1e12 is 1090000000000.0001 in binary; keep the digits the text gave."""
+    return float(f"{x:.12g}")
 
 
 def _word_or_num(s: str, lx: _Lexicon) -> Optional[float]:

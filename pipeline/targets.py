@@ -41,10 +41,7 @@ def cues() -> _Cues:
     m = resources.load("metrics.json")
     return _Cues(
         modals=frozenset(c["target_modals"]) - {"would"},
-        target_words=frozenset(["aim", "aims", "aimed", "target", "targets", "targeted", "targeting",
-                                "strive", "strives", "goal", "goals", "objective", "objectives",
-                                "pledge", "pledged", "pledges", "vow", "vowed", "plans", "planned",
-                                "commits", "committed", "intends", "seeks", "endeavour", "endeavor"]),
+        target_words=frozenset(c["target_words"]),
         target_headings=tuple(h.lower() for h in c["target_headings"]),
         projection=tuple(p.lower() for p in c["projection_cues"]),
         non_metric=frozenset(c["non_metric_nouns"]),
@@ -126,7 +123,8 @@ class _Ctx:
             return
         self.last_year = year
         self.para = (year, te.period)
-        if te.kind in _FUTURE_KINDS or (self.pub_year is not None and year >= self.pub_year):
+        if te.kind in _FUTURE_KINDS or (te.kind == "relative" and self.pub_year is not None
+                                        and year >= self.pub_year):
             if self.pub_year is None or year >= self.pub_year:
                 self.horizon = (year, te.period)
 
@@ -277,6 +275,12 @@ _VERB_CUT = re.compile(
     r"stood|stands?|exceed(?:s|ed)?|total(?:l?ed|s)?|hit|rose|grew|fell|increased|decreased|"
     r"remain(?:s|ed)?|maintained|kept|amount(?:s|ed)?|makes?|made|represent(?:s|ed)?|is|are|was|"
     r"were|will|should|has|have|had)\b.*$", re.I)
+
+
+_GROW_VERBS = {v: "growth" for v in ("grow", "grows", "grew", "growing", "increase", "increases",
+                                     "increased", "rise", "rises", "rose", "expand", "expands", "expanded")}
+_GROW_VERBS.update({v: "decline" for v in ("fall", "falls", "fell", "decrease", "decreases", "decreased",
+                                          "decline", "declines", "declined", "drop", "drops", "dropped")})
 
 
 def _fallback_subject(text: str, q: Quantity, prev_end: Optional[int], clause_start: int) -> str:
@@ -439,12 +443,14 @@ def _metric(parsed: Parsed, text: str, ts: int, te_: int, q: Quantity, c: _Cues,
         metric = f"{metric} {'decline' if m.group(1) in ('decrease', 'decline', 'drop', 'reduction', 'fall') else 'growth'}"
     elif q.comparator in ("growth", "decline") and not re.search(r"\b(?:growth|increase|decline|rate)\b", metric):
         metric = f"{metric} {q.comparator}"
+    elif q.unit_class == "percent" and verb.lower in _GROW_VERBS and not re.search(r"\b(?:growth|increase|decline|rate|share)\b", metric):
+        metric = f"{metric} {_GROW_VERBS[verb.lower]}"
     return _normalise_metric(metric, c, gpes), place
 
 
 def _kind_cues(clause: str, sentence: str, c: _Cues, target_mode: bool) -> Optional[str]:
     low_c, low_s = clause.lower(), sentence.lower()
-    if any(p in low_c for p in c.projection):
+    if any(re.search(r"\b" + re.escape(p) + r"\b", low_s) for p in c.projection):
         return Kind.PROJECTION.value
     words_c = set(re.findall(r"[a-z']+", low_c))
     words_s = set(re.findall(r"[a-z']+", low_s))
@@ -574,10 +580,13 @@ def _milestones(doc, text, stext, s_start, resolved, numeric, ctx, subject, pub_
     out = []
     clauses = _clauses(stext, s_start)
     for te, year in resolved:
-        if te.kind not in ("horizon", "relative") or year is None:
+        if te.kind not in ("horizon", "relative", "point") or year is None:
             continue
         if te.kind == "relative" and "|by" not in te.text:
             continue
+        if te.kind == "point" and (pub_year is None or year <= pub_year
+                                   or not re.search(r"\b(?:will|shall)\b", stext)):
+            continue  # "in 2026" is a goal only when it is still ahead and the text says "will"
         if pub_year is not None and year < pub_year:
             continue
         low = stext.lower()

@@ -84,3 +84,17 @@ def test_whole_release_korea(extractor):
     assert by_value[8.5].comparator == "growth" and by_value[8.5].year == 2023
     assert 10.0 not in by_value and 89.0 not in by_value and 12.0 not in by_value  # rank, votes
     assert set(res.document.domains) >= {"artificial intelligence", "robotics", "biotechnology"}
+
+
+def test_whole_release_shenzhen(extractor):
+    res = _doc_records(extractor, "shenzhen.txt", "2021-06-10")
+    got = {(r.kind, r.value, r.unit, r.comparator, r.year): r.metric for r in res.targets if r.kind != "milestone"}
+    assert got[("target", 5.5, "percent", "equal", 2025)] == "R&D expenditure share of GDP"
+    assert got[("achievement", 3.1, "percent", "growth", 2020)] == "GDP growth"
+    assert ("achievement", 1.09e12, "CNY", "equal", 2020) in got  # exact, not 1090000000000.0001
+    assert got[("achievement", 37.1, "percent", "equal", 2020)].endswith("share of GDP")
+    assert got[("target", 10.0, "percent", "exceed", 2025)] == "digital economy growth"
+    assert ("target", 1e6, "count", "equal", 2026) in got
+    assert [(r.year, r.metric) for r in res.targets if r.kind == "milestone"] == [
+        (2026, "complete the Guangming Science City")]
+    assert not any(r.value == 2.0 for r in res.targets)  # "ranking second" is not a number
