@@ -37,7 +37,7 @@ _DET = re.compile(r"^(?:the|a|an|its|their|our|this|these|those|such|other|many|
 
 def candidates(parsed: Parsed, limit: int) -> list[Span]:
     """Noun phrases in technology-listing sentences that the taxonomy did not already cover."""
-    covered = [(d.start, d.end) for d in parsed.domains]
+    covered = [(d.start, d.end) for d in parsed.domains] + [(o.start, o.end) for o in parsed.orgs]
     seen, out = set(), []
     for ch in parsed.chunks:
         if any(a < ch.end and ch.start < b for a, b in covered):
@@ -60,7 +60,9 @@ def assign(parsed: Parsed, encoder=None, threshold: Optional[float] = None,
     cfg = resources.config()
     threshold = cfg["domain_similarity_threshold"] if threshold is None else threshold
     margin = cfg["domain_similarity_margin"] if margin is None else margin
-    spans = list(parsed.domains)
+    orgs = [(o.start, o.end) for o in parsed.orgs]
+    # "Commission of Economy and Information Technology" names a body, not a technology
+    spans = [d for d in parsed.domains if not any(a <= d.start < b for a, b in orgs)]
     if encoder is not None:
         cands = candidates(parsed, cfg["domain_max_candidates_per_doc"])
         if cands:

@@ -299,6 +299,8 @@ def _fallback_subject(text: str, q: Quantity, prev_end: Optional[int], clause_st
     m = _AIM_VERB.search(seg)
     if m and seg[m.end():].strip():
         return seg[m.end():].strip()
+    if re.match(r"\s*(?:accounting|making|representing|constituting|equal(?:ling)?|up|down)\b", seg, re.I):
+        return ""  # ", accounting for 27% of GDP": the subject is the previous statement's
     return _VERB_CUT.sub("", seg).strip()
 
 
@@ -310,7 +312,7 @@ _AIM_VERB = re.compile(r"\b(?:aims?|aimed|targets?|targeted|plans?|seeks?|strive
 
 def _metric(parsed: Parsed, text: str, ts: int, te_: int, q: Quantity, c: _Cues,
             index: _Index, prev_end: Optional[int] = None,
-            clause_start: int = 0) -> tuple[str, Optional[str]]:
+            clause_start: int = 0, prev_metric: Optional[str] = None) -> tuple[str, Optional[str]]:
     gpes = index.gpes
     """(metric, place) for the quantity."""
     toks = parsed.tokens
@@ -391,7 +393,7 @@ def _metric(parsed: Parsed, text: str, ts: int, te_: int, q: Quantity, c: _Cues,
         if not subj_is_empty and subj_text and q.unit_class == "rate":
             metric = subj_text
     before_q = text[max(0, q.start - 60):q.start]
-    nb = re.search(r"\b(?:an?|the|its|their|total|annual)\s+((?:[a-z-]+\s+)?([a-z-]+))\s+of\s+$", before_q)
+    nb = re.search(r"(?:\b(?:an?|the|its|their|total|annual)\s+|\b)((?:[a-z-]+\s+)?([a-z-]+))\s+of\s+$", before_q)
     if not metric and nb and nb.group(2) in c.nouns_before_of and q.unit_class != "percent":
         metric = nb.group(1) if subj_is_empty else f"{subj_text} {nb.group(1)}"
     of_np = re.match(r"\s+of\s+((?:[\w&'’-]+\s+){0,5}?[\w&-]+?)(?=\s+(?:per|by|in|on|for|from|to|at|this|last|next|over|which|that|will|would|was|were|is|are|has|have|and\s+(?:will|to|is|are|train|create))\b|[,;.()]|$)",
@@ -404,7 +406,7 @@ def _metric(parsed: Parsed, text: str, ts: int, te_: int, q: Quantity, c: _Cues,
         if fr:
             metric = "share of " + fr.group(1)
     if not metric and verb.lower in c.verb_nouns and (subj_is_empty or in_dobj) and q.unit_class in ("currency", "count", "physical"):
-        tail = re.match(r"\s*(?:\([^)]*\)\s*)?((?:in|on|for|into|to)\s+[^,;.()]+?)(?=\s+(?:by|from|during|in|before|until)\s+(?:the\s+)?(?:end\s+of\s+)?(?:19|20)\d\d|\s+(?:this|last|next)\s+year|[,;.()]|$)",
+        tail = re.match(r"\s*(?:\([^)]*\)\s*)?((?:in|on|for|into|to)\s+(?!(?:19|20)\d\d\b)[^,;.()]+?)(?=\s+(?:by|from|during|in|before|until)\s+(?:the\s+)?(?:end\s+of\s+)?(?:19|20)\d\d|\s+(?:this|last|next)\s+year|[,;.()]|$)",
                         text[q.end:q.end + 120])
         vn = c.verb_nouns[verb.lower]
         if subj_is_empty:
@@ -436,6 +438,9 @@ def _metric(parsed: Parsed, text: str, ts: int, te_: int, q: Quantity, c: _Cues,
             if noun_is_share and re.search(r"\b(?:to|in)\b", subj_low):
                 pass  # "proportion of A to B" is rewritten by the normaliser
             else:
+                if not metric.strip() and prev_metric:
+                    # ", accounting for 27% of GDP": the share of what the previous clause measured
+                    metric = re.sub(r"\s+(?:growth|decline)$", "", prev_metric.split(" share of ")[0])
                 metric = f"{metric} share of {m.group(1)}"
     before = text[max(0, q.start - 40):q.start].lower()
     m = re.search(r"\b(increase|growth|rise|decrease|decline|drop|reduction|fall)\s+(?:of|by)\s+(?:\w+\s+)?$", before)
@@ -527,8 +532,10 @@ def _numeric(doc, text, parsed, ts, te_, stext, s_start, qs, resolved, ctx, subj
                     if pub_year is not None and year > pub_year:
                         kind = Kind.TARGET.value
         prev = [x for x in qs[:i] if x.conversion_of is None and x.end <= q.start and x.start >= cl[0]]
+        last = next((r for r in reversed(out) if r.kind != "milestone"), None) or (history[-1] if history else None)
         metric, place = _metric(parsed, text, ts, te_, q, c, index,
-                                prev[-1].end if prev else None, cl[0])
+                                prev[-1].end if prev else None, cl[0],
+                                last.metric if last is not None else None)
         content = [w for w in re.findall(r"[\w&-]+", metric.lower()) if w not in c.fillers]
         prev_rec = next((r for r in reversed(out) if r.kind != "milestone"), None)
         if prev_rec is None and history:

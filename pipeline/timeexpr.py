@@ -48,12 +48,12 @@ _BASELINE = re.compile(r"\b(compared\s+(?:to|with)|since|from|than(?:\s+in)?|ove
 _YEARLEVEL = re.compile(_Y + r"(?:'s)?\s+levels?\b", re.I)
 _REL = re.compile(r"\b(?:(by\s+the\s+end\s+of|end\s+of|in|by|during|for)\s+)?(this|last|next|the\s+previous|the\s+past|the\s+current|the\s+coming|the\s+following)\s+year\b|\ba\s+year\s+(?:earlier|ago)\b", re.I)
 _SAME = re.compile(r"\b(?:in\s+)?(?:the\s+same\s+year|that\s+year|that\s+same\s+year)\b|\bby\s+then\b|\bby\s+that\s+time\b", re.I)
-_PRESENT = re.compile(r"\b(?:to\s+date|so\s+far|up\s+to\s+now|at\s+present|currently|as\s+it\s+stands)\b", re.I)
+_PRESENT = re.compile(r"\b(?:to\s+date|so\s+far|up\s+to\s+now|at\s+present|currently|as\s+it\s+stands|now)\b", re.I)
 _NEXT_N = re.compile(r"\b(?:over|in|within|during|for)\s+the\s+(?:next|coming|following)\s+(\d{1,2}|" + "|".join(
     ["two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "fifteen", "twenty"]) + r")\s+years\b", re.I)
 _NUM_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
               "ten": 10, "fifteen": 15, "twenty": 20}
-_ANY = re.compile(r"\d|year|Year|to date|so far|up to now|present|currently|as it stands|by then|by that time")
+_ANY = re.compile(r"\d|year|Year|to date|so far|now|present|currently|as it stands|by then|by that time")
 _BARE = re.compile(r"(?<![\d,.$€£¥-])" + _Y + r"(?![\d%,.]\d)")
 
 

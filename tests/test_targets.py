@@ -98,3 +98,15 @@ def test_whole_release_shenzhen(extractor):
     assert [(r.year, r.metric) for r in res.targets if r.kind == "milestone"] == [
         (2026, "complete the Guangming Science City")]
     assert not any(r.value == 2.0 for r in res.targets)  # "ranking second" is not a number
+
+
+def test_whole_release_hangzhou(extractor):
+    res = _doc_records(extractor, "hangzhou.txt", "2022-08-18")
+    by_value = {r.value: r for r in res.targets if r.kind != "milestone"}
+    assert by_value[483.5e9].metric == by_value[700e9].metric == "core digital economy industries added value"
+    assert by_value[27.1].metric.endswith("share of GDP") and by_value[27.1].metric.startswith("core digital economy industries")
+    assert by_value[27.1].comparator == "equal" and by_value[11.5].comparator == "growth"
+    assert by_value[13.0].year == 2022  # "now"
+    assert "information technology" not in res.document.domains  # only inside a commission's name
+    assert {"Zhejiang University", "Alibaba Group", "Zhejiang Lab",
+            "Hangzhou Municipal Commission of Economy and Information Technology"} <= set(res.document.orgs)
