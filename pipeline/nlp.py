@@ -178,6 +178,10 @@ class OrgFinder:
                         (self._is_cap(toks[j + 1]) or toks[j + 1].lower_ in ("and", "of", "for", "&")):
                     j += 1
                     continue
+                if t.text == "," and self._comma_list(toks, j) and any(
+                        x.lower_ in ("for", "of") for x in toks[max(0, i - 2):j]):
+                    j += 1  # "Department for Science, Innovation and Technology"
+                    continue
                 nxt = toks[j + 1] if j + 1 < len(toks) else None
                 if nxt is not None and nxt.is_space and nxt.text.count("\n") <= 1 and j + 2 < len(toks):
                     nxt = toks[j + 2] if self._is_cap(toks[j + 2]) else nxt
@@ -195,6 +199,17 @@ class OrgFinder:
             blocks.append((toks[i].i, toks[j - 1].i + 1))
             i = j
         return blocks
+
+    def _comma_list(self, toks, j) -> bool:
+        """Does ', Cap(, Cap)* and Cap' follow position j (a comma) inside a name?"""
+        k = j
+        while k < len(toks) and toks[k].text == ",":
+            k += 1
+            if k >= len(toks) or not self._is_cap(toks[k]):
+                return False
+            while k < len(toks) and self._is_cap(toks[k]):
+                k += 1
+        return k + 1 < len(toks) and toks[k].lower_ == "and" and self._is_cap(toks[k + 1])
 
     def _head(self, doc, s, e) -> int:
         for k in range(s, e):

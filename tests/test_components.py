@@ -75,3 +75,11 @@ def test_pos_component_maps_fine_tags():
               heads=[2, 2, 2, 4, 2, 7, 7, 2])
     doc = pos(doc)
     assert [t.pos_ for t in doc] == ["NOUN", "AUX", "VERB", "NUM", "NOUN", "SCONJ", "PRON", "VERB"]
+
+
+def test_orgs_with_comma_lists(nlp):
+    got = orgs(nlp, "The Department for Science, Innovation and Technology and the Ministry of "
+                    "Economy, Trade and Industry met officials from Beijing, Shanghai and Shenzhen.")
+    assert "Department for Science, Innovation and Technology" in got
+    assert "Ministry of Economy, Trade and Industry" in got
+    assert not any("Shanghai" in o for o in got)
