@@ -7,7 +7,6 @@ next to the extraction output as CSV.
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import Optional
 

@@ -522,13 +522,8 @@ def _adapt(doc: Doc, offset: int, tok_base: int) -> tuple[list, list, list, list
     return toks, sents, ents, orgs, doms, chunks
 
 
-def parse_texts(nlp: Language, texts: Iterable[str], batch_size: int = 64) -> Iterator[Parsed]:
-    """Parse each text (a whole document) paragraph by paragraph, streaming."""
-    for text in texts:
-        yield parse_text(nlp, text, batch_size)
-
-
 def parse_text(nlp: Language, text: str, batch_size: int = 64) -> Parsed:
+    """Parse a whole document paragraph by paragraph (nlp.pipe over its segments)."""
     segs = list(segments(text))
     toks, sents, ents, orgs, doms, chunks = [], [], [], [], [], []
     docs = nlp.pipe((s for _, s in segs), batch_size=batch_size)

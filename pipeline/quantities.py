@@ -38,7 +38,6 @@ class _Lexicon:
     year_range_re: re.Pattern
     rate_re: re.Pattern
     fraction_re: re.Pattern
-    fraction_words: dict
     identifier_words: frozenset
     year_preps: frozenset
     comp_before: tuple
@@ -110,7 +109,7 @@ def lexicon() -> _Lexicon:
         cur_before=cur_before, cur_after=cur_after,
         time_units=time_units, time_re=time_re, word_num_re=word_num_re, mag_re=mag_re,
         date_re=date_re, year_range_re=year_range_re, rate_re=rate_re,
-        fraction_re=fraction_re, fraction_words=dict(q["fraction_words"]),
+        fraction_re=fraction_re,
         identifier_words=frozenset(q["identifier_words"]),
         year_preps=frozenset(q["year_prepositions"]),
         comp_before=phrases(q["comparators_before"]),
@@ -265,13 +264,9 @@ def _comparator(text: str, start: int, end: int, unit_class: str, lx: _Lexicon) 
 # ---------------------------------------------------------------- units
 
 
+@lru_cache(maxsize=4096)
 def _quantulum_unit(window: str) -> Optional[tuple[str, int]]:
     """Ask quantulum3 for a physical unit right after the number; (name, surface length)."""
-    return _quantulum_cached(window)
-
-
-@lru_cache(maxsize=4096)
-def _quantulum_cached(window: str) -> Optional[tuple[str, int]]:
     import warnings
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -472,9 +467,6 @@ def parse(text: str, offset: int = 0) -> list[Quantity]:
                             end = u2[2]
                             i += 1
         comp = _comparator(text, qstart, end, uclass, lx)
-        if uclass == "count" and not n.spelled and value == int(value) and \
-                re.match(r"\s+other\b", text[end:end + 8]):
-            uclass = "count"  # kept: "12 other departments" is still a number in the text
         out.append(Quantity(value=value, unit=unit, start=qstart + offset, end=end + offset,
                             text=text[qstart:end], value_max=value_max, comparator=comp,
                             unit_class=uclass, spelled=n.spelled))

@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Optional
 
 from . import quantities, resources, timeexpr
-from .nlp import Parsed, Tok
+from .nlp import Parsed
 from .records import Kind, Quantity, Table, Target
 
 
@@ -585,7 +585,6 @@ _MILESTONE_OBJ = re.compile(
 
 def _milestones(doc, text, stext, s_start, resolved, numeric, ctx, subject, pub_year, c):
     out = []
-    clauses = _clauses(stext, s_start)
     for te, year in resolved:
         if te.kind not in ("horizon", "relative", "point") or year is None:
             continue

@@ -1,7 +1,5 @@
 """The command line over a mixed batch, the Python API, atomic outputs, and the installed wheel."""
 import json
-import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -10,7 +8,6 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from conftest import ROOT
 from pipeline import export
 from pipeline.cli import main
 from pipeline.records import DocResult
@@ -87,7 +84,6 @@ def test_installed_console_script_runs_outside_the_checkout(tmp_path):
                         "--no-encoder", "-q"], cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stderr
     assert (tmp_path / "o" / "targets.jsonl").read_text().strip()
-    import importlib.util
     spec = subprocess.run([str(Path(sys.executable)), "-c",
                            "import pipeline.resources as r; print(r.models_dir())"],
                           cwd=tmp_path, capture_output=True, text=True)

@@ -1,7 +1,6 @@
 """Reading every format, publication dates, and one clear error per bad input."""
 import io
 import json
-from pathlib import Path
 
 import pytest
 
