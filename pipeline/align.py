@@ -146,16 +146,3 @@ def align_keys(triples: Iterable[tuple[str, Optional[str], Optional[str]]], enco
             sid = "S" + hashlib.sha1(f"{bkey[0]}|{bkey[1]}|{leader}".encode()).hexdigest()[:10]
             result[(bkey, m)] = (sid, leader)
     return {t: result[(_key(t[2], t[1]), t[0])] for t in counts}
-
-
-def assign(records: list[dict], encoder) -> list[dict]:
-    """Fill ``series`` and ``series_name`` on numeric record dicts (milestones get none)."""
-    numeric = [d for d in records if d.get("kind") != "milestone" and d.get("value") is not None]
-    mapping = align_keys(((d["metric"], d["unit"], d["subject"]) for d in numeric), encoder)
-    out = []
-    for d in records:
-        if d.get("kind") != "milestone" and d.get("value") is not None:
-            sid, name = mapping[(d["metric"], d["unit"], d["subject"])]
-            d = {**d, "series": sid, "series_name": name}
-        out.append(d)
-    return out

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Optional
 
 import pandas as pd
 
@@ -105,7 +104,7 @@ def _met(target: dict, ach_value: float) -> bool:
     return ach_value >= v
 
 
-def revisions(targets: pd.DataFrame, dates: pd.DataFrame, docs: Optional[pd.DataFrame] = None) -> pd.DataFrame:
+def revisions(targets: pd.DataFrame, dates: pd.DataFrame) -> pd.DataFrame:
     """How each series' goal changed from one document to the next, and targets against the
     latest achievement.  Every verdict carries the two statements it rests on."""
     cols = ["series", "series_name", "subject", "verdict", "from_doc", "from_date", "from_value",
@@ -182,7 +181,7 @@ def views(targets: pd.DataFrame, docs: pd.DataFrame) -> dict[str, pd.DataFrame]:
     return {
         "series_timeline": series_timeline(targets, dates),
         "milestones_by_plan": milestones_by_plan(targets, dates),
-        "revisions": revisions(targets, dates, docs),
+        "revisions": revisions(targets, dates),
         "domains_over_time": domains_over_time(docs, dates),
     }
 

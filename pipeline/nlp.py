@@ -333,8 +333,7 @@ class OrgFinder:
                 continue
             for pobj in [c for c in tok.children if c.dep_ == "pobj"]:
                 for noun in [pobj] + [c for c in pobj.conjuncts]:
-                    if noun.ent_type_ in ("GPE", "DATE", "CARDINAL", "PERSON") and noun.ent_type_ != "ORG" \
-                            and not noun.text[0].isupper():
+                    if noun.ent_type_ in ("GPE", "DATE", "CARDINAL"):
                         continue
                     excl = {c.i for c in noun.children if c.dep_ in ("conj", "cc", "punct", "appos", "relcl", "acl")}
                     idx = sorted(i for i in [t.i for t in noun.subtree]
@@ -346,11 +345,9 @@ class OrgFinder:
                         sp = sp[1:]
                     if not len(sp) or len(sp) > 14:
                         continue
-                    if sp.root.ent_type_ == "PERSON" and sp.text != "Springer Nature" and \
+                    if sp.root.ent_type_ == "PERSON" and sp.text.lower() not in self.lx["known"] and \
                             not any(t.text in self.lx["org_heads"] for t in sp):
-                        # people publish too; only names that are not persons are organisations
-                        if sp.root.ent_type_ == "PERSON":
-                            continue
+                        continue  # people publish too; a person's name is not an organisation
                     if sp[0].text[0].isupper() or sp.root.lower_ in _LOWER_ORG_NOUNS:
                         out.append(sp)
         return out
@@ -385,10 +382,8 @@ class OrgFinder:
                 sp = sp[1:]
             if not len(sp):
                 continue
-            nl = sp.text.find("\n\n")
-            if nl >= 0 or (sp.text.find("\n") >= 0 and sp.label_ != "" and
-                           sp.text[:sp.text.find("\n")].rstrip()[-1:] in ".:!?"):
-                nl = sp.text.find("\n")
+            nl = sp.text.find("\n")
+            if nl >= 0 and ("\n\n" in sp.text or sp.text[:nl].rstrip()[-1:] in ".:!?"):
                 cut = doc.char_span(sp.start_char, sp.start_char + nl, alignment_mode="contract")
                 if cut is None or not len(cut):
                     continue

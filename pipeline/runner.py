@@ -56,7 +56,7 @@ class Extractor:
         document = replace(
             raw, orgs=tuple(orgs), org_spans=tuple(org_spans), domains=labels, domain_spans=dspans,
             years=tuple(horizon), years_mentioned=tuple(sorted(set(timeexpr.bare_years(raw.text)))),
-            subject=subject, n_words=len(raw.text.split()), tables=())
+            subject=subject, tables=())
         return DocResult(path=raw.path, document=document, targets=tuple(recs))
 
     def series(self, triples):

@@ -311,7 +311,7 @@ _AIM_VERB = re.compile(r"\b(?:aims?|aimed|targets?|targeted|plans?|seeks?|strive
 
 
 def _metric(parsed: Parsed, text: str, ts: int, te_: int, q: Quantity, c: _Cues,
-            index: _Index, prev_end: Optional[int] = None,
+            index: _Index, ch: dict, prev_end: Optional[int] = None,
             clause_start: int = 0, prev_metric: Optional[str] = None) -> tuple[str, Optional[str]]:
     gpes = index.gpes
     """(metric, place) for the quantity."""
@@ -322,7 +322,6 @@ def _metric(parsed: Parsed, text: str, ts: int, te_: int, q: Quantity, c: _Cues,
         k += 1
     if k is None or k >= te_:
         return "", None
-    ch = _children(parsed, ts, te_)
     place = None
     # a count's own noun: "144 invention patents", "more than 560 foreign research institutions"
     noun = None
@@ -473,6 +472,7 @@ def _numeric(doc, text, parsed, ts, te_, stext, s_start, qs, resolved, ctx, subj
     out = []
     clauses = _clauses(stext, s_start)
     rec_qs = [x for x in qs if x.unit_class != "duration" and x.conversion_of is None]
+    children = None  # the sentence's dependency children, built once when first needed
     for i, q in enumerate(qs):
         if _skip(q, text, parsed, c):
             continue
@@ -532,23 +532,14 @@ def _numeric(doc, text, parsed, ts, te_, stext, s_start, qs, resolved, ctx, subj
                     if pub_year is not None and year > pub_year:
                         kind = Kind.TARGET.value
         prev = [x for x in qs[:i] if x.conversion_of is None and x.end <= q.start and x.start >= cl[0]]
-        last = next((r for r in reversed(out) if r.kind != "milestone"), None) or (history[-1] if history else None)
-        metric, place = _metric(parsed, text, ts, te_, q, c, index,
+        prev_rec = out[-1] if out else (history[-1] if history else None)
+        if children is None:
+            children = _children(parsed, ts, te_)
+        metric, place = _metric(parsed, text, ts, te_, q, c, index, children,
                                 prev[-1].end if prev else None, cl[0],
-                                last.metric if last is not None else None)
-        content = [w for w in re.findall(r"[\w&-]+", metric.lower()) if w not in c.fillers]
-        prev_rec = next((r for r in reversed(out) if r.kind != "milestone"), None)
-        if prev_rec is None and history:
-            prev_rec = history[-1]
-        if prev_rec is not None and (not content or content in (["growth"], ["decline"])
-                                     or re.match(r"^(?:such|these|those|same)\b", metric)):
-            base = prev_rec.metric.split(" share of ")[0]
-            head = content[-1] if content and content[-1] not in ("growth", "decline") else None
-            if head is None or head in base:
-                metric = base if not content or content[-1] not in ("growth", "decline") else f"{base} {content[-1]}"
-            if q.comparator in ("growth", "decline") or re.search(r"\b(?:grew|grow|rose|rate)\b", clause_text):
-                if not metric.endswith(("growth", "decline")):
-                    metric = f"{metric} {q.comparator if q.comparator in ('growth', 'decline') else 'growth'}"
+                                prev_rec.metric if prev_rec is not None else None)
+        if prev_rec is not None:
+            metric = _anaphora(metric, prev_rec.metric, q.comparator, clause_text, c)
         metric = re.sub(r"^(?:such|these|those|same)\s+", "", metric)
         comparator = q.comparator
         if comparator == "equal" and re.search(r"\bgrowth\b|\bgrow(?:s|th)?\s+rate\b|\bincrease\b", metric):
@@ -561,6 +552,23 @@ def _numeric(doc, text, parsed, ts, te_, stext, s_start, qs, resolved, ctx, subj
                           subject=place or subject, value_start=q.start, value_end=q.end,
                           alt_value=alt.value if alt else None, alt_unit=alt.unit if alt else None))
     return out
+
+
+def _anaphora(metric: str, prev_metric: str, comparator: str, clause: str, c: _Cues) -> str:
+    """'it grew 16%', 'such patents', 'up 12%': the metric is the previous statement's."""
+    content = [w for w in re.findall(r"[\w&-]+", metric.lower()) if w not in c.fillers]
+    if content and content not in (["growth"], ["decline"]) and \
+            not re.match(r"^(?:such|these|those|same)\b", metric):
+        return metric
+    base = prev_metric.split(" share of ")[0]
+    change = content[-1] if content and content[-1] in ("growth", "decline") else None
+    head = content[-1] if content and not change else None
+    if head is None or head in base:
+        metric = f"{base} {change}" if change else base
+    if comparator in ("growth", "decline") or re.search(r"\b(?:grew|grow|rose|rate)\b", clause):
+        if not metric.endswith(("growth", "decline")):
+            metric = f"{metric} {comparator if comparator in ('growth', 'decline') else 'growth'}"
+    return metric
 
 
 def _trim_clause(text: str, cl: tuple[int, int]) -> tuple[int, int]:
