@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Optional
+from typing import Mapping, Optional
 
 from . import resources
 from .records import Comparator, Quantity
@@ -47,6 +47,17 @@ class _Lexicon:
     growth_after_re: re.Pattern
     decline_after_re: re.Pattern
     quantulum_keys: frozenset
+    unit_re: re.Pattern
+    units: dict
+    gas_re: re.Pattern
+    glued_gas_re: re.Pattern
+    per_re: re.Pattern
+    classifier_units: frozenset
+    duration_heads: frozenset
+    not_quantity: tuple
+    name_not_after: frozenset
+    million_not_before: re.Pattern
+    cents_re: re.Pattern
 
 
 def _alt(words, key=len) -> str:
@@ -100,6 +111,20 @@ def lexicon() -> _Lexicon:
         return tuple(sorted(((k.split(), v) for k, v in d.items()), key=lambda kv: -len(kv[0])))
 
     qkeys = frozenset(resources.load("quantulum_unit_keys.json")["keys"])
+    ul = resources.load("units.json")
+    units: dict = {}
+    syms, names = [], []
+    for e in ul["units"]:
+        for sym in e["symbols"]:
+            units[sym] = e
+            syms.append(sym)
+        for nm in e["names"]:
+            units[nm.lower()] = e
+            names.append(nm)
+    unit_re = re.compile(rf"(?:(?P<sym>{_alt(syms)})|(?i:(?P<name>{_alt(names)})))(?![A-Za-z0-9²³])")
+    gases = _alt(ul["emission_gases"])
+    per_targets = _alt(syms + names + list(time_units) + list(ul["per_words"]))
+    nq = q["not_quantity_patterns"]
     return _Lexicon(
         number_words=nw, scale_words=dict(q["scale_words"]), magnitudes=mags,
         short_magnitudes=dict(q["short_magnitudes"]),
@@ -119,6 +144,16 @@ def lexicon() -> _Lexicon:
         growth_after_re=re.compile(rf"\s*({_alt(q['growth_after'])})\b", re.I),
         decline_after_re=re.compile(rf"\s*({_alt(q['decline_after'])})\b", re.I),
         quantulum_keys=qkeys,
+        unit_re=unit_re, units=units,
+        gas_re=re.compile(rf"\s+of\s+(?:(?:the\s+)?(?:global\s+)?warming\s+)?(?:{gases})(?![A-Za-z0-9])", re.I),
+        glued_gas_re=re.compile(r"(k|M|G)?t\s?CO2(?:-?eq?)?(?![A-Za-z0-9])"),
+        per_re=re.compile(rf"(?:\s*/\s*|\s+per\s+|\s+a\s+|\s+an\s+|\s+each\s+)(?:(?P<sym>{_alt(syms)})|(?i:(?P<word>{per_targets})))(?![A-Za-z0-9])"),
+        classifier_units=frozenset(ul["classifier_units"]),
+        duration_heads=frozenset(ul["duration_measure_heads"]),
+        not_quantity=tuple(re.compile(p) for k, v in nq.items() if k != "_about" for p in v),
+        name_not_after=frozenset(q["name_number"]["not_after"]),
+        million_not_before=re.compile(rf"\s*(?:{_alt(q['million_m_not_before'])})\b", re.I),
+        cents_re=re.compile(rf"\s*(?:{_alt(q['cents'])})(?![A-Za-z])"),
     )
 
 
@@ -161,12 +196,22 @@ def _word_value(s: str, lx: _Lexicon) -> Optional[float]:
     return total + cur if seen else None
 
 
+def n_is_measure_word(word: str, lx: _Lexicon) -> bool:
+    """Is WORD, hyphenated to a number ("500-MW", "five-year"), a unit of measure?"""
+    low = word.lower()
+    if low in lx.classifier_units or low.rstrip("s") in lx.classifier_units:
+        return False
+    return (word in lx.units or low in lx.units or low in lx.time_units or low in lx.magnitudes
+            or low in ("percent", "per", "fold", "times") or low in lx.short_magnitudes)
+
+
 def _candidates(text: str, lx: _Lexicon, masked: list[tuple[int, int]]) -> list[_Num]:
     out = []
     for m in _NUM_RE.finditer(text):
         s, e = m.start(), m.end()
         if s > 0 and (text[s - 1].isdigit() or text[s - 1] in ".,_#=\\/"):
-            continue
+            if not (text[s - 1] == "/" and s > 1 and text[s - 2].isalpha()):
+                continue  # "24/7", "v1.2"; but "1,126 MW/3,530 MWh" is two measures
         if re.search(r"[=_]\s*$", text[max(0, s - 3):s]) or text[e:e + 1] in ("_", "="):
             continue  # code, not prose: "x = 1", "__v=2"
         if s > 0 and text[s - 1].isalpha():
@@ -178,8 +223,12 @@ def _candidates(text: str, lx: _Lexicon, masked: list[tuple[int, int]]) -> list[
         nxt = text[e:e + 3]
         if re.match(r"(?:st|nd|rd|th)\b", nxt, re.I):
             continue  # ordinal
-        if nxt[:1].isalpha() and not re.match(r"(?:bn|mn|tn|[kmb])\b", nxt, re.I):
-            continue  # 5G, 3D, 4K
+        if nxt[:1].isalpha() and not re.match(r"(?:bn|mn|tn|[kmb])\b", nxt, re.I) \
+                and not lx.unit_re.match(text, e) and not lx.glued_gas_re.match(text, e):
+            continue  # 5G, 3D, 4K (but 10.7GW, 5GWh, 2nm are measures)
+        hy = re.match(r"\s?-\s?([A-Za-z]+)", text[e:e + 30])
+        if hy and not n_is_measure_word(hy.group(1), lx):
+            continue  # "12-inch wafer", "10-point strategy": a classifier, not a measure
         out.append(_Num(float(m.group().replace(",", "")), s, e, False))
     for m in lx.word_num_re.finditer(text):
         s, e = m.start(), m.end()
@@ -305,10 +354,16 @@ def _unit_after(text: str, pos: int, lx: _Lexicon):
         between = text[pos:m.start(1)].split()
         if not between or between[0].lower() in ("consecutive", "straight", "successive", "full",
                                                   "more", "working", "calendar", "business"):
-            return lx.time_units[m.group(1).lower()], "duration", m.end()
+            unit = lx.time_units[m.group(1).lower()]
+            per_unit, end = _per(text, m.end(), unit, lx)
+            # "6-10 hours a day" is a measure of its own; "for 10 years" is a span of time
+            return per_unit, ("physical" if end > m.end() else "duration"), end
     m = re.match(r"\s*-\s*(years?|months?|days?|weeks?|hours?)\b", text[pos:pos + 12], re.I)
     if m:
         return lx.time_units[m.group(1).lower()], "duration", pos + m.end()
+    got = _physical_unit(text, pos, lx)
+    if got:
+        return got
     w = re.match(r"\s*([^\s,.;:()]+)", text[pos:pos + 30])
     if w and lx.quantulum_keys:
         tok = w.group(1)
@@ -321,6 +376,44 @@ def _unit_after(text: str, pos: int, lx: _Lexicon):
                 lead = len(text[pos:]) - len(text[pos:].lstrip())
                 return name, "physical", pos + lead + max(consumed, len(tok))
     return None
+
+
+def _physical_unit(text: str, pos: int, lx: _Lexicon):
+    """A unit from models/units.json right after POS, glued ("10.7GW"), spaced ("30 GW") or
+    hyphenated ("500-MW"); with "of CO2" and "per day" / "/kWh" tails."""
+    g = re.match(r"[ \u00a0]?(?:-[ ]?)?", text[pos:pos + 4])
+    at = pos + g.end()
+    m = lx.glued_gas_re.match(text, at)
+    if m:
+        return f"{m.group(1) or ''}t CO2e", "physical", _per(text, m.end(), f"{m.group(1) or ''}t CO2e", lx)[1]
+    m = lx.unit_re.match(text, at)
+    if not m:
+        return None
+    surface = m.group("sym") or m.group("name")
+    entry = lx.units.get(surface) or lx.units.get(surface.lower())
+    if entry is None or (m.group("name") and at == pos and text[pos - 1:pos].isdigit()
+                         and len(surface) < 3):
+        return None
+    unit, end = entry["unit"], m.end()
+    if entry["dimension"] == "mass":
+        gm = lx.gas_re.match(text, end)
+        if gm:
+            unit, end = f"{unit} CO2e", gm.end()
+    unit, end = _per(text, end, unit, lx)
+    return unit, "physical", end
+
+
+def _per(text: str, end: int, unit: str, lx: _Lexicon) -> tuple[str, int]:
+    """'barrels per day', 'kWh/100 km', 'tonnes per capita per year'."""
+    for _ in range(2):
+        m = lx.per_re.match(text, end)
+        if not m:
+            break
+        w = m.group("sym") or m.group("word")
+        entry = lx.units.get(w) or lx.units.get(w.lower())
+        w = entry["unit"] if entry else lx.time_units.get(w.lower(), w.lower())
+        unit, end = f"{unit} per {w}", m.end()
+    return unit, end
 
 
 def _magnitude(text: str, pos: int, lx: _Lexicon, after_currency: bool):
@@ -348,15 +441,21 @@ def _magnitude(text: str, pos: int, lx: _Lexicon, after_currency: bool):
         if m:
             factor = lx.short_magnitudes[m.group(1).lower()]
             end = pos + m.end()
+        else:
+            # "177m", "1.2 m electric vehicles", "2m barrels": million, unless a length follows
+            m = re.match(r" ?(m|k)\b(?![²³/.\d])", text[pos:pos + 4])
+            if m and not lx.million_not_before.match(text, pos + m.end()):
+                factor = lx.short_magnitudes[m.group(1).lower()]
+                end = pos + m.end()
     return factor, end
 
 
-def _currency_before(text: str, start: int, lx: _Lexicon):
+def _currency_before(text: str, start: int, lx: _Lexicon, local: Optional[Mapping[str, str]] = None):
     m = lx.cur_before_re.search(text[max(0, start - 6):start])
     if not m:
         return None, start
     sym = m.group(1)
-    code = lx.cur_before.get(sym.lower())
+    code = (local or {}).get(sym) or lx.cur_before.get(sym.lower())
     return code, start - (len(text[max(0, start - 6):start]) - m.start(1))
 
 
@@ -384,11 +483,15 @@ def _is_year(text: str, n: _Num, lx: _Lexicon, cur: Optional[str]) -> bool:
 # ---------------------------------------------------------------- public API
 
 
-def parse(text: str, offset: int = 0) -> list[Quantity]:
-    """Every quantity in TEXT, offsets shifted by OFFSET.  Dates, years and ordinals are not
-    quantities; a bracketed currency conversion is returned with ``conversion_of`` set."""
+def parse(text: str, offset: int = 0, currency: Optional[Mapping[str, str]] = None) -> list[Quantity]:
+    """Every quantity in TEXT, offsets shifted by OFFSET.  Dates, years, ordinals, phone numbers,
+    list markers and numbers inside names are not quantities; a bracketed currency conversion is
+    returned with ``conversion_of`` set.  CURRENCY maps a bare symbol to the currency it means in
+    this text ({"$": "AUD"} for an Australian release; see :func:`local_currencies`)."""
     lx = lexicon()
     masked: list[tuple[int, int]] = [m.span() for m in lx.date_re.finditer(text)]
+    for rx in lx.not_quantity:
+        masked.extend(m.span() for m in rx.finditer(text))
     for m in lx.year_range_re.finditer(text):
         a, b = int(m.group(1)), m.group(2)
         b = int(b) if len(b) == 4 else int(m.group(1)[:2] + b)
@@ -417,8 +520,10 @@ def parse(text: str, offset: int = 0) -> list[Quantity]:
         i += 1
         if n.start < consumed_until:
             continue
-        cur, qstart = (None, n.start) if n.spelled else _currency_before(text, n.start, lx)
+        cur, qstart = (None, n.start) if n.spelled else _currency_before(text, n.start, lx, currency)
         if _is_year(text, n, lx, cur):
+            continue
+        if not cur and _in_name(text, n, lx):
             continue
         before = _words_before(text, n.start, 2)
         if not cur and ((before and before[-1] in lx.identifier_words)
@@ -427,11 +532,19 @@ def parse(text: str, offset: int = 0) -> list[Quantity]:
         factor, end = _magnitude(text, n.end, lx, bool(cur))
         value = _clean(n.value * factor)
         unit, uclass = ("count", "count")
-        if cur:
+        cm = lx.cents_re.match(text, end) if factor == 1 else None
+        if cm and (cur or not re.match(r"\s*c\b", text[end:end + 3])):
+            # "$7.7 cents/kWh", "11.5 cent/kW": hundredths of the dollar of the text
+            code = cur or (currency or {}).get("$") or lx.cur_before["$"]
+            value, end = _clean(n.value / 100), cm.end()
+            unit, end = _per(text, end, code, lx)
+            uclass = "currency"
+        elif cur:
             unit, uclass = cur, "currency"
             m = lx.cur_after_re.match(text, end)  # "$5 billion USD"
             if m and lx.cur_after[m.group(1).lower()] == cur:
                 end = m.end()
+            unit, end = _per(text, end, unit, lx)
         else:
             got = _unit_after(text, end, lx)
             if got:
@@ -480,6 +593,53 @@ def parse(text: str, offset: int = 0) -> list[Quantity]:
     out.sort(key=lambda q: q.start)
     out = _attach_rates(text, out, rates, offset)
     return _mark_conversions(text, out, offset)
+
+
+def _in_name(text: str, n: _Num, lx: _Lexicon) -> bool:
+    """'Empire Wind 2', 'Borkum Riffgrund 3 wind farm': a bare integer after a capitalised word
+    (not a month, determiner or heading word) is part of a name."""
+    raw = text[n.start:n.end]
+    if n.spelled or not raw.isdigit() or len(raw) > 3:
+        return False
+    m = re.search(r"(?:^|[\s(])([A-Z][A-Za-z]+)[ ]$", text[max(0, n.start - 30):n.start])
+    if not m or m.group(1) in lx.name_not_after:
+        return False
+    if re.match(r"\s*(?:%|percent|per\s*cent|[-–]|million|billion|trillion|thousand|bn|m\b|k\b)", text[n.end:n.end + 10], re.I):
+        return False
+    if _physical_unit(text, n.end, lx) or lx.cur_after_re.match(text, n.end):
+        return False
+    # the capitalised word opens a sentence: "Only 3 ...", "Some 40 ..."
+    before = text[:n.start - len(m.group(1)) - 1].rstrip()
+    return bool(before) and before[-1] not in ".!?:\n" and m.group(1).lower() not in lx.number_words
+
+
+def local_currencies(country: Optional[str]) -> Mapping[str, str]:
+    """What a bare currency symbol means in a text about COUNTRY (ISO 3166 alpha-2), from CLDR:
+    "$" is the Australian dollar in an Australian text, "¥" the yen in a Japanese one, "Rs" the
+    Pakistani rupee in a Pakistani one.  Marked symbols ("US$", "A$") keep their meaning."""
+    return _local_currencies(country.upper() if country else None)
+
+
+@lru_cache(maxsize=512)
+def _local_currencies(country: Optional[str]) -> Mapping[str, str]:
+    from types import MappingProxyType
+    if not country or len(country) != 2:
+        return MappingProxyType({})
+    try:
+        from babel.core import Locale
+        from babel.numbers import get_currency_symbol, get_territory_currencies
+        codes = get_territory_currencies(country, tender=True)
+        loc = Locale.parse(f"und_{country}")
+    except Exception:  # an unknown territory: no local meaning
+        return MappingProxyType({})
+    out = {}
+    lx = lexicon()
+    for code in codes[:1]:
+        for sym in {get_currency_symbol(code, locale=loc), get_currency_symbol(code, locale="en")}:
+            sym = sym.replace("￥", "¥")
+            if sym.lower() in lx.cur_before and sym not in out:
+                out[sym] = code
+    return MappingProxyType(out)
 
 
 def _clean(x: float) -> float:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Optional
 
-from . import quantities, resources, timeexpr
+from . import kinds, places, quantities, resources, timeexpr
 from .nlp import Parsed
 from .records import Kind, Quantity, Table, Target
 
@@ -58,7 +58,7 @@ def cues() -> _Cues:
     )
 
 
-_CLAUSE_RE = re.compile(r";\s*|,\s+(?!\d)|\s+(?=(?:while|whereas)\s)|:\s+|\s+--\s+|\s+—\s+")
+_CLAUSE_RE = re.compile(r";\s*|,\s+(?!\d)|\s+(?=(?:while|whereas|but)\s)|:\s+|\s+--\s+|\s+—\s+|\s+[-–]\s+(?=\d|[A-Z])")
 _NUMTOK = re.compile(r"^\d|^(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand)$", re.I)
 _FUTURE_KINDS = ("horizon", "period")
 
@@ -98,7 +98,12 @@ class _Index:
 
 
 def main_subject(parsed: Parsed) -> Optional[str]:
-    """The place a document is about: its most named GPE, the title counting double."""
+    """The place a document is about: the most named place the gazetteer knows (a person's name
+    never is one), the headline counting double."""
+    mentions = [(e.text, e.start) for e in parsed.ents if e.label in ("GPE", "NORP", "LOC")]
+    p = places.main_place(mentions)
+    if p is not None:
+        return p.name
     counts: Counter = Counter()
     for e in parsed.ents:
         if e.label == "GPE":
@@ -109,30 +114,75 @@ def main_subject(parsed: Parsed) -> Optional[str]:
 
 
 class _Ctx:
-    """What the text has said about time so far, for statements that do not say it."""
+    """What the text has said about time so far, for statements that do not say it.  Horizons
+    and years hold for their paragraph; a target list ("targets include:") carries its horizon."""
 
-    def __init__(self, pub_year: Optional[int]):
+    def __init__(self, pub_year: Optional[int], ref_year: Optional[int]):
         self.pub_year = pub_year
+        self.ref_year = ref_year
         self.horizon: Optional[tuple[int, Optional[tuple[int, int]]]] = None
+        self.last_horizon: Optional[tuple[int, Optional[tuple[int, int]]]] = None
+        self.main_horizon: Optional[tuple[int, Optional[tuple[int, int]]]] = None
+        self.list_horizon: Optional[tuple[int, Optional[tuple[int, int]]]] = None
         self.last_year: Optional[int] = None
         self.para: Optional[tuple[int, Optional[tuple[int, int]]]] = None
         self.target_mode = 0
+
+    def new_paragraph(self):
+        self.para = None
+        self.horizon = None
+        self.target_mode = max(0, self.target_mode - 1)
+        if not self.target_mode:
+            self.list_horizon = None
 
     def see(self, te: timeexpr.TimeExpr, year: Optional[int]):
         if year is None or te.kind == "baseline":
             return
         self.last_year = year
-        self.para = (year, te.period)
-        if te.kind in _FUTURE_KINDS or (te.kind == "relative" and self.pub_year is not None
-                                        and year >= self.pub_year):
-            if self.pub_year is None or year >= self.pub_year:
-                self.horizon = (year, te.period)
+        ref = self.ref_year
+        if _is_future(te, year, ref):
+            self.horizon = self.last_horizon = (year, te.period)
+            if self.target_mode:
+                self.list_horizon = self.horizon
+        elif ref is None or year <= ref:
+            self.para = (year, te.period)
+
+
+def _is_future(te: timeexpr.TimeExpr, year: Optional[int], ref: Optional[int]) -> bool:
+    if year is None:
+        return te.kind == "decade"
+    if te.kind in _FUTURE_KINDS or te.kind in ("named", "relative"):
+        return ref is None or year >= ref
+    return ref is not None and year > ref
 
 
 def _resolve(te: timeexpr.TimeExpr, ctx: _Ctx) -> Optional[int]:
     if te.kind == "same":
         return ctx.last_year
+    if te.kind == "month":
+        return ctx.para[0] if ctx.para else ctx.pub_year
     return te.year
+
+
+def _main_horizon(sents, ref_year):
+    """The horizon a document announces in its headline, if any."""
+    counts: Counter = Counter()
+    for n, (_, _, s_start, _, _, texprs) in enumerate(sents):
+        for t in texprs:
+            if t.year and t.kind in _FUTURE_KINDS + ("named",) and _is_future(t, t.year, ref_year):
+                if n < 3 and s_start < 400:
+                    return (t.year, t.period)
+    return None
+
+
+def _reference_year(pub_year: Optional[int], sent_texprs) -> Optional[int]:
+    """'Now' for a document: its publication year, else the latest year it reports on (a point
+    in time, never a horizon or a number)."""
+    if pub_year:
+        return pub_year
+    years = [t.year for texprs in sent_texprs for t in texprs
+             if t.year and t.kind in ("point", "named", "baseline")]
+    return max(years) if years else None
 
 
 def extract(doc: str, text: str, parsed: Parsed, published: Optional[str],
@@ -141,41 +191,45 @@ def extract(doc: str, text: str, parsed: Parsed, published: Optional[str],
     pub_year = int(published[:4]) if published else None
     c = cues()
     subject = subject or main_subject(parsed)
-    ctx = _Ctx(pub_year)
+    currency = quantities.local_currencies(places.country_of(subject))
     table_regions = [sp for t in tables for sp in t.row_spans if sp]
     index = _Index.build(parsed)
-    out: list[Target] = []
-    prev_end = 0
     toks = parsed.tokens
-    for si, (ts, te_) in enumerate(parsed.sents):
+    sents = []
+    for ts, te_ in parsed.sents:
         if ts >= te_:
             continue
         s_start, s_end = toks[ts].start, toks[te_ - 1].end
         stext = text[s_start:s_end]
-        if not stext.strip():
-            continue
+        if stext.strip():
+            sents.append((ts, te_, s_start, s_end, stext, timeexpr.find(stext, s_start, pub_year)))
+    ref_year = _reference_year(pub_year, [x[5] for x in sents])
+    ctx = _Ctx(pub_year, ref_year)
+    ctx.main_horizon = _main_horizon(sents, ref_year)
+    out: list[Target] = []
+    prev_end = 0
+    for ts, te_, s_start, s_end, stext, texprs in sents:
         if "\n" in text[prev_end:s_start] and prev_end:
-            ctx.para = None
-            ctx.target_mode = max(0, ctx.target_mode - 1)
+            ctx.new_paragraph()
         prev_end = s_end
         low = stext.lower()
-        texprs = timeexpr.find(stext, s_start, pub_year)
         resolved = [(t, _resolve(t, ctx)) for t in texprs]
         in_table = any(a <= s_start < b or s_start <= a < s_end for a, b in table_regions)
         numeric: list[Target] = []
         if not in_table and quantities.has_number(stext):
-            qs = quantities.parse(stext, s_start)
+            qs = quantities.parse(stext, s_start, currency)
             numeric = _numeric(doc, text, parsed, ts, te_, stext, s_start, qs, resolved, ctx,
-                               subject, pub_year, c, [r for r in out[-3:] if r.kind != "milestone"],
-                               index)
+                               subject, c, [r for r in out[-3:] if r.kind != "milestone"], index)
         out.extend(numeric)
         if not in_table:
-            out.extend(_milestones(doc, text, stext, s_start, resolved, numeric, ctx, subject,
-                                   pub_year, c))
+            out.extend(_milestones(doc, text, stext, s_start, resolved, numeric, ctx, subject, c))
         for t, y in resolved:
             ctx.see(t, y)
-        if any(h in low for h in c.target_headings):
+        if any(re.search(re.escape(h) + r"\s*:", low) or (h in low and low.rstrip().endswith(":"))
+               for h in c.target_headings):
             ctx.target_mode = 2 if stext.rstrip().endswith(":") else 1
+            fut = [(y, t.period) for t, y in resolved if _is_future(t, y, ref_year) and y]
+            ctx.list_horizon = fut[-1] if fut else ctx.last_horizon
     for t in tables:
         out.extend(_table_records(doc, text, t, pub_year, subject))
     out.sort(key=lambda r: (r.start, r.value_start or 0))
@@ -467,9 +521,50 @@ def _kind_cues(clause: str, sentence: str, c: _Cues, target_mode: bool) -> Optio
     return None
 
 
-def _numeric(doc, text, parsed, ts, te_, stext, s_start, qs, resolved, ctx, subject, pub_year, c,
+_BASELINE_BEFORE = re.compile(
+    r"\b(?:(?:up|down|rising|falling|increasing|decreasing|growing|dropping|climbing|jumping|compared)\s+"
+    r"(?:from|to|with)|as\s+against|versus|vs\.?)\s+(?:(?:about|around|some|just|only|nearly|almost|a\s+mere)\s+)?"
+    r"(?:[^,;()]{0,40}?\d[^,;()]{0,20}?\s+(?:and|or)\s+)?$", re.I)
+_FROM_BEFORE = re.compile(r"\bfrom\s+(?:(?:about|around|some|just|only|nearly|almost|a\s+mere|the\s+current)\s+)?$", re.I)
+
+
+def _compatible(t, y, kind, ref) -> bool:
+    """A target takes a date still ahead; a reported value one already past."""
+    if y is None and t.kind != "decade":
+        return False
+    fut = _is_future(t, y, ref)
+    return fut if kind in (Kind.TARGET.value, Kind.PROJECTION.value) else not fut
+
+
+def _choose_time(q, cl, clauses, resolved, rec_qs, kind, ref):
+    """The time expression that dates Q: its own clause's nearest (one that fits the kind
+    first); else one in an earlier, then a later, number-free clause that fits the kind."""
+    own = [(t, y) for t, y in resolved if cl[0] <= t.start < cl[1] and t.kind != "baseline"
+           and (y is not None or t.kind in ("present", "decade"))]
+    if own:
+        dist = lambda ty: (abs(ty[0].start - q.start) if ty[0].start < q.start else ty[0].start - q.end)
+        fit = [ty for ty in own if ty[0].kind == "present" or kind is None or _compatible(*ty, kind, ref)]
+        return min(fit or own, key=dist)
+    ok = lambda t, y: y is not None and t.kind != "baseline" and (kind is None or _compatible(t, y, kind, ref))
+    for a, b in reversed([x for x in clauses if x[0] < cl[0]]):
+        if any(a <= x.start < b for x in rec_qs):
+            continue
+        cand = [(t, y) for t, y in resolved if a <= t.start < b and ok(t, y)]
+        if cand:
+            return cand[-1]
+    for a, b in clauses:
+        if a <= cl[0] or any(a <= x.start < b for x in rec_qs):
+            continue
+        cand = [(t, y) for t, y in resolved if a <= t.start < b and ok(t, y)]
+        if cand:
+            return cand[0]
+    return None, None
+
+
+def _numeric(doc, text, parsed, ts, te_, stext, s_start, qs, resolved, ctx, subject, c,
              history=(), index=None):
     out = []
+    ref = ctx.ref_year
     clauses = _clauses(stext, s_start)
     rec_qs = [x for x in qs if x.unit_class != "duration" and x.conversion_of is None]
     children = None  # the sentence's dependency children, built once when first needed
@@ -478,63 +573,77 @@ def _numeric(doc, text, parsed, ts, te_, stext, s_start, qs, resolved, ctx, subj
             continue
         if q.unit_class == "count" and index.in_name(q.start):
             continue
+        if children is None:
+            children = _children(parsed, ts, te_)
         cl = next(((a, b) for a, b in clauses if a <= q.start < b), (s_start, s_start + len(stext)))
-        # a time expression in the clause, else one in an earlier number-free clause
-        own = [(t, y) for t, y in resolved if cl[0] <= t.start < cl[1] and t.kind != "baseline"
-               and (y is not None or t.kind == "present")]
-        if own:
-            own.sort(key=lambda ty: abs(ty[0].start - q.start))
-            te, year = own[0]
-        else:
-            te, year = None, None
-            for a, b in clauses:
-                if a >= cl[0]:
-                    break
-                has_q = any(a <= x.start < b for x in rec_qs)
-                cand = [(t, y) for t, y in resolved if a <= t.start < b and t.kind != "baseline" and y is not None]
-                if cand and not has_q:
-                    te, year = cand[-1]
-            if te is None:  # "... in AI, robotics and biotech over the next ten years."
-                for a, b in clauses:
-                    if a <= cl[0] or any(a <= x.start < b for x in rec_qs):
-                        continue
-                    cand = [(t, y) for t, y in resolved if a <= t.start < b and t.kind != "baseline" and y is not None]
-                    if cand:
-                        te, year = cand[0]
-                        break
         clause_text = text[cl[0]:cl[1]]
-        kind = _kind_cues(clause_text, stext, c, ctx.target_mode > 0)
-        period = timeexpr.period_str(te.period) if te is not None else None
-        if te is not None and year is None:
-            kind = kind or Kind.ACHIEVEMENT.value  # "currently", with no date to resolve it
-        elif te is not None:
-            if kind is None:
-                if te.kind == "horizon" and (pub_year is None or year >= pub_year):
-                    kind = Kind.TARGET.value
-                elif pub_year is not None and year > pub_year:
-                    kind = Kind.TARGET.value
-                else:
-                    kind = Kind.ACHIEVEMENT.value
-        else:
+        before_q = text[max(cl[0], q.start - 80):q.start]
+        # a baseline: "up from 1MW and 30MW in 2015", "from NT$4 billion to NT$50 billion"
+        later_to = any(x.start > q.end and re.search(r"\bto\s+(?:\S+\s+){0,2}$", text[q.end:x.start])
+                       for x in rec_qs)
+        baseline = bool(_BASELINE_BEFORE.search(before_q) or
+                        (_FROM_BEFORE.search(before_q[-30:]) and later_to))
+        k = _tok_at(parsed, ts, te_, q.start)
+        while k is not None and k < te_ - 1 and not _NUMTOK.match(parsed.tokens[k].text) and parsed.tokens[k].end <= q.end:
+            k += 1
+        verdict = kinds.decide(parsed.tokens, children, k, stext, q.unit_class == "currency", (q.start, q.end)) \
+            if k is not None else kinds.Verdict(None)
+        kind = verdict.kind
+        if kind is None:
+            kind = _kind_cues(clause_text, stext, c, False)
+        te, year = _choose_time(q, cl, clauses, resolved, rec_qs, kind, ref)
+        if baseline:
+            # the baseline's year: the point or period start after it, else "now"
+            after = [(t, y) for t, y in resolved if t.start >= q.end and t.start < cl[1]]
+            if after and after[0][0].kind == "period" and after[0][0].period:
+                rel = re.search(r"next|coming|following|decade", after[0][0].text, re.I)
+                te, year = after[0][0], (ref if rel else after[0][0].period[0])
+            elif after and after[0][0].kind in ("point", "baseline", "named") and after[0][1] is not None:
+                te, year = after[0]
+            elif te is not None and (_is_future(te, year, ref) or te.kind == "decade"):
+                te, year = None, None
+            kind = Kind.ACHIEVEMENT.value
+        elif ctx.target_mode and not (te is not None and year is not None and ref is not None
+                                      and year < ref):
+            kind = Kind.TARGET.value  # "- 30% reduction in energy demand" under "targets include:"
+        elif te is not None and kind != Kind.PROJECTION.value and cl[0] <= te.start < cl[1] \
+                and _is_future(te, year, ref) and verdict.tense != "perfect":
+            kind = Kind.TARGET.value  # a date still ahead makes it a goal: "upped its ante to 450 GW over the next ten years"
+        if kind is None and te is not None:
+            kind = Kind.TARGET.value if _is_future(te, year, ref) else Kind.ACHIEVEMENT.value
+        if kind is None:
+            kind = Kind.ACHIEVEMENT.value
+        if verdict.instrument and kind == Kind.TARGET.value and year is not None and ref is not None \
+                and te is not None and not _is_future(te, year, ref) and year < ref:
+            kind = Kind.ACHIEVEMENT.value  # "investment of $745m ... in 2016": money spent
+        if te is not None and kind != Kind.ACHIEVEMENT.value and not _is_future(te, year, ref) \
+                and not (cl[0] <= te.start < cl[1]):
+            te, year = None, None
+        period = timeexpr.period_str(te.period) if te is not None and te.kind != "decade" else None
+        # no date of its own: the sentence's, the paragraph's or the list's, by kind
+        if te is None and not baseline:
             earlier = [(t, y) for t, y in resolved if t.end <= q.start and t.kind != "baseline" and y is not None]
             if kind in (Kind.TARGET.value, Kind.PROJECTION.value):
-                fut = [(t, y) for t, y in earlier if t.kind in _FUTURE_KINDS or pub_year is None or y >= pub_year]
-                horizon = (fut[-1][1], fut[-1][0].period) if fut else ctx.horizon
+                fut = [(t, y) for t, y in earlier if _is_future(t, y, ref)][-1:]
+                horizon = (fut[0][1], fut[0][0].period) if fut else (
+                    None if verdict.instrument or verdict.cue in kinds.classes().allocation_verbs else
+                    (ctx.horizon or (ctx.list_horizon if ctx.target_mode else None) or ctx.main_horizon))
                 if horizon:
                     year, p = horizon
                     period = timeexpr.period_str(p)
             else:
-                kind = Kind.ACHIEVEMENT.value
-                para = (earlier[-1][1], earlier[-1][0].period) if earlier else ctx.para
-                if para:
-                    year, p = para
+                past = [(t, y) for t, y in earlier if not _is_future(t, y, ref)]
+                if past:
+                    year, period = past[-1][1], timeexpr.period_str(past[-1][0].period)
+                elif verdict.tense in ("present", "perfect"):
+                    year = ctx.para[0] if (ctx.para and verdict.tense == "present") else ctx.pub_year
+                elif ctx.para:
+                    year, p = ctx.para
                     period = timeexpr.period_str(p)
-                    if pub_year is not None and year > pub_year:
-                        kind = Kind.TARGET.value
+        elif te is not None and te.kind == "present":
+            year = ctx.pub_year
         prev = [x for x in qs[:i] if x.conversion_of is None and x.end <= q.start and x.start >= cl[0]]
         prev_rec = out[-1] if out else (history[-1] if history else None)
-        if children is None:
-            children = _children(parsed, ts, te_)
         metric, place = _metric(parsed, text, ts, te_, q, c, index, children,
                                 prev[-1].end if prev else None, cl[0],
                                 prev_rec.metric if prev_rec is not None else None)
@@ -591,29 +700,49 @@ _MILESTONE_OBJ = re.compile(
     re.I)
 
 
-def _milestones(doc, text, stext, s_start, resolved, numeric, ctx, subject, pub_year, c):
+_RANGE_TEXT = re.compile(r"(?:19|20)\d{2}\s*(?:[-–—]|to|and)\s*(?:(?:19|20)?\d{2})\b")
+_MILESTONE_KINDS = ("horizon", "relative", "point", "period", "decade", "month")
+_GOAL_CUE = re.compile(r"\b(?:expected|set|scheduled|slated|due|poised|planned|planning|aims?|aiming|"
+                       r"targets?|targeting|goals?|deadline|timeframe|time\s*frame|will|shall|'ll|"
+                       r"intends?|plans?|pledged?|vow(?:s|ed)?|commit(?:s|ted)?)\b", re.I)
+
+
+def _milestones(doc, text, stext, s_start, resolved, numeric, ctx, subject, c):
+    """Dated goals without a number: "by 2030 X will ...", "within two years", "no later than
+    2030", "a target start-up timeframe of 2026-2027", "goals set for 2035", "by the late 2020s"."""
     out = []
+    ref = ctx.ref_year
+    if stext.rstrip().endswith("?"):
+        return out
     for te, year in resolved:
-        if te.kind not in ("horizon", "relative", "point") or year is None:
+        if te.kind not in _MILESTONE_KINDS:
             continue
         if te.kind == "relative" and "|by" not in te.text:
             continue
-        if te.kind == "point" and (pub_year is None or year <= pub_year
-                                   or not re.search(r"\b(?:will|shall)\b", stext)):
-            continue  # "in 2026" is a goal only when it is still ahead and the text says "will"
-        if pub_year is not None and year < pub_year:
+        if year is None and te.kind != "decade":
             continue
-        low = stext.lower()
-        words = set(re.findall(r"[a-z']+", low))
-        if not (words & c.modals or words & c.target_words or "goal" in low):
+        if te.kind == "decade" and not re.match(r"(?i)(?:by|in|before|until)\b", te.text):
             continue
-        # the goal is the sentence unless a number in it already states the goal
-        if any(r.year == year for r in numeric):
+        if year is not None and ref is not None and year < ref:
+            continue
+        if te.kind == "period" and (not _RANGE_TEXT.search(te.text) or "ive-" in te.text
+                                    or "ive Year" in te.text):
+            continue  # a plan period ("the 14th Five-Year Plan period") is a frame, not a deadline
+        if te.kind in ("point", "month", "period") and (ref is None or (year or 0) <= ref):
+            continue  # "in 2026" is a goal only when it is still ahead
+        cue = _GOAL_CUE.search(stext)
+        by_future = te.kind in ("horizon", "decade") and re.match(r"(?i)(?:by|before|no\s+later|not\s+later|within|in\s+\w+\s+years)", te.text)
+        if not cue and not by_future:
+            continue
+        # the goal is the sentence unless a number in it already states a goal of its own
+        if any(r.kind in ("target", "projection") and (r.year == year or r.year is None) for r in numeric):
             continue
         a, b = _trim_clause(text, (s_start, s_start + len(stext)))
         quote = text[a:b]
         out.append(Target(doc=doc, kind=Kind.MILESTONE.value, metric=_milestone_metric(quote, te.text),
-                          quote=quote, start=a, end=b, year=year, subject=subject))
+                          quote=quote, start=a, end=b, year=year,
+                          period=timeexpr.period_str(te.period) if te.kind != "decade" else None,
+                          subject=subject))
     # one milestone per year per sentence
     seen, uniq = set(), []
     for r in out:

@@ -70,7 +70,7 @@ def test_whole_release_eu(extractor):
 def test_whole_release_india(extractor):
     res = _doc_records(extractor, "india.txt", "2023-02-01")
     by_value = {r.value: r for r in res.targets}
-    assert by_value[500.0].unit == "gigawatt" and by_value[500.0].metric == "renewable energy capacity"
+    assert by_value[500.0].unit == "GW" and by_value[500.0].metric == "renewable energy capacity"
     assert by_value[350e9].unit == "INR" and by_value[197.44e9].unit == "INR"
     assert by_value[15.1].year == 2022 and by_value[15.1].kind == "achievement"
     assert by_value[75.0].metric == "share of new power plants"

@@ -1,0 +1,157 @@
+"""What a numeric statement is: a target, an achievement or a projection.
+
+Decided on the syntactic path from the number up to the root of its sentence: the first word on
+that path that settles it wins (a goal noun such as "target" or "loan", a modal such as "will", a
+verb of aiming, allocating, forecasting or reporting a result, or the tense of a finite verb).
+Verb and noun classes live in models/verbs.json; the README states the rules.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Optional, Sequence
+
+from . import resources
+from .records import Kind
+
+
+@dataclass(frozen=True)
+class Classes:
+    modal_target: frozenset
+    target_verbs: frozenset
+    allocation_verbs: frozenset
+    achievement_verbs: frozenset
+    projection_verbs: frozenset
+    forecaster_re: re.Pattern
+    reporting_verbs: frozenset
+    target_nouns: frozenset
+    instrument_nouns: frozenset
+    cumulative_re: re.Pattern
+    counterfactual_re: re.Pattern
+    copulas: frozenset
+
+
+def _words_re(words) -> re.Pattern:
+    alt = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"\b(?:{alt})\b", re.I)
+
+
+@lru_cache(maxsize=1)
+def classes() -> Classes:
+    v = resources.load("verbs.json")
+    cum = [w for w in v["cumulative_cues"] if " " in w or w in ("already", "cumulatively")]
+    return Classes(
+        modal_target=frozenset(v["modal_target"]), target_verbs=frozenset(v["target_verbs"]),
+        allocation_verbs=frozenset(v["allocation_verbs"]),
+        achievement_verbs=frozenset(v["achievement_verbs"]),
+        projection_verbs=frozenset(v["projection_verbs"]),
+        forecaster_re=_words_re(v["forecaster_words"]),
+        reporting_verbs=frozenset(v["reporting_verbs"]),
+        target_nouns=frozenset(v["target_nouns"]), instrument_nouns=frozenset(v["instrument_nouns"]),
+        cumulative_re=_words_re(cum), counterfactual_re=_words_re(v["counterfactual"]),
+        copulas=frozenset(v["copulas"]),
+    )
+
+
+@dataclass(frozen=True)
+class Verdict:
+    kind: Optional[str]   # None: the path did not settle it
+    cue: str = ""         # the word that settled it
+    tense: str = ""       # past | present | future | "" for the deciding verb
+    instrument: bool = False  # the figure sizes a fund, loan or programme
+
+
+def decide(tokens: Sequence, children: dict, k: int, sentence: str, money: bool = False,
+           span: tuple[int, int] = (0, 0)) -> Verdict:
+    """Walk from token K (the number) to the root.  TOKENS are nlp.Tok tuples (i, text, ..., tag,
+    dep, head); CHILDREN maps a token index to its dependents.  A present tense only settles the
+    kind when nothing above it does ("will ensure that 25% are women" is a target); a figure
+    sizing a fund or programme is a commitment unless a past verb reports it spent."""
+    c = classes()
+    low_s = sentence.lower()
+    forecaster = bool(c.forecaster_re.search(low_s))
+    cumulative = bool(c.cumulative_re.search(low_s))
+    seen = set()
+    n = tokens[k]
+    weak: Optional[Verdict] = None
+    instrument: Optional[str] = None
+    infinitive = False
+    steps = 0
+    while steps < 14 and n.i not in seen:
+        seen.add(n.i)
+        steps += 1
+        w = n.lower
+        if span[0] <= n.start < span[1]:
+            pass  # the quantity's own words ("2.2 trillion won") decide nothing
+        elif n.i != k and n.pos in ("NOUN", "PROPN") and w in c.target_nouns and weak is None:
+            if w not in c.instrument_nouns:
+                return Verdict(Kind.TARGET.value, w)
+            instrument = instrument or w
+        if n.pos in ("VERB", "AUX") and n.i != k and not (span[0] <= n.start < span[1]):
+            v = _verb(tokens, children, n, c, forecaster, cumulative, money or infinitive)
+            if v == "infinitive":
+                infinitive = True
+            elif v is not None:
+                if v.tense == "present" and v.kind == Kind.ACHIEVEMENT.value:
+                    weak = weak or v
+                elif instrument and v.kind == Kind.ACHIEVEMENT.value and v.tense == "present":
+                    pass
+                elif instrument and v.kind == Kind.ACHIEVEMENT.value:
+                    return Verdict(Kind.ACHIEVEMENT.value, v.cue, v.tense, True)
+                elif weak is not None and v.kind == Kind.ACHIEVEMENT.value:
+                    return weak
+                else:
+                    return Verdict(v.kind, v.cue, v.tense, bool(instrument))
+        if n.head == n.i:
+            break
+        n = tokens[n.head]
+    if instrument:
+        return Verdict(Kind.TARGET.value, instrument, "", True)
+    return weak or Verdict(None)
+
+
+def _verb(tokens, children, n, c: Classes, forecaster: bool, cumulative: bool, money: bool):
+    auxes = [tokens[x] for x in children.get(n.i, ()) if tokens[x].dep in ("aux", "auxpass")]
+    aux_words = [a.lower for a in auxes]
+    w = n.lower
+    if "to" in aux_words and not any(a.tag == "MD" for a in auxes):
+        # an infinitive says nothing by itself ("to reach"); its governor does ("aims to reach")
+        return _cue_only(w, c, forecaster, True) or "infinitive"
+    modal = next((a for a in aux_words if a in c.modal_target), None)
+    if modal:
+        if modal in ("would", "could", "might") and "have" in aux_words:
+            return Verdict(Kind.PROJECTION.value, modal, "conditional")
+        if forecaster and w in c.projection_verbs | {"reach", "rise", "grow", "increase", "fall"}:
+            return Verdict(Kind.PROJECTION.value, modal, "future")
+        return Verdict(Kind.TARGET.value, modal, "future")
+    perfect = any(a in ("has", "have", "had", "'ve") for a in aux_words) and n.tag == "VBN"
+    cue = _cue_only(w, c, forecaster, money)
+    if cue is not None:
+        if cue.kind == Kind.TARGET.value and w in c.allocation_verbs and cumulative and perfect:
+            return Verdict(Kind.ACHIEVEMENT.value, w, "perfect")  # "so far it has contributed"
+        return cue
+    if w in c.copulas or n.tag in ("VBZ", "VBP"):
+        subj = [tokens[x] for x in children.get(n.i, ()) if tokens[x].dep in ("nsubj", "nsubjpass")]
+        if w in c.copulas and subj and subj[0].lower in c.target_nouns:
+            return Verdict(Kind.TARGET.value, subj[0].lower, "present")
+    if perfect:
+        return Verdict(Kind.ACHIEVEMENT.value, w, "perfect")
+    if n.tag == "VBD":
+        return Verdict(Kind.ACHIEVEMENT.value, w, "past")
+    if n.tag in ("VBZ", "VBP"):
+        return Verdict(Kind.ACHIEVEMENT.value, w, "present")
+    return None  # a participle or gerund: its governor decides
+
+
+def _cue_only(w: str, c: Classes, forecaster: bool, money: bool) -> Optional[Verdict]:
+    if w in c.projection_verbs:
+        return Verdict(Kind.PROJECTION.value, w)
+    if w in c.target_verbs:
+        if w in ("expected", "set", "slated", "poised", "due") and forecaster:
+            return Verdict(Kind.PROJECTION.value, w)
+        return Verdict(Kind.TARGET.value, w)
+    if w in c.allocation_verbs and money:
+        # money allocated is a commitment; capacity "allocated" in tenders is a result
+        return Verdict(Kind.TARGET.value, w)
+    return None
