@@ -19,6 +19,7 @@ from spacy.util import compile_infix_regex, filter_spans
 
 from . import resources
 from .errors import ResourceError
+from .places import lookup as lookup_place
 from .records import Span
 
 
@@ -110,7 +111,12 @@ def _load_org_lexicon(name: str) -> dict:
         "links": frozenset(d["chain_links"]),
         "pub_verbs": frozenset(_inflections(d["publication_verbs"])),
         "gov_levels": frozenset(d["government_levels"]),
-        "known": frozenset(k.lower() for k in d["known_orgs"]),
+        "known": frozenset(k.lower() for k in d["known_orgs"] if not k.isupper()),
+        "known_exact": frozenset(d["known_orgs"]),
+        "not_org_terms": frozenset(d["not_org_terms"]),
+        "publisher_words": int(d["publisher_line_max_words"]),
+        "domain_re": re.compile(r"(?<![\w@/.])([A-Za-z0-9][\w-]*(?:\.[A-Za-z0-9-]+)*\.(?:" + "|".join(
+            re.escape(x) for x in sorted(d["domain_suffixes"], key=len, reverse=True)) + r"))(?![\w/.])"),
         "known_multi": re.compile(r"(?<!\w)(?:" + "|".join(
             re.escape(k) for k in sorted((k for k in d["known_orgs"] if " " in k), key=len, reverse=True)) + r")(?!\w)"),
         "not_org": tuple(re.compile(p) for p in d["not_org_patterns"]),
@@ -138,6 +144,9 @@ def _inflections(verbs):
 _MONTHS = {"January", "February", "March", "April", "May", "June", "July", "August", "September",
            "October", "November", "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep",
            "Sept", "Oct", "Nov", "Dec"}
+
+_SPEECH = {"said", "says", "say", "added", "adds", "noted", "notes", "told", "explained", "stated",
+           "argued", "emphasized", "emphasised", "stressed", "warned", "believes", "thinks", "wrote"}
 
 _LOWER_ORG_NOUNS = {"office", "government", "department", "ministry", "committee", "commission",
                     "bureau", "council", "agency", "administration", "institute", "university",
@@ -182,6 +191,12 @@ class OrgFinder:
                         x.lower_ in ("for", "of") for x in toks[max(0, i - 2):j]):
                     j += 1  # "Department for Science, Innovation and Technology"
                     continue
+                if t.text == "," and j + 1 < len(toks) and toks[j + 1].lower_ == "and" and \
+                        j + 2 < len(toks) and self._is_cap(toks[j + 2]) and any(
+                        x.lower_ in ("for", "of") for x in toks[max(0, i - 2):j]) and \
+                        any(x.text == "," for x in toks[i:j]):
+                    j += 2  # the Oxford comma of the same list
+                    continue
                 nxt = toks[j + 1] if j + 1 < len(toks) else None
                 if nxt is not None and nxt.is_space and nxt.text.count("\n") <= 1 and j + 2 < len(toks):
                     nxt = toks[j + 2] if self._is_cap(toks[j + 2]) else nxt
@@ -209,12 +224,16 @@ class OrgFinder:
                 return False
             while k < len(toks) and self._is_cap(toks[k]):
                 k += 1
+        if k < len(toks) and toks[k].text == "," and k + 1 < len(toks) and toks[k + 1].lower_ == "and":
+            k += 1  # "Ministry of Economy, Trade, and Industry"
         return k + 1 < len(toks) and toks[k].lower_ == "and" and self._is_cap(toks[k + 1])
 
     def _head(self, doc, s, e) -> int:
         for k in range(s, e):
             if doc[k].lower_ in ("for", "on", "in", "de", "du"):
                 return k - 1
+        while e - 1 > s and re.fullmatch(r"\d+|[IVX]+", doc[e - 1].text):
+            e -= 1  # "Parameter II", "Vision 2030"
         return e - 1
 
     def _classify(self, doc, s, e, chained: bool = False) -> str:
@@ -232,7 +251,7 @@ class OrgFinder:
         pre = [t.text for t in doc[s:self._head(doc, s, e) + 1]]
         if h in lx["center_heads"]:
             return "org" if any(w in lx["center_qualifiers"] for w in pre[:-1]) else "place"
-        if text.lower() in lx["known"]:
+        if text.lower() in lx["known"] or text in lx["known_exact"]:
             return "org"
         if len(words) < 2 and not chained:
             return "other"  # "Statistics show", "Government" alone
@@ -299,14 +318,91 @@ class OrgFinder:
         found.extend(self._agents(doc))
         found.extend(self._governments(doc))
         found.extend(self._known(doc))
+        found.extend(self._entities(doc, found))
         return self._clean(doc, found)
+
+    # -- spaCy's NER, kept where it names a body rather than a term, a policy or a person
+    def _entities(self, doc, found):
+        lx = self.lx
+        text = doc.text
+        low_text = text.lower()
+        taken = [(sp.start_char, sp.end_char) for sp in found]
+        out = []
+        for ent in doc.ents:
+            if ent.label_ != "ORG":
+                continue
+            sp = ent
+            while len(sp) and (sp[0].lower_ in ("the", "a", "an") or sp[0].is_punct):
+                sp = sp[1:]
+            while len(sp) and (sp[-1].text in ("'s", "’s", "'", "’") or sp[-1].is_punct or sp[-1].is_space):
+                sp = sp[:-1]
+            if not len(sp) or any(a <= sp.start_char < b or sp.start_char <= a < sp.end_char for a, b in taken):
+                continue
+            name = " ".join(sp.text.split())
+            words = name.split()
+            if "\n" in sp.text or "(" in name or not name[:1].isupper() and not name[:1].isdigit():
+                continue
+            if name in lx["not_org_terms"] or name.rstrip("s") in lx["not_org_terms"]:
+                continue
+            if self._is_place_name(sp):
+                continue
+            if self._enclosing_kind(doc, sp) in ("event", "place"):
+                continue  # part of a longer name: "Zhejiang Scientific [and ... Index 2024]"
+            kind = self._classify(doc, sp.start, sp.end, chained=True)
+            if kind in ("event", "place", "title"):
+                continue
+            prev_t = doc[sp.start - 1] if sp.start else None
+            next_t = doc[sp.end] if sp.end < len(doc) else None
+            if len(words) == 1 and ((prev_t is not None and prev_t.text.lower() in lx["person_titles"])
+                                    or (next_t is not None and next_t.lower_ in _SPEECH)):
+                continue  # "Minister Wang", "Hong said": a person
+            if self._in_title_line(doc, sp) and not name.isupper() and name not in lx["known_exact"] \
+                    and name.lower() not in lx["known"]:
+                continue  # headline title case makes every phrase look like a name
+            out.append(sp)
+        return out
+
+    def _is_place_name(self, sp) -> bool:
+        from .places import lookup
+        whole = lookup(sp.text.replace("-", " "))
+        if whole is not None:
+            return whole.kind != "supranational"  # the EU is also a body
+        toks = [t for t in sp if not t.is_punct]
+        return all(t.ent_type_ in ("GPE", "LOC", "NORP") or (lookup(t.text) is not None
+                   and lookup(t.text).kind != "supranational") for t in toks)
+
+    def _enclosing_kind(self, doc, sp) -> str:
+        for s, e in self._blocks(doc[sp.start].sent):
+            if s <= sp.start and sp.end <= e and (s, e) != (sp.start, sp.end):
+                while s < e and doc[s].lower_ in ("the", "a", "an"):
+                    s += 1
+                return self._classify(doc, s, e, chained=True)
+        return ""
+
+    def _in_title_line(self, doc, sp) -> bool:
+        text = doc.text
+        a = text.rfind("\n", 0, sp.start_char) + 1
+        b = text.find("\n", sp.end_char)
+        line = text[a:b if b >= 0 else len(text)]
+        words = [w for w in re.findall(r"[A-Za-z][\w'’-]*", line) if len(w) > 3]
+        if len(words) < 3 or line.rstrip().endswith("."):
+            return False
+        caps = sum(1 for w in words if w[0].isupper())
+        return caps / len(words) > 0.75
+
+
 
     def _known(self, doc):
         out = []
         for ent in doc.ents:
             t = ent.text.strip()
-            if ent.label_ == "ORG" and t.lower() in self.lx["known"]:
+            if ent.label_ == "ORG" and (t.lower() in self.lx["known"] or t in self.lx["known_exact"]):
                 out.append(ent)
+        for tok in doc:
+            if tok.text in self.lx["known_exact"] and tok.text[:1].isupper() and (
+                    tok.ent_type_ in ("ORG", "NORP") or (tok.i and doc[tok.i - 1].lower_ == "the")
+                    or tok.text.isupper()):
+                out.append(doc[tok.i:tok.i + 1])
         for m in self.lx["known_multi"].finditer(doc.text):
             sp = doc.char_span(m.start(), m.end(), alignment_mode="expand")
             if sp is not None:
@@ -362,7 +458,7 @@ class OrgFinder:
             s = tok.i
             if s > 0 and doc[s - 1].lower_ in self.lx["gov_levels"]:
                 s -= 1
-            if s > 0 and doc[s - 1].ent_type_ == "GPE":
+            if s > 0 and doc[s - 1].ent_type_ in ("GPE", "NORP"):
                 g = s - 1
                 while g > 0 and doc[g].ent_iob_ == "I":
                     g -= 1
@@ -391,7 +487,8 @@ class OrgFinder:
             name = " ".join(sp.text.split())
             if any(p.search(re.split(r"\s(?:of|at)\s", name)[0]) for p in lx["not_org"]):
                 continue
-            if sp.start > 0 and doc[sp.start - 1].lower_ in ("a", "an") and name.lower() not in lx["known"]:
+            if sp.start > 0 and doc[sp.start - 1].lower_ in ("a", "an") and name.lower() not in lx["known"] \
+                    and name not in lx["known_exact"] and not any(t.text in lx["org_heads"] for t in sp):
                 continue
             inside = [q for q in quotes if q[0] < sp.start_char < q[1]]
             if inside and not (inside[0][0] + 1 >= sp.start_char - 4 and sp.end_char >= inside[0][1] - 2):
@@ -402,7 +499,7 @@ class OrgFinder:
 
 @Language.factory("policytrace_orgs", default_config={"lexicon": "orgs.json"})
 def make_orgs(nlp: Language, name: str, lexicon: str):
-    finder = OrgFinder(_load_org_lexicon(lexicon))
+    finder = OrgFinder(_org_lexicon(lexicon))
 
     def component(doc: Doc) -> Doc:
         doc.spans["orgs"] = [SpacySpan(doc, s.start, s.end, label="ORG") for s in finder.find(doc)]
@@ -517,6 +614,103 @@ def _adapt(doc: Doc, offset: int, tok_base: int) -> tuple[list, list, list, list
     return toks, sents, ents, orgs, doms, chunks
 
 
+def refine_orgs(text: str, orgs: list, ents: list, lexicon: dict) -> list:
+    """Checks that need the whole document, not one paragraph: an acronym the text spells out
+    (the full name counts, or nothing when it names a policy); a person's name; a capitalised
+    phrase that also occurs in lower case (a term); plus publisher lines and datelines."""
+    defined = {}
+    for m in re.finditer(r"([A-Za-z][\w&'’ -]{2,80}?)\s*\(([A-Z][A-Za-z0-9&-]{1,9})\)", text):
+        defined.setdefault(m.group(2), m.group(1))
+    persons = {w.lower() for e in ents if e.label == "PERSON" for w in e.text.split() if w[:1].isupper()}
+    from .quantities import lexicon as qlexicon
+    qlx = qlexicon()
+    not_terms = lexicon["not_org_terms"]
+    keep = []
+    for o in orgs:
+        name = o.text.strip("/ ")
+        words = name.split()
+        exact = name in lexicon["known_exact"] or name.lower() in lexicon["known"]
+        if name.isupper() and name in defined and not exact:
+            continue  # "MOEA" after "Ministry of Economic Affairs (MOEA)"
+        acr = next((a for a, full in defined.items() if full.endswith(name) and len(name) > 8), None)
+        if acr is not None and (acr in not_terms or acr.rstrip("s") in not_terms):
+            continue  # "Viability Gap Funding (VGF)": a policy instrument
+        if not exact and all(w.lower() in persons for w in words):
+            continue  # "Boswell", "SENATOR RON BOSWELL" minus the title
+        if not exact and len(words) <= 2 and re.match(
+                r",\s+(?:a|an|the)\s+(?:\w+\s+){0,3}?(?:member|executive|official|director|spokesperson|spokesman|"
+                r"spokeswoman|minister|professor|analyst|researcher|president|chairman|chairwoman|chair|ceo|head|"
+                r"secretary|senator|economist|expert|founder|manager|engineer|adviser|advisor|fellow|scientist)\b",
+                text[o.end:o.end + 60], re.I):
+            continue  # "Amonrat Kaewpradap, a committee member"
+        if name.isupper() and len(name) == 3 and _is_currency_code(name):
+            continue
+        if name in qlx.units or name.lower() in qlx.cur_before or name.lower() in qlx.cur_after:
+            continue  # "GW", "USD", "AED"
+        if not exact and len(words) > 1 and re.search(r"(?<![A-Za-z])" + re.escape(name.lower()) + r"(?![A-Za-z])", text):
+            continue  # "battery energy storage systems" is written in lower case too: a term
+        if not exact and len(words) == 1 and not name.isupper() and re.search(
+                r"(?<![A-Za-z])" + re.escape(name.lower()) + r"(?![A-Za-z])", text):
+            continue
+        m = re.match(r"^([A-Z][\w.]+)(?:'s|’s)\s+(?=[A-Z])", name)
+        if m and lookup_place(m.group(1)) is not None:
+            name = name[m.end():]  # "India’s Economic Times"
+        keep.append(Span(o.start, o.end, name, o.label))
+    keep.extend(_publishers(text, ents, lexicon))
+    out, seen = [], set()
+    for o in sorted(keep, key=lambda o: o.start):
+        key = re.sub(r"[^a-z0-9]", "", o.text.lower())
+        if key and key not in seen:
+            seen.add(key)
+            out.append(o)
+    return out
+
+
+@lru_cache(maxsize=1024)
+def _is_currency_code(code: str) -> bool:
+    try:
+        from babel.numbers import get_currency_name
+        return get_currency_name(code, locale="en") != code
+    except Exception:
+        return False
+
+
+def _publishers(text: str, ents: list, lexicon: dict) -> list:
+    """A short capitalised line under the headline ("Clean Energy Wire"), a dateline's wire
+    service ("BEIJING, Feb. 7, 2025 /PRNewswire/ --") and a source named by its domain."""
+    out = []
+    for m in re.finditer(r"/\s*([A-Za-z0-9][\w.-]{2,40})\s*/\s*(?:--|–|—)", text[:3000]):
+        out.append(Span(m.start(1), m.end(1), m.group(1), "ORG"))
+    pos = 0
+    lines = text[:1500].split("\n")
+    nonblank = 0
+    for line in lines[:10]:
+        s_ = line.strip()
+        start = text.find(s_, pos) if s_ else pos
+        pos = start + len(s_)
+        if not s_:
+            continue
+        nonblank += 1
+        words = s_.split()
+        prev = text[:start].strip().split("\n")[-1].strip() if start else ""
+        if nonblank == 1 or not (1 <= len(words) <= lexicon["publisher_words"]):
+            continue
+        if not all(w[0].isupper() or w.lower() in ("of", "and", "the", "for", "&") for w in words):
+            continue
+        if re.search(r"\d|[.:,;!?|]$", s_) or len(prev.split()) < 4 or prev.endswith((".", ":")):
+            continue  # directly under a headline
+        if any(e.label in ("PERSON", "GPE", "DATE") and start <= e.start < start + len(s_) for e in ents):
+            continue
+        out.append(Span(start, start + len(s_), s_, "ORG"))
+    for m in lexicon["domain_re"].finditer(text):
+        before = text[max(0, m.start() - 40):m.start()].lower()
+        if re.search(r"(?:from|reports?|reported|according\s+to|source\s*:|via|by|told)\s*[\w\s’']{0,20}$", before) \
+                or any(e.label == "ORG" and e.start <= m.start() < e.end for e in ents):
+            if not m.group(1).lower().startswith("www."):
+                out.append(Span(m.start(1), m.end(1), m.group(1), "ORG"))
+    return out
+
+
 def parse_text(nlp: Language, text: str, batch_size: int = 64) -> Parsed:
     """Parse a whole document paragraph by paragraph (nlp.pipe over its segments)."""
     segs = list(segments(text))
@@ -530,4 +724,20 @@ def parse_text(nlp: Language, text: str, batch_size: int = 64) -> Parsed:
         orgs += o
         doms += d
         chunks += c
+    lex = _org_lexicon_for(nlp)
+    if lex is not None:
+        orgs = refine_orgs(text, orgs, ents, lex)
+        orgs.sort(key=lambda o: o.start)
     return Parsed(text, tuple(toks), tuple(sents), tuple(ents), tuple(orgs), tuple(doms), tuple(chunks))
+
+
+def _org_lexicon_for(nlp: Language) -> Optional[dict]:
+    if "policytrace_orgs" not in nlp.pipe_names:
+        return None
+    cfg = nlp.get_pipe_config("policytrace_orgs")
+    return _org_lexicon(cfg.get("lexicon", "orgs.json"))
+
+
+@lru_cache(maxsize=4)
+def _org_lexicon(name: str) -> dict:
+    return _load_org_lexicon(name)

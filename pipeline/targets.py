@@ -119,6 +119,7 @@ class _Ctx:
 
     def __init__(self, pub_year: Optional[int], ref_year: Optional[int]):
         self.pub_year = pub_year
+        self.pub_month: Optional[int] = None
         self.ref_year = ref_year
         self.horizon: Optional[tuple[int, Optional[tuple[int, int]]]] = None
         self.last_horizon: Optional[tuple[int, Optional[tuple[int, int]]]] = None
@@ -153,6 +154,8 @@ def _is_future(te: timeexpr.TimeExpr, year: Optional[int], ref: Optional[int]) -
         return te.kind == "decade"
     if te.kind in _FUTURE_KINDS or te.kind in ("named", "relative"):
         return ref is None or year >= ref
+    if te.kind == "later":
+        return ref is not None and year > ref
     return ref is not None and year > ref
 
 
@@ -160,7 +163,11 @@ def _resolve(te: timeexpr.TimeExpr, ctx: _Ctx) -> Optional[int]:
     if te.kind == "same":
         return ctx.last_year
     if te.kind == "month":
-        return ctx.para[0] if ctx.para else ctx.pub_year
+        if ctx.para:
+            return ctx.para[0]
+        if ctx.pub_year and ctx.pub_month and _month_no(te.text) > ctx.pub_month:
+            return ctx.pub_year - 1  # "in December", said in January
+        return ctx.pub_year
     return te.year
 
 
@@ -173,6 +180,14 @@ def _main_horizon(sents, ref_year):
                 if n < 3 and s_start < 400:
                     return (t.year, t.period)
     return None
+
+
+def _month_no(text: str) -> int:
+    months = resources.load("quantities.json")["months"]
+    for w in re.findall(r"[A-Za-z]+", text):
+        if w.lower() in months and w[0].isupper():
+            return months[w.lower()]
+    return 0
 
 
 def _reference_year(pub_year: Optional[int], sent_texprs) -> Optional[int]:
@@ -205,6 +220,8 @@ def extract(doc: str, text: str, parsed: Parsed, published: Optional[str],
             sents.append((ts, te_, s_start, s_end, stext, timeexpr.find(stext, s_start, pub_year)))
     ref_year = _reference_year(pub_year, [x[5] for x in sents])
     ctx = _Ctx(pub_year, ref_year)
+    if published and re.match(r"\d{4}-\d{2}", published):
+        ctx.pub_month = int(published[5:7])
     ctx.main_horizon = _main_horizon(sents, ref_year)
     out: list[Target] = []
     prev_end = 0
@@ -728,14 +745,19 @@ def _milestones(doc, text, stext, s_start, resolved, numeric, ctx, subject, c):
         if te.kind == "period" and (not _RANGE_TEXT.search(te.text) or "ive-" in te.text
                                     or "ive Year" in te.text):
             continue  # a plan period ("the 14th Five-Year Plan period") is a frame, not a deadline
-        if te.kind in ("point", "month", "period") and (ref is None or (year or 0) <= ref):
+        if te.kind in ("point", "period") and (ref is None or (year or 0) <= ref):
             continue  # "in 2026" is a goal only when it is still ahead
+        if te.kind == "month" and not (ctx.pub_month and _month_no(te.text) >= ctx.pub_month
+                                       and re.search(r"\b(?:will|shall|'ll)\b", stext)):
+            continue
         cue = _GOAL_CUE.search(stext)
+        if kinds.classes().forecaster_re.search(stext.lower()):
+            continue  # a forecast is not a goal
         by_future = te.kind in ("horizon", "decade") and re.match(r"(?i)(?:by|before|no\s+later|not\s+later|within|in\s+\w+\s+years)", te.text)
         if not cue and not by_future:
             continue
         # the goal is the sentence unless a number in it already states a goal of its own
-        if any(r.kind in ("target", "projection") and (r.year == year or r.year is None) for r in numeric):
+        if year is not None and any(r.kind in ("target", "projection") and r.year == year for r in numeric):
             continue
         a, b = _trim_clause(text, (s_start, s_start + len(stext)))
         quote = text[a:b]

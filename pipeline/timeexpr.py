@@ -20,7 +20,9 @@ _ORD_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "six
 
 @dataclass(frozen=True)
 class TimeExpr:
-    """kind: horizon | point | period | baseline | relative | same | present."""
+    """kind: horizon | point | period | baseline | relative | same | present | named (a plan or
+    report named with its year, "the 2030 goal") | decade (year None) | month (year from context)
+    | later ("two years later", counted from the year before it)."""
 
     kind: str
     start: int
@@ -76,7 +78,7 @@ def _patterns():
     P["years_later"] = re.compile(rf"\b(\d{{1,2}}|{num})\s+years?\s+(later|earlier|after|before)\b", re.I)
     P["decade_end"] = re.compile(r"\b(by|before|until)\s+the\s+end\s+of\s+the\s+decade\b", re.I)
     P["next_n"] = re.compile(rf"\b(?:over|in|within|during|for|across)\s+the\s+(?:next|coming|following)\s+(\d{{1,2}}|{num})\s+years\b|\b(?:over|in|within|during|for)\s+the\s+(?:next|coming|following)\s+(decade)\b", re.I)
-    P["within_n"] = re.compile(rf"\b(within|in)\s+(\d{{1,2}}|{num})\s+years(?:['’]\s*time|\s+time)?\b|\bin\s+(\d{{1,2}}|{num})\s+years['’]?\s+time\b", re.I)
+    P["within_n"] = re.compile(rf"\b(within)\s+(?:the\s+next\s+)?(\d{{1,2}}|{num})\s+years\b|\bin\s+(\d{{1,2}}|{num})\s+years(?:['’]?\s+time|\s+from\s+now)\b", re.I)
     P["n_year"] = re.compile(rf"\b(\d{{1,2}}|{num})-year\b(?!\s+[Pp]lan\s+[Pp]eriod)(?<!Five-Year)(?=[^.;]{{0,60}}\b(?:plan|budget|programme|program|strategy|period|roadmap|investment|fund|funding|scheme|project|initiative|target)s?\b)", re.I)
     P["fiscal"] = re.compile(r"\b(?:(by|in|for|during|until)\s+)?(?:FY\s?|fiscal\s+(?:year\s+)?)((?:19|20)?\d{2})(?:\s*[-–/]\s*((?:19|20)?\d{2}))?\b", re.I)
     P["plan_name"] = re.compile(rf"\b((?:[A-Z][\w&'’.-]*\s+){{0,4}}(?:{plan}))\s+(?:to\s+|for\s+)?" + _Y + r"\b(?![-–]\d)")
@@ -133,7 +135,7 @@ def find(text: str, offset: int = 0, pub_year: Optional[int] = None) -> list[Tim
         d0 = int(m.group(3)) * 10
         add(TimeExpr("decade", m.start() + offset, m.end() + offset, None, (d0 + lo, d0 + hi), m.group()))
     for m in P["year_goal"].finditer(text):
-        add(TimeExpr("horizon", m.start() + offset, m.end() + offset, int(m.group(1)), None, m.group()))
+        add(TimeExpr("named", m.start() + offset, m.end() + offset, int(m.group(1)), None, m.group()))
     for m in P["decade_point"].finditer(text):
         d0 = int(m.group(2)) * 10
         y = d0 + (9 if m.group(1).lower().startswith(("end", "late", "close")) else 0)
@@ -206,7 +208,7 @@ def find(text: str, offset: int = 0, pub_year: Optional[int] = None) -> list[Tim
         if prev:
             n = _num(m.group(1)) * (1 if m.group(2).lower() in ("later", "after") else -1)
             base = prev[-1].year
-            add(TimeExpr(prev[-1].kind if prev[-1].kind != "baseline" else "point", m.start() + offset,
+            add(TimeExpr("later", m.start() + offset,
                          m.end() + offset, base + n, None, m.group()))
     for m in P["name_year"].finditer(text):
         if m.group(1) not in P["not_name"]:
