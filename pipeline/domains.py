@@ -32,6 +32,16 @@ def prototypes(encoder) -> Prototypes:
     return Prototypes(tuple(labels), tuple(forms), encoder.encode(forms))
 
 
+@lru_cache(maxsize=1)
+def _co_labels() -> dict:
+    """Surface forms that name two domains at once ("ICT")."""
+    out: dict = {}
+    for entry in resources.load("taxonomy.json")["domains"].values():
+        for form, labels in (entry.get("also") or {}).items():
+            out[form.lower()] = tuple(labels)
+    return out
+
+
 _DET = re.compile(r"^(?:the|a|an|its|their|our|this|these|those|such|other|many|some|all)\s+", re.I)
 
 
@@ -74,6 +84,9 @@ def assign(parsed: Parsed, encoder=None, threshold: Optional[float] = None,
                 others = [row[j] for j, lab in enumerate(proto.labels) if lab != label]
                 if row[best] >= threshold and row[best] - max(others) >= margin:
                     spans.append(Span(c.start, c.end, c.text, label))
+    also = _co_labels()
+    spans += [Span(s.start, s.end, s.text, extra) for s in list(spans)
+              for extra in also.get(s.text.lower(), ()) if extra != s.label]
     spans.sort(key=lambda s: s.start)
     labels = tuple(dict.fromkeys(s.label for s in spans))
     return labels, tuple(spans)
