@@ -103,7 +103,7 @@ def write(results: Iterable[DocResult], out_dir: str | Path, batch: int = 2000,
         mapping = {}
         if series is not None:
             mapping = series((d["metric"], d["unit"], d["subject"]) for d in spooled()
-                             if d["kind"] != "milestone" and d["value"] is not None)
+                             if d["kind"] != "milestone" and d["value"] is not None and d["metric"])
         with ExitStack() as stack:
             tj, tc = files["targets.jsonl"].open(), files["targets.csv"].open()
             pf = files["targets.parquet"]

@@ -79,7 +79,7 @@ class Target:
 
     doc: str
     kind: str
-    metric: str
+    metric: Optional[str]
     quote: str
     start: int
     end: int

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Optional
 
-from . import kinds, places, quantities, resources, timeexpr
+from . import depmatch, kinds, places, quantities, resources, timeexpr
 from .nlp import Parsed
 from .records import Kind, Quantity, Table, Target
 
@@ -33,6 +33,7 @@ class _Cues:
     fillers: frozenset
     protected: frozenset
     nouns_before_of: frozenset
+    non_content: frozenset
 
 
 @lru_cache(maxsize=1)
@@ -53,6 +54,7 @@ def cues() -> _Cues:
         object_verbs=frozenset(m["object_verbs"]),
         fillers=frozenset(m["filler_words"]),
         nouns_before_of=frozenset(m["head_nouns_before_of"]),
+        non_content=frozenset(m["non_content_words"]),
         protected=frozenset(f for e in resources.load("taxonomy.json")["domains"].values()
                             for f in e["surface"] if f.isupper()),
     )
@@ -394,33 +396,15 @@ def _metric(parsed: Parsed, text: str, ts: int, te_: int, q: Quantity, c: _Cues,
     if k is None or k >= te_:
         return "", None
     place = None
+    groups = depmatch.load_groups("metric_patterns.json")
+    sent = depmatch.Sentence(toks, ts, te_, ch)
     # a count's own noun: "144 invention patents", "more than 560 foreign research institutions"
-    noun = None
-    n = toks[k]
-    hops = 0
-    while n.dep in ("nummod", "quantmod", "compound", "nmod", "amod") and n.head != n.i and hops < 3:
-        n = toks[n.head]
-        hops += 1
-        if n.pos in ("NOUN", "PROPN"):
-            noun = n
-            break
-    # governing verb and its subject
-    g = toks[k]
-    steps = 0
-    while (g.pos not in ("VERB", "AUX") or q.start <= g.start < q.end) and g.head != g.i and steps < 8:
-        g = toks[g.head]
-        steps += 1
-    verb = g
-    subj = None
-    for _ in range(3):
-        subs = [x for x in ch.get(g.i, ()) if toks[x].dep in ("nsubj", "nsubjpass", "csubj")]
-        if subs:
-            subj = subs[0]
-            break
-        if g.dep in ("advcl", "xcomp", "conj", "acl", "ccomp", "relcl") and g.head != g.i:
-            g = toks[g.head]
-        else:
-            break
+    noun_i = depmatch.first(groups["own_noun"], sent, k)
+    noun = toks[noun_i] if noun_i is not None else None
+    # governing verb (outside the quantity: "2.2 trillion won" is no verb) and its subject
+    verb_i = depmatch.first(groups["verb"], sent, k, lambda j: not (q.start <= toks[j].start < q.end))
+    verb = toks[verb_i] if verb_i is not None else toks[k]
+    subj = depmatch.first(groups["subject"], sent, verb.i) if verb_i is not None else None
     metric = ""
     subj_text = ""
     if subj is not None:
@@ -440,18 +424,15 @@ def _metric(parsed: Parsed, text: str, ts: int, te_: int, q: Quantity, c: _Cues,
                      or (subj_low.split()[-1:] and subj_low.split()[-1] in c.pronouns
                          and any(w in subj_text for w in ent_texts)))
     # the direct object that the number sets: "raise R&D investment to 2.4%"
-    qtok_set = set(range(k, k + 1))
     dobj_text = ""
     for v in (verb.i, *[x for x in ch.get(verb.i, ()) if toks[x].dep == "xcomp"]):
-        for x in ch.get(v, ()):
-            if toks[x].dep == "dobj" and toks[x].start < q.start:
-                sub = _subtree(ch, x)
-                if not qtok_set & set(sub):
-                    ds, de = _phrase(parsed, text, sub)
-                    dobj_text = text[ds:min(de, q.start)]
-                    if toks[v].lower in c.object_verbs or subj_is_empty:
-                        break
-                    dobj_text = dobj_text if subj_is_empty else ""
+        x = depmatch.first(groups["object"][:1], sent, v,
+                           lambda j: toks[j].start < q.start and k not in _subtree(ch, j))
+        if x is not None:
+            ds, de = _phrase(parsed, text, _subtree(ch, x))
+            dobj_text = text[ds:min(de, q.start)]
+            if not (toks[v].lower in c.object_verbs or subj_is_empty):
+                dobj_text = dobj_text if subj_is_empty else ""
         if dobj_text:
             break
     in_dobj = any(toks[x].dep == "dobj" and k in _subtree(ch, x) for x in ch.get(verb.i, ()))
@@ -663,8 +644,8 @@ def _numeric(doc, text, parsed, ts, te_, stext, s_start, qs, resolved, ctx, subj
         prev_rec = out[-1] if out else (history[-1] if history else None)
         metric, place = _metric(parsed, text, ts, te_, q, c, index, children,
                                 prev[-1].end if prev else None, cl[0],
-                                prev_rec.metric if prev_rec is not None else None)
-        if prev_rec is not None:
+                                prev_rec.metric if prev_rec is not None and prev_rec.metric else None)
+        if prev_rec is not None and prev_rec.metric:
             metric = _anaphora(metric, prev_rec.metric, q.comparator, clause_text, c)
         metric = re.sub(r"^(?:such|these|those|same)\s+", "", metric)
         comparator = q.comparator
@@ -672,7 +653,7 @@ def _numeric(doc, text, parsed, ts, te_, stext, s_start, qs, resolved, ctx, subj
             comparator = "growth"
         qs_, qe_ = _trim_clause(text, cl)
         alt = next((x for x in qs if x.conversion_of == i), None)
-        out.append(Target(doc=doc, kind=kind, metric=metric or "unspecified", quote=text[qs_:qe_],
+        out.append(Target(doc=doc, kind=kind, metric=content_metric(metric, c), quote=text[qs_:qe_],
                           start=qs_, end=qe_, value=q.value, value_max=q.value_max, unit=q.unit,
                           comparator=comparator, year=year, period=period,
                           subject=place or subject, value_start=q.start, value_end=q.end,
@@ -680,8 +661,29 @@ def _numeric(doc, text, parsed, ts, te_, stext, s_start, qs, resolved, ctx, subj
     return out
 
 
-def _anaphora(metric: str, prev_metric: str, comparator: str, clause: str, c: _Cues) -> str:
+def content_metric(metric: Optional[str], c: Optional[_Cues] = None) -> Optional[str]:
+    """The content-noun gate: a metric made only of function words, pronouns, units or generic
+    measure words ("why", "we", "includes", "-", "units") names nothing and becomes None, so the
+    record is kept but never aligned into a series."""
+    c = c or cues()
+    if not metric:
+        return None
+    words = re.findall(r"[A-Za-z][A-Za-z&'’-]*", metric)
+    if len(words) == 1 and words[0].lower().endswith("ing") and words[0].lower() not in ("funding", "financing", "spending", "housing", "building", "shipping", "manufacturing", "training"):
+        return None  # "generating", "reaching": a verb, not a measure
+    for w in words:
+        lw = w.lower().strip("'’-")
+        if lw in c.non_content or len(lw) < 2:
+            continue
+        if len(lw) >= 3 or w.isupper() or "&" in w:
+            return metric
+    return None
+
+
+def _anaphora(metric: str, prev_metric: Optional[str], comparator: str, clause: str, c: _Cues) -> str:
     """'it grew 16%', 'such patents', 'up 12%': the metric is the previous statement's."""
+    if not prev_metric:
+        return metric
     content = [w for w in re.findall(r"[\w&-]+", metric.lower()) if w not in c.fillers]
     if content and content not in (["growth"], ["decline"]) and \
             not re.match(r"^(?:such|these|those|same)\b", metric):
