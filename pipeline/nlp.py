@@ -334,10 +334,15 @@ class OrgFinder:
             sp = ent
             while len(sp) and (sp[0].lower_ in ("the", "a", "an") or sp[0].is_punct):
                 sp = sp[1:]
-            while len(sp) and (sp[-1].text in ("'s", "’s", "'", "’") or sp[-1].is_punct or sp[-1].is_space):
+            while len(sp) and (sp[-1].text in ("'s", "’s", "'", "’") or sp[-1].is_punct or sp[-1].is_space
+                               or sp[-1].lower_ in ("of", "and", "for", "the", "in", "on", "&")):
                 sp = sp[:-1]
             if not len(sp) or any(a <= sp.start_char < b or sp.start_char <= a < sp.end_char for a, b in taken):
                 continue
+            nxt = doc[sp.end] if sp.end < len(doc) else None
+            if len(sp) == 1 and not sp.text.isupper() and nxt is not None and nxt.pos_ == "NOUN" \
+                    and nxt.text.islower():
+                continue  # "Unicorn enterprises": a modifier, not a name
             name = " ".join(sp.text.split())
             words = name.split()
             if "\n" in sp.text or "(" in name or not name[:1].isupper() and not name[:1].isdigit():
@@ -628,6 +633,9 @@ def refine_orgs(text: str, orgs: list, ents: list, lexicon: dict) -> list:
     keep = []
     for o in orgs:
         name = o.text.strip("/ ")
+        cut = list(re.finditer(r"[.!?]\s+(?=[A-Z])", name))
+        if cut:
+            name = name[cut[-1].end():]  # "5G. The Ministry of ...": a sentence ends inside
         words = name.split()
         exact = name in lexicon["known_exact"] or name.lower() in lexicon["known"]
         if name.isupper() and name in defined and not exact:

@@ -84,19 +84,51 @@ class _Index:
     ent_texts: frozenset
     name_spans: tuple  # (start, end) of entities a count inside cannot measure anything
     name_starts: tuple
+    places: tuple      # (surface, canonical place name), longest surface first
+    bodies: tuple      # organisations that are not governments: a figure of theirs is theirs
 
     @classmethod
     def build(cls, parsed: Parsed) -> "_Index":
         spans = sorted((e.start, e.end) for e in parsed.ents
                        if e.label in ("ORG", "FAC", "EVENT", "WORK_OF_ART", "LAW", "PRODUCT"))
+        plc = {}
+        for e in parsed.ents:
+            if e.label in ("GPE", "NORP", "LOC"):
+                surface = e.text.removesuffix("'s").removesuffix("’s").strip()
+                p = places.lookup(surface)
+                if p is not None:
+                    plc[surface] = p.name
+        gov = _government_heads()
+        bodies = {o.text for o in parsed.orgs if not (set(o.text.split()) & gov)}
         return cls(
             gpes=frozenset(e.text.removesuffix("'s").removesuffix("’s") for e in parsed.ents if e.label == "GPE"),
             ent_texts=frozenset(e.text for e in parsed.ents if e.label in ("GPE", "ORG", "PERSON", "NORP")),
-            name_spans=tuple(spans), name_starts=tuple(a for a, _ in spans))
+            name_spans=tuple(spans), name_starts=tuple(a for a, _ in spans),
+            places=tuple(sorted(plc.items(), key=lambda kv: -len(kv[0]))),
+            bodies=tuple(sorted(bodies, key=len, reverse=True)))
+
+    def subject_in(self, phrase: str) -> Optional[str]:
+        """Whose figure a subject phrase states: a company or other non-government body named in
+        it, else the place named in it (canonical: "NZ" is New Zealand); a person never."""
+        if not phrase:
+            return None
+        for b in self.bodies:
+            if re.search(r"(?<!\w)" + re.escape(b) + r"(?!\w)", phrase):
+                return b
+        for surface, name in self.places:
+            if re.search(r"(?<!\w)" + re.escape(surface) + r"(?!\w)", phrase):
+                return name
+        return None
 
     def in_name(self, pos: int) -> bool:
         i = bisect.bisect_right(self.name_starts, pos) - 1
         return i >= 0 and self.name_spans[i][0] <= pos < self.name_spans[i][1]
+
+
+@lru_cache(maxsize=1)
+def _government_heads() -> frozenset:
+    """Words that make an organisation part of a government, whose figures are its place's."""
+    return frozenset(resources.load("orgs.json")["government_heads"])
 
 
 def main_subject(parsed: Parsed) -> Optional[str]:
@@ -411,10 +443,7 @@ def _metric(parsed: Parsed, text: str, ts: int, te_: int, q: Quantity, c: _Cues,
         ss, se = _phrase(parsed, text, _subtree(ch, subj))
         if not (ss <= q.start < se):
             subj_text = text[ss:se]
-    for gpe in sorted(gpes):
-        if subj_text and gpe in subj_text:
-            place = gpe
-            break
+    place = index.subject_in(subj_text)
     subj_low = subj_text.lower().strip()
     ent_texts = index.ent_texts
     subj_is_empty = (not subj_text or subj_low in c.pronouns or subj_low.split()[-1:] == ["there"]
