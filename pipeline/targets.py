@@ -276,8 +276,9 @@ def extract(doc: str, text: str, parsed: Parsed, published: Optional[str],
             out.extend(_milestones(doc, text, stext, s_start, resolved, numeric, ctx, subject, c))
         for t, y in resolved:
             ctx.see(t, y)
-        if any(re.search(re.escape(h) + r"\s*:", low) or (h in low and low.rstrip().endswith(":"))
-               for h in c.target_headings):
+        if _LIST_HEAD.search(stext) and low.rstrip().endswith(":") or any(
+                re.search(re.escape(h) + r"\s*:", low) or (h in low and low.rstrip().endswith(":"))
+                for h in c.target_headings):
             ctx.target_mode = 2 if stext.rstrip().endswith(":") else 1
             fut = [(y, t.period) for t, y in resolved if _is_future(t, y, ref_year) and y]
             ctx.list_horizon = fut[-1] if fut else ctx.last_horizon
@@ -299,7 +300,7 @@ def _skip(q: Quantity, text: str, parsed: Parsed, c: _Cues) -> bool:
     if q.unit_class == "count":
         if q.spelled and q.value < 10:
             return True  # "three goals", "two zones": structure, not measurement
-        if nxt and (nxt.group(1).lower() in c.non_metric or
+        if nxt and (nxt.group(1).lower() in c.non_metric and q.value < 20 or
                     (nxt.group(2) or "").lower() in c.non_metric and nxt.group(1).lower() in ("consecutive", "other", "more", "new", "major", "key", "main", "different")):
             return True
         if re.search(r"\b(?:among|aged|age|top|no\.|number)\s*$", before):
@@ -548,9 +549,12 @@ def _kind_cues(clause: str, sentence: str, c: _Cues, target_mode: bool) -> Optio
     return None
 
 
+_LIST_HEAD = re.compile(
+    r"\b(?:targets?|goals?|objectives?|aims|ambitions?|commitments?|priorities|milestones|indicators)\b"
+    r"[^.;:]{0,60}?\b(?:includes?|are|comprises?|covers?|as follows)\s*:", re.I)
 _BASELINE_BEFORE = re.compile(
-    r"\b(?:(?:up|down|rising|falling|increasing|decreasing|growing|dropping|climbing|jumping|compared)\s+"
-    r"(?:from|to|with)|as\s+against|versus|vs\.?)\s+(?:(?:about|around|some|just|only|nearly|almost|a\s+mere)\s+)?"
+    r"\b(?:(?:up|down|rising|falling|increasing|decreasing|growing|dropping|climbing|jumping)\s+from|"
+    r"compared\s+(?:to|with)|as\s+against|versus|vs\.?)\s+(?:(?:about|around|some|just|only|nearly|almost|a\s+mere)\s+)?"
     r"(?:[^,;()]{0,40}?\d[^,;()]{0,20}?\s+(?:and|or)\s+)?$", re.I)
 _FROM_BEFORE = re.compile(r"\bfrom\s+(?:(?:about|around|some|just|only|nearly|almost|a\s+mere|the\s+current)\s+)?$", re.I)
 
@@ -595,6 +599,12 @@ def _numeric(doc, text, parsed, ts, te_, stext, s_start, qs, resolved, ctx, subj
     clauses = _clauses(stext, s_start)
     rec_qs = [x for x in qs if x.unit_class != "duration" and x.conversion_of is None]
     children = None  # the sentence's dependency children, built once when first needed
+    head = _LIST_HEAD.search(stext)
+    list_start = s_start + head.end() if head else None
+    list_year = None
+    if head:
+        fut = [(y, t.period) for t, y in resolved if t.start < list_start and y and _is_future(t, y, ref)]
+        list_year = fut[-1] if fut else (ctx.horizon or ctx.last_horizon)
     for i, q in enumerate(qs):
         if _skip(q, text, parsed, c):
             continue
@@ -619,6 +629,10 @@ def _numeric(doc, text, parsed, ts, te_, stext, s_start, qs, resolved, ctx, subj
         if kind is None:
             kind = _kind_cues(clause_text, stext, c, False)
         te, year = _choose_time(q, cl, clauses, resolved, rec_qs, kind, ref)
+        in_list = list_start is not None and q.start >= list_start and not baseline
+        if in_list and te is None and list_year:
+            te = None
+            year, period_l = list_year
         if baseline:
             # the baseline's year: the point or period start after it, else "now"
             after = [(t, y) for t, y in resolved if t.start >= q.end and t.start < cl[1]]
@@ -630,8 +644,8 @@ def _numeric(doc, text, parsed, ts, te_, stext, s_start, qs, resolved, ctx, subj
             elif te is not None and (_is_future(te, year, ref) or te.kind == "decade"):
                 te, year = None, None
             kind = Kind.ACHIEVEMENT.value
-        elif ctx.target_mode and not (te is not None and year is not None and ref is not None
-                                      and year < ref):
+        elif (ctx.target_mode or in_list) and not (te is not None and year is not None and ref is not None
+                                                   and year < ref):
             kind = Kind.TARGET.value  # "- 30% reduction in energy demand" under "targets include:"
         elif te is not None and kind != Kind.PROJECTION.value and cl[0] <= te.start < cl[1] \
                 and _is_future(te, year, ref) and verdict.tense != "perfect":
@@ -647,8 +661,10 @@ def _numeric(doc, text, parsed, ts, te_, stext, s_start, qs, resolved, ctx, subj
                 and not (cl[0] <= te.start < cl[1]):
             te, year = None, None
         period = timeexpr.period_str(te.period) if te is not None and te.kind != "decade" else None
+        if in_list and te is None and list_year:
+            period = timeexpr.period_str(list_year[1])
         # no date of its own: the sentence's, the paragraph's or the list's, by kind
-        if te is None and not baseline:
+        if te is None and not baseline and not (in_list and list_year):
             earlier = [(t, y) for t, y in resolved if t.end <= q.start and t.kind != "baseline" and y is not None]
             if kind in (Kind.TARGET.value, Kind.PROJECTION.value):
                 fut = [(t, y) for t, y in earlier if _is_future(t, y, ref)][-1:]
