@@ -224,7 +224,8 @@ def _candidates(text: str, lx: _Lexicon, masked: list[tuple[int, int]]) -> list[
         if re.match(r"(?:st|nd|rd|th)\b", nxt, re.I):
             continue  # ordinal
         if nxt[:1].isalpha() and not re.match(r"(?:bn|mn|tn|[kmb])\b", nxt, re.I) \
-                and not lx.unit_re.match(text, e) and not lx.glued_gas_re.match(text, e):
+                and not lx.unit_re.match(text, e) and not lx.glued_gas_re.match(text, e) \
+                and not lx.mag_re.match(text, e):
             continue  # 5G, 3D, 4K (but 10.7GW, 5GWh, 2nm are measures)
         hy = re.match(r"\s?-\s?([A-Za-z]+)", text[e:e + 30])
         if hy and not n_is_measure_word(hy.group(1), lx):
@@ -385,7 +386,8 @@ def _physical_unit(text: str, pos: int, lx: _Lexicon):
     at = pos + g.end()
     m = lx.glued_gas_re.match(text, at)
     if m:
-        return f"{m.group(1) or ''}t CO2e", "physical", _per(text, m.end(), f"{m.group(1) or ''}t CO2e", lx)[1]
+        unit, end = _per(text, m.end(), f"{m.group(1) or ''}t CO2e", lx)
+        return unit, "physical", end
     m = lx.unit_re.match(text, at)
     if not m:
         return None
@@ -573,8 +575,8 @@ def parse(text: str, offset: int = 0, currency: Optional[Mapping[str, str]] = No
                             if f2 != 1:
                                 factor = f2
                                 value = n.value * f2
-                        if factor == 1 and f2 != 1:
-                            value = _clean(n.value * f2)
+                        if factor == 1 and f2 != 1 and u2[0] == unit:
+                            value = _clean(n.value * f2)  # "between 3 and 4 million"
                         if u2[0] == unit and nxt.value * f2 > value:
                             value_max = _clean(nxt.value * f2)
                             end = u2[2]
@@ -608,9 +610,7 @@ def _in_name(text: str, n: _Num, lx: _Lexicon) -> bool:
         return False
     if _physical_unit(text, n.end, lx) or lx.cur_after_re.match(text, n.end):
         return False
-    # the capitalised word opens a sentence: "Only 3 ...", "Some 40 ..."
-    before = text[:n.start - len(m.group(1)) - 1].rstrip()
-    return bool(before) and before[-1] not in ".!?:\n" and m.group(1).lower() not in lx.number_words
+    return m.group(1).lower() not in lx.number_words
 
 
 def local_currencies(country: Optional[str]) -> Mapping[str, str]:

@@ -2,14 +2,14 @@
 import pytest
 
 from conftest import load_cases
-from pipeline.quantities import has_number, parse
+from pipeline.quantities import has_number, local_currencies, parse
 
 CASES = load_cases("quantities.jsonl")
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["text"][:40] for c in CASES])
 def test_golden(case):
-    got = parse(case["text"])
+    got = parse(case["text"], 0, local_currencies(case.get("country")))
     assert len(got) == len(case["expected"]), [q.to_dict() for q in got]
     for q, exp in zip(got, case["expected"]):
         for key, val in exp.items():

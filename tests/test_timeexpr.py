@@ -1,3 +1,6 @@
+import pytest
+
+from conftest import load_cases
 from pipeline import timeexpr
 
 
@@ -27,3 +30,17 @@ def test_relative_years_resolve_against_publication():
     assert kinds("this year") == [("relative", None, None)]
     assert kinds("to date", 2021) == [("present", 2021, None)]
     assert kinds("In the same year")[0][0] == "same"
+
+
+CASES = load_cases("time.jsonl")
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["text"][:40] for c in CASES])
+def test_golden(case):
+    got = [[t.kind, t.year, list(t.period) if t.period else None]
+           for t in timeexpr.find(case["text"], 0, case["published"])]
+    assert got == case["expected"]
+
+
+def test_a_year_never_comes_from_a_quantity():
+    assert timeexpr.bare_years("It carries 2000 MW over 2,000 km, up from 1990 levels.") == [1990]
