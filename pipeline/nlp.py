@@ -114,6 +114,7 @@ def _load_org_lexicon(name: str) -> dict:
         "known": frozenset(k.lower() for k in d["known_orgs"] if not k.isupper()),
         "known_exact": frozenset(d["known_orgs"]),
         "not_org_terms": frozenset(d["not_org_terms"]),
+        "business_verbs": frozenset(d["business_verbs"]),
         "publisher_words": int(d["publisher_line_max_words"]),
         "domain_re": re.compile(r"(?<![\w@/.])([A-Za-z0-9][\w-]*(?:\.[A-Za-z0-9-]+)*\.(?:" + "|".join(
             re.escape(x) for x in sorted(d["domain_suffixes"], key=len, reverse=True)) + r"))(?![\w/.])"),
@@ -319,7 +320,31 @@ class OrgFinder:
         found.extend(self._governments(doc))
         found.extend(self._known(doc))
         found.extend(self._entities(doc, found))
+        found.extend(self._companies(doc))
         return self._clean(doc, found)
+
+    def _companies(self, doc):
+        """A one-word proper name as the subject of a business verb ("Petronas achieved ...",
+        "Rapidus plans ..."): a company, whatever label the NER gave it."""
+        lx = self.lx
+        out = []
+        for tok in doc:
+            if tok.dep_ not in ("nsubj", "nsubjpass") or tok.head.lower_ not in lx["business_verbs"]:
+                continue
+            if tok.tag_ != "NNP" or not tok.text[:1].isupper() or tok.text in lx["not_org_terms"]:
+                continue
+            if tok.ent_type_ in ("GPE", "NORP", "LOC", "DATE") or (tok.ent_type_ == "PERSON" and (
+                    tok.ent_iob_ == "I" or (tok.i + 1 < len(doc) and doc[tok.i + 1].ent_iob_ == "I"))):
+                continue  # a place, or part of a person's full name
+            if any(c.dep_ == "compound" for c in tok.children) or tok.text.lower() in lx["person_titles"]:
+                continue
+            if lookup_place(tok.text) is not None or tok.i == 0 and tok.text.lower() in ("it", "this"):
+                continue
+            prev = doc[tok.i - 1] if tok.i else None
+            if prev is not None and (prev.text.lower().rstrip(".") in {t.lower().rstrip(".") for t in lx["person_titles"]}):
+                continue
+            out.append(doc[tok.i:tok.i + 1])
+        return out
 
     # -- spaCy's NER, kept where it names a body rather than a term, a policy or a person
     def _entities(self, doc, found):
@@ -337,8 +362,12 @@ class OrgFinder:
             while len(sp) and (sp[-1].text in ("'s", "’s", "'", "’") or sp[-1].is_punct or sp[-1].is_space
                                or sp[-1].lower_ in ("of", "and", "for", "the", "in", "on", "&")):
                 sp = sp[:-1]
-            if not len(sp) or any(a <= sp.start_char < b or sp.start_char <= a < sp.end_char for a, b in taken):
-                continue
+            if not len(sp) or any(t.text in ("'s", "’s", ",", ";") for t in sp[1:-1]):
+                continue  # a list or a possessive chain
+            over = [(a, b) for a, b in taken if a < sp.end_char and sp.start_char < b]
+            if over and not (len(over) == 1 and over[0][0] == sp.start_char and over[0][1] < sp.end_char
+                             and not any(t.lower_ in ("and", "&") for t in sp)):
+                continue  # already found; only "Siemens" -> "Siemens Energy" may extend a name
             nxt = doc[sp.end] if sp.end < len(doc) else None
             if len(sp) == 1 and not sp.text.isupper() and nxt is not None and nxt.pos_ == "NOUN" \
                     and nxt.text.islower():
@@ -626,7 +655,8 @@ def refine_orgs(text: str, orgs: list, ents: list, lexicon: dict) -> list:
     defined = {}
     for m in re.finditer(r"([A-Za-z][\w&'’ -]{2,80}?)\s*\(([A-Z][A-Za-z0-9&-]{1,9})\)", text):
         defined.setdefault(m.group(2), m.group(1))
-    persons = {w.lower() for e in ents if e.label == "PERSON" for w in e.text.split() if w[:1].isupper()}
+    persons = {w.lower() for e in ents if e.label == "PERSON" and len(e.text.split()) > 1
+               for w in e.text.split() if w[:1].isupper()}
     from .quantities import lexicon as qlexicon
     qlx = qlexicon()
     not_terms = lexicon["not_org_terms"]
@@ -643,7 +673,8 @@ def refine_orgs(text: str, orgs: list, ents: list, lexicon: dict) -> list:
         acr = next((a for a, full in defined.items() if full.endswith(name) and len(name) > 8), None)
         if acr is not None and (acr in not_terms or acr.rstrip("s") in not_terms):
             continue  # "Viability Gap Funding (VGF)": a policy instrument
-        if not exact and all(w.lower() in persons for w in words):
+        if not exact and all(w.lower() in persons for w in words) and not any(
+                w in lexicon["org_heads"] for w in words):
             continue  # "Boswell", "SENATOR RON BOSWELL" minus the title
         if not exact and len(words) <= 2 and re.match(
                 r",\s+(?:a|an|the)\s+(?:\w+\s+){0,3}?(?:member|executive|official|director|spokesperson|spokesman|"

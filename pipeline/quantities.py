@@ -468,8 +468,8 @@ def _is_year(text: str, n: _Num, lx: _Lexicon, cur: Optional[str]) -> bool:
     if "," in raw or "." in raw:
         return False
     if lx.percent_re.match(text, n.end) or lx.cur_after_re.match(text, n.end) or \
-            lx.mag_re.match(text, n.end):
-        return False
+            lx.mag_re.match(text, n.end) or _physical_unit(text, n.end, lx):
+        return False  # "2000 MW" is a quantity, never a year
     before = _words_before(text, n.start, 3)
     comp, _ = _match_tail(before, lx.comp_before, 0)
     if comp:
@@ -557,7 +557,12 @@ def parse(text: str, offset: int = 0, currency: Optional[Mapping[str, str]] = No
         if i < len(nums) and rm:
             nxt = nums[i]
             gap_start = end if (uclass != "count" or factor != 1) else n.end
-            if nxt.start == gap_start + rm.end():
+            f_next, e_next = _magnitude(text, nxt.end, lx, bool(cur))
+            tail_word = re.match(r"\s*([A-Za-z]+)", text[e_next:e_next + 20])
+            noun_after = bool(tail_word) and uclass in ("currency", "physical", "percent") and not (
+                _unit_after(text, e_next, lx) or lx.cur_after_re.match(text, e_next)
+                or tail_word.group(1).lower() in ("and", "or", "in", "by", "per", "a", "each", "from", "of"))
+            if nxt.start == gap_start + rm.end() and not noun_after:
                 joiner = rm.group().strip()
                 word_before = before[-1] if before else ""
                 is_between = joiner == "and" and word_before == "between"

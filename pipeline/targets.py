@@ -193,14 +193,18 @@ def _is_future(te: timeexpr.TimeExpr, year: Optional[int], ref: Optional[int]) -
     return ref is not None and year > ref
 
 
-def _resolve(te: timeexpr.TimeExpr, ctx: _Ctx) -> Optional[int]:
+def _resolve(te: timeexpr.TimeExpr, ctx: _Ctx, future: bool = False) -> Optional[int]:
     if te.kind == "same":
         return ctx.last_year
     if te.kind == "month":
-        if ctx.para:
+        if ctx.para and not future:
             return ctx.para[0]
-        if ctx.pub_year and ctx.pub_month and _month_no(te.text) > ctx.pub_month:
-            return ctx.pub_year - 1  # "in December", said in January
+        if ctx.pub_year and ctx.pub_month:
+            m = _month_no(te.text)
+            if future and m < ctx.pub_month:
+                return ctx.pub_year + 1  # "in March", said in May of what is still to come
+            if not future and m > ctx.pub_month:
+                return ctx.pub_year - 1  # "in December", said in January
         return ctx.pub_year
     return te.year
 
@@ -214,6 +218,9 @@ def _main_horizon(sents, ref_year):
                 if n < 3 and s_start < 400:
                     return (t.year, t.period)
     return None
+
+
+_FUTURE_VERB = re.compile(r"\b(?:will|shall|'ll|is\s+set\s+to|are\s+set\s+to|is\s+due\s+to|is\s+expected\s+to)\b", re.I)
 
 
 def _month_no(text: str) -> int:
@@ -264,7 +271,8 @@ def extract(doc: str, text: str, parsed: Parsed, published: Optional[str],
             ctx.new_paragraph()
         prev_end = s_end
         low = stext.lower()
-        resolved = [(t, _resolve(t, ctx)) for t in texprs]
+        future = bool(_FUTURE_VERB.search(stext))
+        resolved = [(t, _resolve(t, ctx, future)) for t in texprs]
         in_table = any(a <= s_start < b or s_start <= a < s_end for a, b in table_regions)
         numeric: list[Target] = []
         if not in_table and quantities.has_number(stext):
@@ -764,6 +772,14 @@ _MILESTONE_OBJ = re.compile(
     re.I)
 
 
+def _bracketed(text: str, r: Target) -> bool:
+    """Is the record's number a parenthetical detail ("chips (2 nm and below)")?"""
+    if r.value_start is None:
+        return False
+    before = text[max(0, r.value_start - 60):r.value_start]
+    return before.rfind("(") > before.rfind(")")
+
+
 _RANGE_TEXT = re.compile(r"(?:19|20)\d{2}\s*(?:[-–—]|to|and)\s*(?:(?:19|20)?\d{2})\b")
 _MILESTONE_KINDS = ("horizon", "relative", "point", "period", "decade", "month")
 _GOAL_CUE = re.compile(r"\b(?:expected|set|scheduled|slated|due|poised|planned|planning|aims?|aiming|"
@@ -804,7 +820,8 @@ def _milestones(doc, text, stext, s_start, resolved, numeric, ctx, subject, c):
         if not cue and not by_future:
             continue
         # the goal is the sentence unless a number in it already states a goal of its own
-        if year is not None and any(r.kind in ("target", "projection") and r.year == year for r in numeric):
+        if any(r.kind in ("target", "projection") and r.year == year and (year is not None or not _bracketed(text, r))
+               for r in numeric):
             continue
         a, b = _trim_clause(text, (s_start, s_start + len(stext)))
         quote = text[a:b]
