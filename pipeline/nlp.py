@@ -221,6 +221,8 @@ class OrgFinder:
         k = j
         while k < len(toks) and toks[k].text == ",":
             k += 1
+            if k < len(toks) and toks[k].lower_ == "and" and k > j + 1:
+                return k + 1 < len(toks) and self._is_cap(toks[k + 1])  # the Oxford comma
             if k >= len(toks) or not self._is_cap(toks[k]):
                 return False
             while k < len(toks) and self._is_cap(toks[k]):

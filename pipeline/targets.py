@@ -363,6 +363,8 @@ def _normalise_metric(s: str, c: _Cues, gpes: set) -> str:
     s = " ".join(s.split()).strip(" ,.;:\"“”'")
     for t in reversed(timeexpr.find(s)):
         s = s[:t.start] + " " + s[t.end:]
+    gpes = set(gpes) | {m.group() for m in re.finditer(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2}\b", s)
+                        if places.lookup(m.group()) is not None and places.lookup(m.group()).kind != "supranational"}
     for g in sorted(gpes - c.protected, key=len, reverse=True):
         s = re.sub(r"\b" + re.escape(g) + r"(?:'s|’s)(?=\s|$)", " ", s)
         s = re.sub(r"\b(?:(?:in|of|for|across)\s+)?" + re.escape(g) + r"(?=\s|$)", " ", s)
@@ -714,6 +716,13 @@ def _numeric(doc, text, parsed, ts, te_, stext, s_start, qs, resolved, ctx, subj
     return out
 
 
+@lru_cache(maxsize=1)
+def _verb_forms() -> frozenset:
+    v = resources.load("verbs.json")
+    return frozenset(w for k in ("target_verbs", "allocation_verbs", "achievement_verbs", "projection_verbs",
+                                 "reporting_verbs", "copulas") for w in v[k]) | {"wants", "includes", "include"}
+
+
 def content_metric(metric: Optional[str], c: Optional[_Cues] = None) -> Optional[str]:
     """The content-noun gate: a metric made only of function words, pronouns, units or generic
     measure words ("why", "we", "includes", "-", "units") names nothing and becomes None, so the
@@ -722,6 +731,8 @@ def content_metric(metric: Optional[str], c: Optional[_Cues] = None) -> Optional
     if not metric:
         return None
     words = re.findall(r"[A-Za-z][A-Za-z&'’-]*", metric)
+    if len(words) == 1 and words[0].lower() in _verb_forms():
+        return None  # "wants", "includes": a verb, not a measure
     if len(words) == 1 and words[0].lower().endswith("ing") and words[0].lower() not in ("funding", "financing", "spending", "housing", "building", "shipping", "manufacturing", "training"):
         return None  # "generating", "reaching": a verb, not a measure
     for w in words:

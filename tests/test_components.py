@@ -1,5 +1,8 @@
 """spaCy components: fast checks on a blank pipeline, then organisations on the real model."""
+import pytest
 import spacy
+
+from conftest import load_cases
 
 from pipeline import nlp as nlp_mod  # registers the factories
 
@@ -83,3 +86,16 @@ def test_orgs_with_comma_lists(nlp):
     assert "Department for Science, Innovation and Technology" in got
     assert "Ministry of Economy, Trade and Industry" in got
     assert not any("Shanghai" in o for o in got)
+
+
+ORG_CASES = load_cases("orgs.jsonl")
+
+
+@pytest.mark.parametrize("case", ORG_CASES, ids=[c["text"][:40] for c in ORG_CASES])
+def test_orgs_golden(case):
+    from pipeline.nlp import load_nlp, parse_text
+    got = [o.text for o in parse_text(load_nlp(), case["text"]).orgs]
+    for name in case["expected"]:
+        assert name in got, (name, got)
+    for name in case["absent"]:
+        assert name not in got, (name, got)
