@@ -113,6 +113,9 @@ def _load_org_lexicon(name: str) -> dict:
         "gov_levels": frozenset(d["government_levels"]),
         "known": frozenset(k.lower() for k in d["known_orgs"] if not k.isupper()),
         "known_exact": frozenset(d["known_orgs"]),
+        "known_single": re.compile(r"(?<![\w.-])(?:" + "|".join(
+            re.escape(k) for k in sorted((k for k in d["known_orgs"] if " " not in k), key=len, reverse=True))
+            + r")(?![\w-])"),
         "not_org_terms": frozenset(d["not_org_terms"]),
         "business_verbs": frozenset(d["business_verbs"]),
         "publisher_words": int(d["publisher_line_max_words"]),
@@ -285,9 +288,12 @@ class OrgFinder:
     def find(self, doc: Doc) -> list[SpacySpan]:
         lx = self.lx
         found: list[SpacySpan] = []
+        raw_blocks: list[tuple[int, int]] = []
         for sent in doc.sents:
             blocks = []
-            for s, e in self._blocks(sent):
+            sent_blocks = self._blocks(sent)
+            raw_blocks.extend(sent_blocks)
+            for s, e in sent_blocks:
                 while s < e and doc[s].lower_ in ("the", "a", "an"):
                     s += 1
                 if s < e:
@@ -321,7 +327,7 @@ class OrgFinder:
         found.extend(self._agents(doc))
         found.extend(self._governments(doc))
         found.extend(self._known(doc))
-        found.extend(self._entities(doc, found))
+        found.extend(self._entities(doc, found, raw_blocks))
         found.extend(self._companies(doc))
         return self._clean(doc, found)
 
@@ -330,8 +336,15 @@ class OrgFinder:
         "Rapidus plans ..."): a company, whatever label the NER gave it."""
         lx = self.lx
         out = []
-        for tok in doc:
-            if tok.dep_ not in ("nsubj", "nsubjpass") or tok.head.lower_ not in lx["business_verbs"]:
+        from spacy.attrs import DEP, TAG
+        arr = doc.to_array([DEP, TAG])
+        subj = {doc.vocab.strings["nsubj"], doc.vocab.strings["nsubjpass"]}
+        nnp = doc.vocab.strings["NNP"]
+        for i in range(len(doc)):
+            if arr[i, 0] not in subj or arr[i, 1] != nnp:
+                continue
+            tok = doc[i]
+            if tok.head.lower_ not in lx["business_verbs"]:
                 continue
             if tok.tag_ != "NNP" or not tok.text[:1].isupper() or tok.text in lx["not_org_terms"]:
                 continue
@@ -349,7 +362,7 @@ class OrgFinder:
         return out
 
     # -- spaCy's NER, kept where it names a body rather than a term, a policy or a person
-    def _entities(self, doc, found):
+    def _entities(self, doc, found, blocks=()):
         lx = self.lx
         text = doc.text
         low_text = text.lower()
@@ -382,7 +395,7 @@ class OrgFinder:
                 continue
             if self._is_place_name(sp):
                 continue
-            if self._enclosing_kind(doc, sp) in ("event", "place"):
+            if self._enclosing_kind(doc, sp, blocks) in ("event", "place"):
                 continue  # part of a longer name: "Zhejiang Scientific [and ... Index 2024]"
             kind = self._classify(doc, sp.start, sp.end, chained=True)
             if kind in ("event", "place", "title"):
@@ -407,8 +420,8 @@ class OrgFinder:
         return all(t.ent_type_ in ("GPE", "LOC", "NORP") or (lookup(t.text) is not None
                    and lookup(t.text).kind != "supranational") for t in toks)
 
-    def _enclosing_kind(self, doc, sp) -> str:
-        for s, e in self._blocks(doc[sp.start].sent):
+    def _enclosing_kind(self, doc, sp, blocks) -> str:
+        for s, e in blocks:
             if s <= sp.start and sp.end <= e and (s, e) != (sp.start, sp.end):
                 while s < e and doc[s].lower_ in ("the", "a", "an"):
                     s += 1
@@ -434,11 +447,13 @@ class OrgFinder:
             t = ent.text.strip()
             if ent.label_ == "ORG" and (t.lower() in self.lx["known"] or t in self.lx["known_exact"]):
                 out.append(ent)
-        for tok in doc:
-            if tok.text in self.lx["known_exact"] and tok.text[:1].isupper() and (
-                    tok.ent_type_ in ("ORG", "NORP") or (tok.i and doc[tok.i - 1].lower_ == "the")
-                    or tok.text.isupper()):
-                out.append(doc[tok.i:tok.i + 1])
+        for m in self.lx["known_single"].finditer(doc.text):
+            sp = doc.char_span(m.start(), m.end())
+            if sp is None or len(sp) != 1:
+                continue
+            tok = sp[0]
+            if tok.ent_type_ in ("ORG", "NORP") or (tok.i and doc[tok.i - 1].lower_ == "the") or tok.text.isupper():
+                out.append(sp)
         for m in self.lx["known_multi"].finditer(doc.text):
             sp = doc.char_span(m.start(), m.end(), alignment_mode="expand")
             if sp is not None:
@@ -488,9 +503,11 @@ class OrgFinder:
         out = []
         if "overnment" not in doc.text:
             return out
-        for tok in doc:
-            if tok.lower_ != "government":
+        for m in re.finditer(r"(?<![\w-])[Gg]overnment(?![\w-])", doc.text):
+            sp = doc.char_span(m.start(), m.end())
+            if sp is None:
                 continue
+            tok = sp[0]
             s = tok.i
             if s > 0 and doc[s - 1].lower_ in self.lx["gov_levels"]:
                 s -= 1
@@ -662,6 +679,7 @@ def refine_orgs(text: str, orgs: list, ents: list, lexicon: dict) -> list:
     from .quantities import lexicon as qlexicon
     qlx = qlexicon()
     not_terms = lexicon["not_org_terms"]
+    lower_seen: dict = {}
     keep = []
     for o in orgs:
         name = o.text.strip("/ ")
@@ -688,11 +706,8 @@ def refine_orgs(text: str, orgs: list, ents: list, lexicon: dict) -> list:
             continue
         if name in qlx.units or name.lower() in qlx.cur_before or name.lower() in qlx.cur_after:
             continue  # "GW", "USD", "AED"
-        if not exact and len(words) > 1 and re.search(r"(?<![A-Za-z])" + re.escape(name.lower()) + r"(?![A-Za-z])", text):
+        if not exact and (len(words) > 1 or not name.isupper()) and _occurs(text, name.lower(), lower_seen):
             continue  # "battery energy storage systems" is written in lower case too: a term
-        if not exact and len(words) == 1 and not name.isupper() and re.search(
-                r"(?<![A-Za-z])" + re.escape(name.lower()) + r"(?![A-Za-z])", text):
-            continue
         m = re.match(r"^([A-Z][\w.]+)(?:'s|’s)\s+(?=[A-Z])", name)
         if m and lookup_place(m.group(1)) is not None:
             name = name[m.end():]  # "India’s Economic Times"
@@ -705,6 +720,18 @@ def refine_orgs(text: str, orgs: list, ents: list, lexicon: dict) -> list:
             seen.add(key)
             out.append(o)
     return out
+
+
+def _occurs(text: str, word: str, cache: dict) -> bool:
+    """Does WORD occur in TEXT as a whole word, exactly as written (checked once per word)?"""
+    if word not in cache:
+        found, pos = False, text.find(word)
+        while pos >= 0 and not found:
+            end = pos + len(word)
+            found = (pos == 0 or not text[pos - 1].isalpha()) and (end == len(text) or not text[end].isalpha())
+            pos = text.find(word, pos + 1)
+        cache[word] = found
+    return cache[word]
 
 
 @lru_cache(maxsize=1024)
