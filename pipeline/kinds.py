@@ -70,12 +70,23 @@ def decide(tokens: Sequence, children: dict, k: int, sentence: str, money: bool 
     sizing a fund or programme is a commitment unless a past verb reports it spent."""
     c = classes()
     low_s = sentence.lower()
+    money_instrument = None
+    if money:
+        # "$3 billion in funding", "$500 million of grants": the figure sizes an instrument
+        head = tokens[k]
+        probe = [head] + ([tokens[head.head]] if head.head != head.i else [])
+        for t in probe:
+            for p_ in children.get(t.i, ()):
+                if tokens[p_].dep == "prep" and tokens[p_].lower in ("in", "of", "for"):
+                    for o in children.get(p_, ()):
+                        if tokens[o].dep == "pobj" and tokens[o].lower in c.instrument_nouns:
+                            money_instrument = tokens[o].lower
     forecaster = bool(c.forecaster_re.search(low_s))
     cumulative = bool(c.cumulative_re.search(low_s))
     seen = set()
     n = tokens[k]
     weak: Optional[Verdict] = None
-    instrument: Optional[str] = None
+    instrument: Optional[str] = money_instrument
     infinitive = False
     steps = 0
     while steps < 14 and n.i not in seen:
@@ -124,7 +135,7 @@ def _verb(tokens, children, n, c: Classes, forecaster: bool, cumulative: bool, m
             return Verdict(Kind.PROJECTION.value, modal, "conditional")
         if forecaster and w in c.projection_verbs | {"reach", "rise", "grow", "increase", "fall"}:
             return Verdict(Kind.PROJECTION.value, modal, "future")
-        return Verdict(Kind.TARGET.value, modal, "future")
+        return Verdict(Kind.TARGET.value, modal, "future", w in c.allocation_verbs and money)
     perfect = any(a in ("has", "have", "had", "'ve") for a in aux_words) and n.tag == "VBN"
     cue = _cue_only(w, c, forecaster, money)
     if cue is not None:

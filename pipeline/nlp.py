@@ -540,6 +540,8 @@ class OrgFinder:
             name = " ".join(sp.text.split())
             if any(p.search(re.split(r"\s(?:of|at)\s", name)[0]) for p in lx["not_org"]):
                 continue
+            if len(sp) == 1 and name in lx["generic"] and name not in lx["known_exact"]:
+                continue  # "Energy" left over from "Secretary of Energy"
             if sp.start > 0 and doc[sp.start - 1].lower_ in ("a", "an") and name.lower() not in lx["known"] \
                     and name not in lx["known_exact"] and not any(t.text in lx["org_heads"] for t in sp):
                 continue

@@ -51,6 +51,11 @@ def country_of(name: Optional[str]) -> Optional[str]:
     return p.country if p else None
 
 
+def as_subject(p: Place) -> Place:
+    """A capital stands for its national government ("WASHINGTON —", "Nairobi said")."""
+    return (_country(p.country) or p) if p.kind == "capital" else p
+
+
 def main_place(mentions: Iterable[tuple[str, int]]) -> Optional[Place]:
     """The place a document is about from (name, char offset) mentions: the most named place
     known to the gazetteer, a mention in the first 300 characters (headline) counting double."""
@@ -60,8 +65,18 @@ def main_place(mentions: Iterable[tuple[str, int]]) -> Optional[Place]:
         p = lookup(name)
         if p is None:
             continue
+        p = as_subject(p)
         scores[p] = scores.get(p, 0) + (2 if pos < 300 else 1)
         first.setdefault(p, pos)
     if not scores:
         return None
     return max(scores, key=lambda p: (scores[p], -first[p]))
+
+
+@lru_cache(maxsize=512)
+def _country(code: str) -> Optional[Place]:
+    places, _ = _tables()
+    for name, (canon, cc, kind) in places.items():
+        if cc == code and kind == "country":
+            return Place(canon, cc, kind)
+    return None

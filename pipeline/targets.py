@@ -86,6 +86,7 @@ class _Index:
     name_starts: tuple
     places: tuple      # (surface, canonical place name), longest surface first
     bodies: tuple      # organisations that are not governments: a figure of theirs is theirs
+    org_names: frozenset
 
     @classmethod
     def build(cls, parsed: Parsed) -> "_Index":
@@ -97,7 +98,7 @@ class _Index:
                 surface = e.text.removesuffix("'s").removesuffix("’s").strip()
                 p = places.lookup(surface)
                 if p is not None:
-                    plc[surface] = p.name
+                    plc[surface] = places.as_subject(p).name
         gov = _government_heads()
         bodies = {o.text for o in parsed.orgs if not (set(o.text.split()) & gov)}
         return cls(
@@ -105,7 +106,14 @@ class _Index:
             ent_texts=frozenset(e.text for e in parsed.ents if e.label in ("GPE", "ORG", "PERSON", "NORP")),
             name_spans=tuple(spans), name_starts=tuple(a for a, _ in spans),
             places=tuple(sorted(plc.items(), key=lambda kv: -len(kv[0]))),
-            bodies=tuple(sorted(bodies, key=len, reverse=True)))
+            bodies=tuple(sorted(bodies, key=len, reverse=True)),
+            org_names=frozenset(o.text for o in parsed.orgs))
+
+    def is_name(self, phrase: str) -> bool:
+        """Is PHRASE just the name of an organisation, person or place?"""
+        p = re.sub(r"^(?:the|a|an)\s+", "", (phrase or "").strip(), flags=re.I).rstrip("’'s ")
+        return bool(p) and (p in self.ent_texts or p in self.bodies or p in self.org_names
+                            or places.lookup(p) is not None)
 
     def subject_in(self, phrase: str) -> Optional[str]:
         """Whose figure a subject phrase states: a company or other non-government body named in
@@ -509,15 +517,24 @@ def _metric(parsed: Parsed, text: str, ts: int, te_: int, q: Quantity, c: _Cues,
             metric = subj_text + " " + vn
     if not metric and dobj_text:
         metric = dobj_text
-    if not metric and not subj_is_empty:
-        metric = subj_text
+    if not metric and not subj_is_empty and not index.is_name(subj_text):
+        metric = subj_text  # an organisation or a place is whose figure it is, not what it measures
     if not metric:
         # the number is the subject: "at least 80% of adults should have basic digital skills"
         m = re.match(r"\s*of\s+([^,;]+?)\s+(?:(?:will|shall|should|must|would|can)\s+)?(\w+\s+[^,;.]+?)(?=\s+and\s+|[,;.]|$)", text[q.end:q.end + 120])
         if m and q.unit_class == "percent" and q.end <= verb.start:
             metric = f"share of {m.group(1)} who {m.group(2)}"
-    if not metric or metric.lower().strip() in _UNIT_WORDS:
+    if not metric or metric.lower().strip() in _UNIT_WORDS or index.is_name(metric):
         metric = _fallback_subject(text, q, prev_end, clause_start)
+        if index.is_name(metric):
+            metric = ""
+    if q.unit_class == "percent" and not content_metric(_normalise_metric(metric, c, gpes), c):
+        # "a goal of 50% of new vehicle sales": the share of what follows
+        m = re.match(r"\s*of\s+(?:the\s+|its\s+|their\s+|all\s+)?((?:[\w&'’-]+\s+){0,4}?[\w&'’-]+?)"
+                     r"(?=\s+(?:being|is|are|was|were|will|by|in|from|to|for|with|and|that|which)\b|[,;.()]|$)",
+                     text[q.end:q.end + 100])
+        if m and not re.match(r"(?i)GDP\b", m.group(1)):
+            metric = "share of " + m.group(1)
     # "N% of GDP" after a share verb or a share noun -> "X share of GDP"
     if q.unit_class == "percent":
         m = re.match(r"\s*(?:of|in)\s+(?:the\s+)?([\w\s'’&-]{1,80}?)(?=\s+(?:while|and|by|in\s+(?:19|20)\d\d|compared|from|since|over|last|this)\b|[^\w\s'’&-]|$)",
@@ -678,9 +695,11 @@ def _numeric(doc, text, parsed, ts, te_, stext, s_start, qs, resolved, ctx, subj
             earlier = [(t, y) for t, y in resolved if t.end <= q.start and t.kind != "baseline" and y is not None]
             if kind in (Kind.TARGET.value, Kind.PROJECTION.value):
                 fut = [(t, y) for t, y in earlier if _is_future(t, y, ref)][-1:]
+                funding = verdict.instrument or verdict.cue in kinds.classes().allocation_verbs
+                # a fund or budget takes its paragraph's horizon, never the headline's from afar
                 horizon = (fut[0][1], fut[0][0].period) if fut else (
-                    None if verdict.instrument or verdict.cue in kinds.classes().allocation_verbs else
-                    (ctx.horizon or (ctx.list_horizon if ctx.target_mode else None) or ctx.main_horizon))
+                    ctx.horizon or (ctx.list_horizon if ctx.target_mode else None)
+                    or (None if funding else ctx.main_horizon))
                 if horizon:
                     year, p = horizon
                     period = timeexpr.period_str(p)
@@ -836,7 +855,18 @@ def _milestones(doc, text, stext, s_start, resolved, numeric, ctx, subject, c):
             continue
         a, b = _trim_clause(text, (s_start, s_start + len(stext)))
         quote = text[a:b]
-        out.append(Target(doc=doc, kind=Kind.MILESTONE.value, metric=_milestone_metric(quote, te.text),
+        # the goal is the coordinated clause that holds the date: "cut losses to 15% by 2026 and
+        # retire all diesel plants no later than 2028" -> "retire all diesel plants"
+        parts = [(m.start(), m.end()) for m in re.finditer(r"(?:,\s+and\s+|\s+and\s+(?=to\s)|;\s+)", quote)]
+        lo, hi = 0, len(quote)
+        rel = te.start - a
+        for ps, pe in parts:
+            if pe <= rel:
+                lo = pe
+            elif ps >= rel + len(te.text) and hi == len(quote):
+                hi = ps
+        goal = quote[lo:hi] if parts else quote
+        out.append(Target(doc=doc, kind=Kind.MILESTONE.value, metric=_milestone_metric(goal, te.text),
                           quote=quote, start=a, end=b, year=year,
                           period=timeexpr.period_str(te.period) if te.kind != "decade" else None,
                           subject=subject))
@@ -857,7 +887,7 @@ def _milestone_metric(quote: str, when: str) -> str:
     if m and len(s.split()) <= 2:
         subj = re.split(r"[,;:]\s*", q[:m.start()].strip())[-1]
         s = subj + " " + s if subj else s
-    s = re.sub(r"^(?:a|an|the)\s+", "", s.strip(), flags=re.I)
+    s = re.sub(r"^(?:a|an|the|to)\s+", "", s.strip(), flags=re.I)
     s = " ".join(s.split()[:12]).strip(" .,")
     return s[:1].lower() + s[1:] if s and not s[:2].isupper() else s
 
