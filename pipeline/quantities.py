@@ -49,6 +49,7 @@ class _Lexicon:
     quantulum_keys: frozenset
     unit_re: re.Pattern
     units: dict
+    units_by_name: dict
     gas_re: re.Pattern
     glued_gas_re: re.Pattern
     per_re: re.Pattern
@@ -102,7 +103,7 @@ def lexicon() -> _Lexicon:
         rf"\bper\s+((?:\d{{1,3}}(?:,\d{{3}})+|\d+)|(?:one\s+|a\s+)?(?:hundred|thousand|ten\s+thousand|hundred\s+thousand|million))"
         rf"\s+((?:[a-z][a-z-]*\s+){{0,2}}(?:{rate_heads}))\b", re.I)
     fraction_re = re.compile(
-        rf"\b(\d+|{_alt(nw)})\s+(?:out\s+of|in)\s+(?:every\s+)?(\d+|{_alt(nw)})\b(?!\s*(?:%|percent|per\s+cent|years?))",
+        rf"(?<![\d,.])\b(\d+|{_alt(nw)})\s+(?:out\s+of|in)\s+(?:every\s+)?(\d+|{_alt(nw)})\b(?![\d,.]\d)(?!\s*(?:%|percent|per\s+cent|years?))",
         re.I)
     time_units = dict(q["time_units"])
     time_re = re.compile(rf"\s+(?:[a-z]+\s+)?({_alt(time_units)})\b", re.I)
@@ -144,7 +145,7 @@ def lexicon() -> _Lexicon:
         growth_after_re=re.compile(rf"\s*({_alt(q['growth_after'])})\b", re.I),
         decline_after_re=re.compile(rf"\s*({_alt(q['decline_after'])})\b", re.I),
         quantulum_keys=qkeys,
-        unit_re=unit_re, units=units,
+        unit_re=unit_re, units=units, units_by_name={e["unit"]: e for e in ul["units"]},
         gas_re=re.compile(rf"\s+of\s+(?:(?:the\s+)?(?:global\s+)?warming\s+)?(?:{gases})(?![A-Za-z0-9])", re.I),
         glued_gas_re=re.compile(r"(k|M|G)?t\s?CO2(?:-?eq?)?(?![A-Za-z0-9])"),
         per_re=re.compile(rf"(?:\s*/\s*|\s+per\s+|\s+a\s+|\s+an\s+|\s+each\s+)(?:(?P<sym>{_alt(syms)})|(?i:(?P<word>{per_targets})))(?![A-Za-z0-9])"),
@@ -405,6 +406,14 @@ def _physical_unit(text: str, pos: int, lx: _Lexicon):
     return unit, "physical", end
 
 
+def _same_dimension(u1: str, u2: str, lx: _Lexicon) -> Optional[float]:
+    """How many U1 make one U2, when both are units.json units of one dimension ("kW", "MW")."""
+    e1, e2 = lx.units_by_name.get(u1), lx.units_by_name.get(u2)
+    if e1 is None or e2 is None or e1["dimension"] != e2["dimension"] or u1 == u2:
+        return None
+    return e2["to_base"] / e1["to_base"]
+
+
 def _per(text: str, end: int, unit: str, lx: _Lexicon) -> tuple[str, int]:
     """'barrels per day', 'kWh/100 km', 'tonnes per capita per year'."""
     for _ in range(2):
@@ -509,6 +518,11 @@ def parse(text: str, offset: int = 0, currency: Optional[Mapping[str, str]] = No
         if any(a <= m.start() < b for a, b in masked):
             continue
         a, b = _word_or_num(m.group(1), lx), _word_or_num(m.group(2), lx)
+        if b is not None and re.fullmatch(r"(?:1[89]|20)\d{2}", m.group(2)) and " in " in m.group().lower():
+            continue  # "102,700 in 2017": a year, not a denominator
+        if re.search(r"\b(?:rank\w*|position|place[sd]?|index|placing|standing)\b[^.;]{0,60}$",
+                     text[max(0, m.start() - 80):m.start()], re.I):
+            continue  # "ranks 33 out of 131": a rank among others, not a share
         if a is not None and b and 0 < a <= b:
             fracs.append((m, 100.0 * a / b))
             masked.append(m.span())
@@ -582,8 +596,13 @@ def parse(text: str, offset: int = 0, currency: Optional[Mapping[str, str]] = No
                                 value = n.value * f2
                         if factor == 1 and f2 != 1 and u2[0] == unit:
                             value = _clean(n.value * f2)  # "between 3 and 4 million"
+                        ratio = _same_dimension(unit, u2[0], lx) if uclass == "physical" else None
                         if u2[0] == unit and nxt.value * f2 > value:
                             value_max = _clean(nxt.value * f2)
+                            end = u2[2]
+                            i += 1
+                        elif ratio and nxt.value * f2 * ratio > value:
+                            value_max = _clean(nxt.value * f2 * ratio)  # "100kW to 1MW": 100 to 1000 kW
                             end = u2[2]
                             i += 1
         comp = _comparator(text, qstart, end, uclass, lx)

@@ -829,6 +829,8 @@ def _milestones(doc, text, stext, s_start, resolved, numeric, ctx, subject, c):
             continue
         if te.kind == "relative" and "|by" not in te.text:
             continue
+        if re.fullmatch(r"\d{4}", te.text.strip()):
+            continue  # "2030 is just around the corner": a year, not a deadline
         if year is None and te.kind != "decade":
             continue
         if te.kind == "decade" and not re.match(r"(?i)(?:by|in|before|until)\b", te.text):
