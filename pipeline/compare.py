@@ -177,6 +177,13 @@ def domains_over_time(docs: pd.DataFrame, dates: pd.DataFrame) -> pd.DataFrame:
 
 
 def views(targets: pd.DataFrame, docs: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The evolution views.  TARGETS must be aligned (``pipeline.extract`` and
+    ``policytrace extract`` align them); unaligned records would give empty series silently."""
+    numeric = targets[(targets["kind"] != "milestone") & targets["value"].notna()] if len(targets) else targets
+    if len(numeric) and ("series" not in targets.columns or targets["series"].isna().all()):
+        raise PolicytraceError("compare.views needs aligned records: every record's `series` is empty "
+                               "(use pipeline.extract(paths) with align=True, or the output of "
+                               "`policytrace extract`)")
     dates = document_dates(docs)
     return {
         "series_timeline": series_timeline(targets, dates),

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from .errors import OutputError
-from .records import DocResult, Target
+from .records import alignable, DocResult, Target
 
 TARGET_FILES = ("targets.jsonl", "documents.jsonl", "errors.jsonl", "targets.csv", "targets.parquet")
 
@@ -102,8 +102,7 @@ def write(results: Iterable[DocResult], out_dir: str | Path, batch: int = 2000,
 
         mapping = {}
         if series is not None:
-            mapping = series((d["metric"], d["unit"], d["subject"]) for d in spooled()
-                             if d["kind"] != "milestone" and d["value"] is not None and d["metric"])
+            mapping = series((d["metric"], d["unit"], d["subject"]) for d in spooled() if alignable(d))
         with ExitStack() as stack:
             tj, tc = files["targets.jsonl"].open(), files["targets.csv"].open()
             pf = files["targets.parquet"]
@@ -115,7 +114,7 @@ def write(results: Iterable[DocResult], out_dir: str | Path, batch: int = 2000,
             pending: list[dict] = []
             for d in spooled():
                 key = (d["metric"], d["unit"], d["subject"])
-                if key in mapping and d["kind"] != "milestone":
+                if key in mapping and alignable(d):
                     d["series"], d["series_name"] = mapping[key]
                 tj.write(_dump(d) + "\n")
                 cw.writerow(d)

@@ -182,3 +182,9 @@ class DocResult:
     document: Optional[Document] = None
     targets: tuple[Target, ...] = ()
     error: Optional[DocError] = None
+
+
+def alignable(t: dict) -> bool:
+    """Which records take part in alignment: numeric ones whose metric passed the content-noun
+    gate (the CLI and ``pipeline.extract`` use this one test)."""
+    return t.get("kind") != Kind.MILESTONE.value and t.get("value") is not None and bool(t.get("metric"))

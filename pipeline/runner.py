@@ -10,7 +10,7 @@ from typing import Callable, Iterable, Iterator, Optional
 from . import domains as domains_stage
 from . import ingest, nlp, targets as targets_stage, timeexpr
 from .errors import IngestError, PolicytraceError
-from .records import DocError, DocResult, Document
+from .records import DocError, DocResult, Document, alignable
 
 
 class Extractor:
@@ -124,14 +124,38 @@ class Extraction:
         return [r.error for r in self.results if r.error]
 
 
-def extract(paths: Iterable[str | Path] | str | Path, extractor: Optional[Extractor] = None) -> Extraction:
-    """Extract records from files and folders; bad files end up in ``.errors``."""
+def extract(paths: Iterable[str | Path] | str | Path, extractor: Optional[Extractor] = None,
+            align: bool = True) -> Extraction:
+    """Extract records from files and folders; bad files end up in ``.errors``.  Records are
+    aligned into series exactly as `policytrace extract` aligns them (``align=False`` skips it)."""
     if isinstance(paths, (str, Path)):
         paths = [paths]
     ex = extractor or default_extractor()
     t0 = time.perf_counter()
     results = list(ex.run(paths))
+    if align:
+        results = align_results(results, ex.series)
     return Extraction(results, time.perf_counter() - t0)
+
+
+def align_results(results: list[DocResult], series: Callable) -> list[DocResult]:
+    """The same series the CLI writes, set on the records of in-memory results."""
+    triples = [(t.metric, t.unit, t.subject) for r in results for t in r.targets if alignable(t.to_dict())]
+    mapping = series(triples) if triples else {}
+    out = []
+    for r in results:
+        if not r.targets:
+            out.append(r)
+            continue
+        ts = []
+        for t in r.targets:
+            key = (t.metric, t.unit, t.subject)
+            if key in mapping and alignable(t.to_dict()):
+                sid, name = mapping[key]
+                t = replace(t, series=sid, series_name=name)
+            ts.append(t)
+        out.append(replace(r, targets=tuple(ts)))
+    return out
 
 
 @lru_cache(maxsize=1)

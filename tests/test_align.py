@@ -54,3 +54,31 @@ def test_ids_are_stable_and_order_free(encoder):
     b = align_keys(list(reversed(keys)), encoder)
     assert a == b
     assert same(a, keys[2], keys[3])
+
+
+def test_library_and_cli_give_the_same_series(extractor, tmp_path, monkeypatch):
+    """pipeline.extract() aligns like `policytrace extract`; compare.views refuses unaligned input."""
+    import json
+
+    import pytest
+
+    from conftest import ROOT
+    from pipeline import compare, export
+    from pipeline.errors import PolicytraceError
+    from pipeline.runner import extract
+    monkeypatch.chdir(ROOT)
+    res = extract(["corpus"], extractor)
+    lib = {(r["doc"], int(r["value_start"]), r["kind"]): (r["series"] if isinstance(r["series"], str) else None)
+           for r in res.targets.to_dict("records") if r["kind"] != "milestone"}
+    out = tmp_path / "out"
+    for _ in export.write(extractor.run(["corpus"]), out, series=extractor.series):
+        pass
+    cli = {(r["doc"], r["value_start"], r["kind"]): r["series"]
+           for r in map(json.loads, (out / "targets.jsonl").read_text(encoding="utf-8").splitlines())
+           if r["kind"] != "milestone"}
+    assert lib == cli and sum(v is not None for v in lib.values()) > 10
+    views = compare.views(res.targets, res.documents)
+    assert len(views["series_timeline"]) > 0
+    raw = extract(["corpus"], extractor, align=False)
+    with pytest.raises(PolicytraceError, match="aligned"):
+        compare.views(raw.targets, raw.documents)
