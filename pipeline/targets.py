@@ -722,6 +722,9 @@ def _numeric(doc, text, parsed, ts, te_, stext, s_start, qs, resolved, ctx, subj
         if prev_rec is not None and prev_rec.metric:
             metric = _anaphora(metric, prev_rec.metric, q.comparator, clause_text, c)
         metric = re.sub(r"^(?:such|these|those|same)\s+", "", metric)
+        part = _part_of(text, q, cl, s_start, out)
+        if part:
+            metric = part
         comparator = q.comparator
         if comparator == "equal" and re.search(r"\bgrowth\b|\bgrow(?:s|th)?\s+rate\b|\bincrease\b", metric):
             comparator = "growth"
@@ -761,6 +764,31 @@ def content_metric(metric: Optional[str], c: Optional[_Cues] = None) -> Optional
         if len(lw) >= 3 or w.isupper() or "&" in w:
             return metric
     return None
+
+
+_OF_WHICH = re.compile(r"\bof\s+which\s+(?:\w+\s+){0,2}$", re.I)
+_PART_TAIL = re.compile(
+    r"\s*(?:(?:was|were|is|are|will\s+be|would\s+be|must\s+come\s+from|should\s+come\s+from|"
+    r"is\s+expected\s+to\s+come\s+from|are\s+expected\s+to\s+come\s+from|came\s+from|comes\s+from|"
+    r"will\s+come\s+from|from)\s+)?([A-Za-z][\w -]{1,40}?)(?=\s*(?:,|;|\.|\band\b|$))")
+
+
+def _part_of(text: str, q: Quantity, cl: tuple[int, int], s_start: int, out: list) -> Optional[str]:
+    """'10.7GW, of which 11.9% was large hydro, 0.6% small hydro': each percent is the share of
+    the whole it breaks down ("large hydro share of installed electricity capacity")."""
+    if q.unit_class != "percent" or not out:
+        return None
+    whole = next((r for r in reversed(out) if r.unit != "percent" and r.metric), None)
+    prev_part = out[-1].metric if out[-1].unit == "percent" and " share of " in (out[-1].metric or "") else None
+    before = text[max(s_start, q.start - 40):q.start]
+    if not (_OF_WHICH.search(before) or (prev_part and whole and prev_part.endswith(" share of " + whole.metric))):
+        return None
+    if whole is None:
+        return None
+    m = _PART_TAIL.match(text[q.end:cl[1] + 1])
+    if not m or not content_metric(m.group(1)):
+        return None
+    return f"{m.group(1).strip()} share of {whole.metric}"
 
 
 def _anaphora(metric: str, prev_metric: Optional[str], comparator: str, clause: str, c: _Cues) -> str:
