@@ -30,6 +30,7 @@ class Classes:
     cumulative_re: re.Pattern
     counterfactual_re: re.Pattern
     copulas: frozenset
+    possibility: frozenset
 
 
 def _words_re(words) -> re.Pattern:
@@ -50,7 +51,7 @@ def classes() -> Classes:
         reporting_verbs=frozenset(v["reporting_verbs"]),
         target_nouns=frozenset(v["target_nouns"]), instrument_nouns=frozenset(v["instrument_nouns"]),
         cumulative_re=_words_re(cum), counterfactual_re=_words_re(v["counterfactual"]),
-        copulas=frozenset(v["copulas"]),
+        copulas=frozenset(v["copulas"]), possibility=frozenset(v["possibility_modals"]),
     )
 
 
@@ -129,6 +130,8 @@ def _verb(tokens, children, n, c: Classes, forecaster: bool, cumulative: bool, m
     if "to" in aux_words and not any(a.tag == "MD" for a in auxes):
         # an infinitive says nothing by itself ("to reach"); its governor does ("aims to reach")
         return _cue_only(w, c, forecaster, True) or "infinitive"
+    if any(a in c.possibility for a in aux_words) and not any(a in c.modal_target for a in aux_words):
+        return Verdict(Kind.PROJECTION.value, next(a for a in aux_words if a in c.possibility), "possible")
     modal = next((a for a in aux_words if a in c.modal_target), None)
     if modal:
         if modal in ("would", "could", "might") and "have" in aux_words:

@@ -706,6 +706,8 @@ def refine_orgs(text: str, orgs: list, ents: list, lexicon: dict) -> list:
             continue  # "Amonrat Kaewpradap, a committee member"
         if name.isupper() and len(name) == 3 and _is_currency_code(name):
             continue
+        if not exact and name.lower() in _technology_terms():
+            continue  # "Hydropower will provide ...": a technology opening a sentence
         if name in qlx.units or name.lower() in qlx.cur_before or name.lower() in qlx.cur_after:
             continue  # "GW", "USD", "AED"
         if not exact and (len(words) > 1 or not name.isupper()) and _occurs(text, name.lower(), lower_seen):
@@ -734,6 +736,12 @@ def _occurs(text: str, word: str, cache: dict) -> bool:
             pos = text.find(word, pos + 1)
         cache[word] = found
     return cache[word]
+
+
+@lru_cache(maxsize=1)
+def _technology_terms() -> frozenset:
+    tax = resources.load("taxonomy.json")["domains"]
+    return frozenset(f.lower() for label, e in tax.items() for f in (label, *e["surface"]))
 
 
 @lru_cache(maxsize=1024)

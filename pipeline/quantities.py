@@ -78,7 +78,7 @@ def lexicon() -> _Lexicon:
             cur_after[s.lower()] = c["code"]
     months = q["months"]
     month_alt = "|".join(sorted((m.capitalize() for m in months), key=len, reverse=True))
-    month_pat = rf"(?:{month_alt})\.?"
+    month_pat = rf"(?:{month_alt}|{month_alt.upper()})\.?"
     day = r"\d{1,2}(?:st|nd|rd|th)?"
     date_re = re.compile(
         rf"\b{month_pat}\s+{day}(?:\s*(?:-|–|to|and)\s*{day})?(?:\s*,\s*|\s+|,)?(?:\d{{4}})?\b"

@@ -87,6 +87,7 @@ class _Index:
     places: tuple      # (surface, canonical place name), longest surface first
     bodies: tuple      # organisations that are not governments: a figure of theirs is theirs
     org_names: frozenset
+    person_names: frozenset
 
     @classmethod
     def build(cls, parsed: Parsed) -> "_Index":
@@ -107,13 +108,13 @@ class _Index:
             name_spans=tuple(spans), name_starts=tuple(a for a, _ in spans),
             places=tuple(sorted(plc.items(), key=lambda kv: -len(kv[0]))),
             bodies=tuple(sorted(bodies, key=len, reverse=True)),
-            org_names=frozenset(o.text for o in parsed.orgs))
+            org_names=frozenset(o.text for o in parsed.orgs),
+            person_names=frozenset(e.text for e in parsed.ents if e.label in ("PERSON", "GPE", "NORP")))
 
     def is_name(self, phrase: str) -> bool:
         """Is PHRASE just the name of an organisation, person or place?"""
         p = re.sub(r"^(?:the|a|an)\s+", "", (phrase or "").strip(), flags=re.I).rstrip("’'s ")
-        return bool(p) and (p in self.ent_texts or p in self.bodies or p in self.org_names
-                            or places.lookup(p) is not None)
+        return bool(p) and (p in self.person_names or p in self.org_names or places.lookup(p) is not None)
 
     def subject_in(self, phrase: str) -> Optional[str]:
         """Whose figure a subject phrase states: a company or other non-government body named in
@@ -392,6 +393,8 @@ def _normalise_metric(s: str, c: _Cues, gpes: set) -> str:
     return " ".join(words)
 
 
+_GOAL_NOUNS = frozenset({"target", "targets", "goal", "goals", "objective", "objectives", "aim", "ambition",
+                         "ambitions", "plan", "plans", "pledge", "commitment", "mandate", "cap", "quota"})
 _UNIT_WORDS = {"percent", "per cent", "%", "yuan", "dollars", "euros", "pounds", "won", "yen",
                "billion", "million", "trillion", "rmb", "us dollars", "rupees"}
 _VERB_CUT = re.compile(
@@ -466,6 +469,7 @@ def _metric(parsed: Parsed, text: str, ts: int, te_: int, q: Quantity, c: _Cues,
     subj_low = subj_text.lower().strip()
     ent_texts = index.ent_texts
     subj_is_empty = (not subj_text or subj_low in c.pronouns or subj_low.split()[-1:] == ["there"]
+                     or index.is_name(subj_text)
                      or subj_text.strip() in ent_texts
                      or re.sub(r"^the\s+", "", subj_text.strip(), flags=re.I) in ent_texts
                      or subj_low.removeprefix("the ") in c.pronouns
@@ -493,12 +497,16 @@ def _metric(parsed: Parsed, text: str, ts: int, te_: int, q: Quantity, c: _Cues,
             metric = subj_text
     before_q = text[max(0, q.start - 60):q.start]
     nb = re.search(r"(?:\b(?:an?|the|its|their|total|annual)\s+|\b)((?:[a-z-]+\s+)?([a-z-]+))\s+of\s+$", before_q)
-    if not metric and nb and nb.group(2) in c.nouns_before_of and q.unit_class != "percent":
+    if not metric and nb and nb.group(2) in c.nouns_before_of and q.unit_class != "percent" \
+            and nb.group(2) not in _GOAL_NOUNS:
         metric = nb.group(1) if subj_is_empty else f"{subj_text} {nb.group(1)}"
     of_np = re.match(r"\s+of\s+((?:[\w&'’-]+\s+){0,5}?[\w&-]+?)(?=\s+(?:per|by|in|on|for|from|to|at|this|last|next|over|which|that|will|would|was|were|is|are|has|have|and\s+(?:will|to|is|are|train|create))\b|[,;.()]|$)",
                      text[q.end:q.end + 100])
+    goal_object = dobj_text.strip().lower().split()[-1:] and dobj_text.strip().lower().split()[-1] in _GOAL_NOUNS
+    if goal_object:
+        dobj_text = ""  # "set a target of 500 GW of installed capacity": the target is of what follows
     if not metric and of_np and q.unit_class in ("physical", "currency", "count") and (
-            subj_is_empty or verb.lower in c.verb_nouns or verb.lower.startswith(("target", "aim"))):
+            subj_is_empty or goal_object or verb.lower in c.verb_nouns or verb.lower.startswith(("target", "aim"))):
         metric = of_np.group(1)
     if not metric and re.search(r"\b(?:out\s+of|in)\b", q.text) and q.unit_class == "percent":
         fr = re.match(r"\s+((?:[a-z-]+\s+){0,3}?[a-z-]+s)\b", text[q.end:q.end + 60])
@@ -522,7 +530,9 @@ def _metric(parsed: Parsed, text: str, ts: int, te_: int, q: Quantity, c: _Cues,
     if not metric:
         # the number is the subject: "at least 80% of adults should have basic digital skills"
         m = re.match(r"\s*of\s+([^,;]+?)\s+(?:(?:will|shall|should|must|would|can)\s+)?(\w+\s+[^,;.]+?)(?=\s+and\s+|[,;.]|$)", text[q.end:q.end + 120])
-        if m and q.unit_class == "percent" and q.end <= verb.start:
+        if m and q.unit_class == "percent" and q.end <= verb.start and re.match(
+                r"(?:will|shall|should|must|would|can|have|has|are|is|were|was|use|own|live|work|get|receive|hold)\b",
+                m.group(2)):
             metric = f"share of {m.group(1)} who {m.group(2)}"
     if not metric or metric.lower().strip() in _UNIT_WORDS or index.is_name(metric):
         metric = _fallback_subject(text, q, prev_end, clause_start)
@@ -657,6 +667,8 @@ def _numeric(doc, text, parsed, ts, te_, stext, s_start, qs, resolved, ctx, subj
             kind = _kind_cues(clause_text, stext, c, False)
         te, year = _choose_time(q, cl, clauses, resolved, rec_qs, kind, ref)
         in_list = list_start is not None and q.start >= list_start and not baseline
+        cont = out[-1] if out and re.match(r"\s*(?:including|includes|such\s+as|among\s+them)\b",
+                                            text[cl[0]:q.start], re.I) else None
         if in_list and te is None and list_year:
             te = None
             year, period_l = list_year
@@ -675,8 +687,11 @@ def _numeric(doc, text, parsed, ts, te_, stext, s_start, qs, resolved, ctx, subj
                                                    and year < ref):
             kind = Kind.TARGET.value  # "- 30% reduction in energy demand" under "targets include:"
         elif te is not None and kind != Kind.PROJECTION.value and cl[0] <= te.start < cl[1] \
-                and _is_future(te, year, ref) and verdict.tense != "perfect":
+                and _is_future(te, year, ref) and te.kind in _FUTURE_KINDS + ("named", "decade", "later"):
             kind = Kind.TARGET.value  # a date still ahead makes it a goal: "upped its ante to 450 GW over the next ten years"
+        if cont is not None and te is None and not baseline and (
+                verdict.kind is None or verdict.tense in ("present", "perfect", "past")):
+            kind, te, year = cont.kind, None, cont.year  # ", including up to 5GW of floating wind"
         if kind is None and te is not None:
             kind = Kind.TARGET.value if _is_future(te, year, ref) else Kind.ACHIEVEMENT.value
         if kind is None:
@@ -691,7 +706,7 @@ def _numeric(doc, text, parsed, ts, te_, stext, s_start, qs, resolved, ctx, subj
         if in_list and te is None and list_year:
             period = timeexpr.period_str(list_year[1])
         # no date of its own: the sentence's, the paragraph's or the list's, by kind
-        if te is None and not baseline and not (in_list and list_year):
+        if te is None and not baseline and not (in_list and list_year) and cont is None:
             earlier = [(t, y) for t, y in resolved if t.end <= q.start and t.kind != "baseline" and y is not None]
             if kind in (Kind.TARGET.value, Kind.PROJECTION.value):
                 fut = [(t, y) for t, y in earlier if _is_future(t, y, ref)][-1:]
