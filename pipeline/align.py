@@ -50,13 +50,13 @@ def rules() -> _Rules:
 
 
 def unit_class(unit: Optional[str]) -> str:
-    """The block a unit belongs to: percent, currency (any code), count, or the unit itself."""
+    """The block a unit belongs to: percent, the currency code, count, or the unit itself."""
     if unit is None:
         return "none"
     if unit in PERCENT_UNITS:
         return "percent"
     if CURRENCY_RE.match(unit):
-        return "currency"
+        return unit  # each currency is its own block: yuan are never compared with dollars
     return unit.lower()
 
 

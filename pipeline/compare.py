@@ -6,8 +6,11 @@ next to the extraction output as CSV.
 """
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 from pathlib import Path
+from typing import Optional
 
 import pandas as pd
 
@@ -52,12 +55,23 @@ def document_dates(docs: pd.DataFrame) -> pd.DataFrame:
             date = f"{max(before)}-01-01" if before else None
             inferred = date is not None
         rows.append({"doc": d["doc"], "date": date, "date_inferred": inferred,
-                     "title": d.get("title"), "subject": d.get("subject")})
-    return pd.DataFrame(rows, columns=["doc", "date", "date_inferred", "title", "subject"])
+                     "title": d.get("title"), "subject": d.get("subject"),
+                     "text_key": text_key(d.get("text"))})
+    return pd.DataFrame(rows, columns=["doc", "date", "date_inferred", "title", "subject", "text_key"])
+
+
+def text_key(text) -> Optional[str]:
+    """A hash of a document's normalised words: two renditions of one text (TXT and PDF, or a
+    re-post) share it, so a document is never compared with a copy of itself."""
+    if not isinstance(text, str) or not text.strip():
+        return None
+    words = re.findall(r"[a-z0-9]+", text.lower())
+    return hashlib.sha1(" ".join(words).encode()).hexdigest()[:16]
 
 
 def _with_dates(targets: pd.DataFrame, dates: pd.DataFrame) -> pd.DataFrame:
-    t = targets.merge(dates[["doc", "date", "date_inferred"]], on="doc", how="left")
+    cols = ["doc", "date", "date_inferred"] + (["text_key"] if "text_key" in dates.columns else [])
+    t = targets.merge(dates[cols], on="doc", how="left")
     t["_order"] = t["date"].fillna("9999")
     return t
 
@@ -114,6 +128,8 @@ def revisions(targets: pd.DataFrame, dates: pd.DataFrame) -> pd.DataFrame:
     rows = []
     plans = _with_dates(targets[targets["kind"] == "target"], dates)
     plan_docs = plans.drop_duplicates("doc")[["doc", "date", "_order", "subject"]]
+    series_by_doc = t.groupby("doc")["series"].agg(set).to_dict() if len(t) else {}
+    keys = dict(zip(dates["doc"], dates["text_key"])) if "text_key" in dates.columns else {}
     for (sid, subject), g in t.groupby(["series", "subject"], dropna=False, sort=True):
         name = g["series_name"].iloc[0]
         unit = g["unit"].iloc[0]
@@ -125,6 +141,8 @@ def revisions(targets: pd.DataFrame, dates: pd.DataFrame) -> pd.DataFrame:
         per_doc.sort(key=lambda r: (r["_order"], r["doc"]))
         prev = None
         for cur in per_doc:
+            if prev is not None and _copies(prev, cur):
+                continue  # a rendition or re-post of the same text says nothing new
             if prev is None:
                 verdict = "new"
                 rows.append({**base, "verdict": verdict, **_side("to", cur)})
@@ -140,6 +158,11 @@ def revisions(targets: pd.DataFrame, dates: pd.DataFrame) -> pd.DataFrame:
             later = plan_docs[(plan_docs["_order"] > prev["_order"]) &
                               (plan_docs["subject"] == subject) &
                               (~plan_docs["doc"].isin(tg["doc"]))]
+            # "dropped" only by a later version of the same plan: one that restates at least
+            # two of this document's other series; an unrelated later text says nothing
+            shared = series_by_doc.get(prev["doc"], set())
+            later = later[[len(series_by_doc.get(d, set()) & shared) >= 2
+                           and not _copies(prev, {"text_key": keys.get(d)}) for d in later["doc"]]]
             if len(later):
                 nxt = later.sort_values(["_order", "doc"]).iloc[0]
                 rows.append({**base, "verdict": "dropped", **_side("from", prev),
@@ -158,6 +181,11 @@ def revisions(targets: pd.DataFrame, dates: pd.DataFrame) -> pd.DataFrame:
                 rows.append({**base, "verdict": f"target {verdict}", **_side("from", tr),
                              **_side("to", last), "gap": gap})
     return pd.DataFrame(rows, columns=cols)
+
+
+def _copies(a, b) -> bool:
+    ka, kb = a.get("text_key"), b.get("text_key")
+    return isinstance(ka, str) and ka == kb
 
 
 def _side(prefix: str, r) -> dict:
