@@ -147,7 +147,7 @@ def lexicon() -> _Lexicon:
         quantulum_keys=qkeys,
         unit_re=unit_re, units=units, units_by_name={e["unit"]: e for e in ul["units"]},
         gas_re=re.compile(rf"\s+of\s+(?:(?:the\s+)?(?:global\s+)?warming\s+)?(?:{gases})(?![A-Za-z0-9])", re.I),
-        glued_gas_re=re.compile(r"(k|M|G)?t\s?CO2(?:-?eq?)?(?![A-Za-z0-9])"),
+        glued_gas_re=re.compile(r"(k|M|G)?(t|g)\s?CO2(?:-?eq?)?(?![A-Za-z0-9])"),
         per_re=re.compile(rf"(?:\s*/\s*|\s+per\s+|\s+a\s+|\s+an\s+|\s+each\s+)(?:(?P<sym>{_alt(syms)})|(?i:(?P<word>{per_targets})))(?![A-Za-z0-9])"),
         classifier_units=frozenset(ul["classifier_units"]),
         duration_heads=frozenset(ul["duration_measure_heads"]),
@@ -387,8 +387,8 @@ def _physical_unit(text: str, pos: int, lx: _Lexicon):
     at = pos + g.end()
     m = lx.glued_gas_re.match(text, at)
     if m:
-        unit, end = _per(text, m.end(), f"{m.group(1) or ''}t CO2e", lx)
-        return unit, "physical", end
+        unit, end = _per(text, m.end(), f"{m.group(1) or ''}{m.group(2)} CO2e", lx)
+        return unit, "physical", end  # "11 MtCO2e", "44 g CO2e/kWh"
     m = lx.unit_re.match(text, at)
     if not m:
         return None

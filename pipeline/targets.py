@@ -143,7 +143,8 @@ def _government_heads() -> frozenset:
 def main_subject(parsed: Parsed) -> Optional[str]:
     """The place a document is about: the most named place the gazetteer knows (a person's name
     never is one), the headline counting double."""
-    mentions = [(e.text, e.start) for e in parsed.ents if e.label in ("GPE", "NORP", "LOC")]
+    mentions = [(e.text, e.start) for e in parsed.ents if e.label in ("GPE", "NORP", "LOC")
+                or (e.label == "ORG" and (places.lookup(e.text) or places.Place("", "", "")).kind == "supranational")]
     p = places.main_place(mentions)
     if p is not None:
         return p.name
@@ -370,6 +371,7 @@ def _phrase(parsed: Parsed, text: str, idx: list[int], stop_at_comma=True) -> tu
 
 def _normalise_metric(s: str, c: _Cues, gpes: set) -> str:
     s = " ".join(s.split()).strip(" ,.;:\"“”'")
+    s = re.sub(r"(?<![\w.,])(?<!per )\d[\d,.]*(?![\w.])", " ", s)  # "69,000 enterprises": the number is the value
     for t in reversed(timeexpr.find(s)):
         s = s[:t.start] + " " + s[t.end:]
     gpes = set(gpes) | {m.group() for m in re.finditer(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2}\b", s)
@@ -525,6 +527,12 @@ def _metric(parsed: Parsed, text: str, ts: int, te_: int, q: Quantity, c: _Cues,
             metric = subj_text + " " + vn
     if not metric and dobj_text:
         metric = dobj_text
+    if not metric and q.unit_class == "percent" and in_dobj and verb.lower not in c.share_verbs:
+        m = re.match(r"\s*of\s+(?:the\s+|its\s+|their\s+|all\s+)?((?:[\w&'’-]+\s+){0,5}?[\w&'’-]+?)"
+                     r"(?=\s+(?:of|by|in|from|to|for|with|and|that|which|annually|each|every)\b|[,;.()]|$)",
+                     text[q.end:q.end + 100])
+        if m and not re.match(r"(?i)GDP\b", m.group(1)):
+            metric = "share of " + m.group(1)  # "renovate 3% of the floor area": what the 3% is of
     if not metric and not subj_is_empty and not index.is_name(subj_text):
         metric = subj_text  # an organisation or a place is whose figure it is, not what it measures
     if not metric:

@@ -170,10 +170,11 @@ def find(text: str, offset: int = 0, pub_year: Optional[int] = None) -> list[Tim
         if pub_year:
             add(TimeExpr("horizon", m.start() + offset, m.end() + offset, pub_year + n, None, m.group()))
     for m in P["n_year"].finditer(text):
+        # "a three-year action plan" released in 2023 runs 2023-2025
         n = _num(m.group(1))
         if pub_year and 1 < n <= 30:
-            add(TimeExpr("period", m.start() + offset, m.end() + offset, pub_year + n,
-                         (pub_year + 1, pub_year + n), m.group()))
+            add(TimeExpr("period", m.start() + offset, m.end() + offset, pub_year + n - 1,
+                         (pub_year, pub_year + n - 1), m.group()))
     for m in P["plan_name"].finditer(text):
         add(TimeExpr("named", m.start() + offset, m.end() + offset, int(m.group(2)), None, m.group()))
     for m in _BASELINE.finditer(text):
