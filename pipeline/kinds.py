@@ -162,7 +162,7 @@ def _cue_only(w: str, c: Classes, forecaster: bool, money: bool) -> Optional[Ver
     if w in c.projection_verbs:
         return Verdict(Kind.PROJECTION.value, w)
     if w in c.target_verbs:
-        if w in ("expected", "set", "slated", "poised", "due") and forecaster:
+        if w in ("expected", "expect", "expects", "anticipate", "set", "slated", "poised", "due") and forecaster:
             return Verdict(Kind.PROJECTION.value, w)
         return Verdict(Kind.TARGET.value, w)
     if w in c.allocation_verbs and money:

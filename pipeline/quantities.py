@@ -287,6 +287,11 @@ def _match_tail(words: list[str], phrases, allow_fillers: int = 2):
     return None, None
 
 
+_PHRASAL_UP = {"made", "make", "makes", "making", "add", "adds", "added", "adding", "take", "takes", "took",
+               "taking", "sum", "sums", "summed", "end", "ends", "ended", "pick", "picked", "picks",
+               "set", "sets", "shut", "break", "broke", "broken", "wrap", "wrapped", "burn", "burned"}
+
+
 def _comparator(text: str, start: int, end: int, unit_class: str, lx: _Lexicon) -> str:
     before = _words_before(text, start)
     comp, _ = _match_tail(before, lx.comp_before)
@@ -302,6 +307,8 @@ def _comparator(text: str, start: int, end: int, unit_class: str, lx: _Lexicon) 
             for p in phrases:
                 if p in (["up"], ["down"]) and unit_class not in ("percent", "currency"):
                     continue
+                if p in (["up"], ["down"]) and len(before) > 1 and before[-2] in _PHRASAL_UP:
+                    continue  # "made up 25.4%", "adds up to", "ended down": a particle, not a change
                 if before[-len(p):] == p:
                     return label
         if unit_class in ("percent", "currency"):

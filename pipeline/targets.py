@@ -114,7 +114,13 @@ class _Index:
     def is_name(self, phrase: str) -> bool:
         """Is PHRASE just the name of an organisation, person or place?"""
         p = re.sub(r"^(?:the|a|an)\s+", "", (phrase or "").strip(), flags=re.I).rstrip("’'s ")
-        return bool(p) and (p in self.person_names or p in self.org_names or places.lookup(p) is not None)
+        if not p:
+            return False
+        if p in self.person_names or p in self.org_names or places.lookup(p) is not None:
+            return True
+        # a title before a person's name: "Finance Minister Nirmala Sitharaman", "Governor Newsom"
+        return any(p.endswith(" " + n) and all(w[:1].isupper() for w in p[:-len(n)].split())
+                   for n in self.person_names if " " in n or n.istitle())
 
     def subject_in(self, phrase: str) -> Optional[str]:
         """Whose figure a subject phrase states: a company or other non-government body named in
@@ -371,9 +377,13 @@ def _phrase(parsed: Parsed, text: str, idx: list[int], stop_at_comma=True) -> tu
 
 def _normalise_metric(s: str, c: _Cues, gpes: set) -> str:
     s = " ".join(s.split()).strip(" ,.;:\"“”'")
-    s = re.sub(r"(?<![\w.,])(?<!per )\d[\d,.]*(?![\w.])", " ", s)  # "69,000 enterprises": the number is the value
     for t in reversed(timeexpr.find(s)):
-        s = s[:t.start] + " " + s[t.end:]
+        a = t.start
+        pm = re.search(r"\b(?:in|by|during|over|for|at|as\s+of|since|until)\s+$", s[:a], re.I)
+        if pm:
+            a = pm.start()  # "in the first quarter of 2024" goes as a whole
+        s = s[:a] + " " + s[t.end:]
+    s = re.sub(r"(?<![\w.,])(?<!per )\d[\d,.]*(?![\w.])", " ", s)  # "69,000 enterprises": the number is the value
     gpes = set(gpes) | {m.group() for m in re.finditer(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2}\b", s)
                         if places.lookup(m.group()) is not None and places.lookup(m.group()).kind != "supranational"}
     for g in sorted(gpes - c.protected, key=len, reverse=True):
@@ -428,13 +438,15 @@ def _fallback_subject(text: str, q: Quantity, prev_end: Optional[int], clause_st
     m = _AIM_VERB.search(seg)
     if m and seg[m.end():].strip():
         return seg[m.end():].strip()
+    if m:
+        return ""  # "the state aims for 100% ...": the one who aims is not what is measured
     if re.match(r"\s*(?:accounting|making|representing|constituting|equal(?:ling)?|up|down)\b", seg, re.I):
         return ""  # ", accounting for 27% of GDP": the subject is the previous statement's
     return _VERB_CUT.sub("", seg).strip()
 
 
 _AIM_VERB = re.compile(r"\b(?:aims?|aimed|targets?|targeted|plans?|seeks?|strives?|wants?|expects?|"
-                       r"intends?|pledged?|vowed?)\s+(?:for|at|to)?\s*(?:(?:reach|achieve|raise|keep|cut|"
+                       r"intends?|pledged?|vowed?)(?:\s+|$)(?:for|at|to)?\s*(?:(?:reach|achieve|raise|keep|cut|"
                        r"increase|reduce|boost|lift|lower|grow)\s+)?|\b(?:will|shall|should|must)\s+"
                        r"(?:reach|achieve|raise|keep|cut|increase|reduce|boost|lift|lower|create|build|add)\s+", re.I)
 
