@@ -706,6 +706,8 @@ def refine_orgs(text: str, orgs: list, ents: list, lexicon: dict) -> list:
             continue  # "Amonrat Kaewpradap, a committee member"
         if name.isupper() and len(name) == 3 and _is_currency_code(name):
             continue
+        if not exact and len(words) > 1 and name.isupper() and not any(w in lexicon["org_heads"] for w in words):
+            continue  # "NATIONAL ENERGY" out of a shouted heading
         if not exact and name.lower() in _technology_terms():
             continue  # "Hydropower will provide ...": a technology opening a sentence
         if name in qlx.units or name.lower() in qlx.cur_before or name.lower() in qlx.cur_after:

@@ -760,6 +760,9 @@ def _numeric(doc, text, parsed, ts, te_, stext, s_start, qs, resolved, ctx, subj
         part = _part_of(text, q, cl, s_start, out)
         if part:
             metric = part
+        label = _line_label(text, q, cl)
+        if label and not part:
+            metric = _normalise_metric(label, c, index.gpes)  # "• Coal in installed capacity: 18.6% by 2040 (2018: 31.4%)"
         comparator = q.comparator
         if comparator == "equal" and re.search(r"\bgrowth\b|\bgrow(?:s|th)?\s+rate\b|\bincrease\b", metric):
             comparator = "growth"
@@ -803,9 +806,32 @@ def content_metric(metric: Optional[str], c: Optional[_Cues] = None) -> Optional
 
 _OF_WHICH = re.compile(r"\bof\s+which\s+(?:\w+\s+){0,2}$", re.I)
 _PART_TAIL = re.compile(
-    r"\s*(?:(?:was|were|is|are|will\s+be|would\s+be|must\s+come\s+from|should\s+come\s+from|"
-    r"is\s+expected\s+to\s+come\s+from|are\s+expected\s+to\s+come\s+from|came\s+from|comes\s+from|"
-    r"will\s+come\s+from|from)\s+)?([A-Za-z][\w -]{1,40}?)(?=\s*(?:,|;|\.|\band\b|$))")
+    r"\s*(?:(?:(?:is|are|was|were)\s+expected\s+to\s+come\s+from|must\s+come\s+from|should\s+come\s+from|"
+    r"will\s+come\s+from|came\s+from|comes\s+from|will\s+be|would\s+be|was|were|is|are|from)\s+)?(?:the\s+)?([A-Za-z][\w \t\n-]{1,40}?)(?=\s*(?:,|;|\.|\band\b|$))")
+
+
+_LABEL = re.compile(r"(?:^|\n)[ \t]*(?:[-•*·▪–]|\(?[0-9a-z]{1,2}[.)])?[ \t]*([A-Za-z][^:\n]{2,90}?)[ \t]*:[ \t]*$")
+
+
+def _line_label(text: str, q: Quantity, cl: tuple[int, int]) -> Optional[str]:
+    """'Renewable share of primary energy: 17% by 2040': the label before the colon on the
+    number's own line names what it measures (also for '(2018: 7%)' after it)."""
+    line_start = text.rfind("\n", 0, q.start) + 1
+    head = text[line_start:q.start]
+    colon = head.rfind(":")
+    if colon < 0 or not re.fullmatch(r"\s*(?:(?:about|around|approximately|nearly|over|more\s+than|at\s+least|"
+                                     r"up\s+to|some|~|>|<|≥|≤)\s*)?", head[colon + 1:], re.I):
+        return None  # the value must follow the colon: "Label: 17%", not "Budget 2023: India targets 500 GW"
+    head = re.sub(r"\([^()]*$", "", head)  # inside "(2018: 7%)": the label of the line
+    m = _LABEL.search("\n" + head.rstrip())
+    if m is None:
+        m = _LABEL.search("\n" + head[:head.find(":") + 1]) if ":" in head else None
+    if m is None:
+        return None
+    label = m.group(1).strip()
+    if len(label.split()) > 12 or re.search(r"\b(?:is|are|was|were|will|has|have|said|include|includes)\b", label):
+        return None
+    return label
 
 
 def _part_of(text: str, q: Quantity, cl: tuple[int, int], s_start: int, out: list) -> Optional[str]:
@@ -823,7 +849,7 @@ def _part_of(text: str, q: Quantity, cl: tuple[int, int], s_start: int, out: lis
     m = _PART_TAIL.match(text[q.end:cl[1] + 1])
     if not m or not content_metric(m.group(1)):
         return None
-    return f"{m.group(1).strip()} share of {whole.metric}"
+    return f"{' '.join(m.group(1).split())} share of {whole.metric}"
 
 
 def _anaphora(metric: str, prev_metric: Optional[str], comparator: str, clause: str, c: _Cues) -> str:
