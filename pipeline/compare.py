@@ -43,16 +43,21 @@ def load(out_dir: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def document_dates(docs: pd.DataFrame) -> pd.DataFrame:
-    """doc, date, date_inferred: the publication date, else the latest year the text mentions
-    before the first horizon it sets (a plan is written before its goals)."""
+    """doc, date, date_inferred: the publication date as stated, else the year inferred at
+    extraction (``published_year``), else the latest year the text mentions before the first
+    horizon it sets (a plan is written before its goals) -- a year, never a made-up full date."""
     rows = []
     for _, d in docs.iterrows():
         date, inferred = d.get("published"), False
         if not isinstance(date, str) or not date:
-            years = [y for y in (d.get("years_mentioned") or [])]
-            horizon = [y for y in (d.get("years") or [])]
-            before = [y for y in years if not horizon or y < min(horizon)]
-            date = f"{max(before)}-01-01" if before else None
+            # an inferred date is a year, never rendered as a full date
+            year = d.get("published_year")
+            if year is None or (isinstance(year, float) and pd.isna(year)):
+                years = [y for y in (d.get("years_mentioned") or [])]
+                horizon = [y for y in (d.get("years") or [])]
+                before = [y for y in years if not horizon or y < min(horizon)]
+                year = max(before) if before else None
+            date = str(int(year)) if year is not None else None
             inferred = date is not None
         rows.append({"doc": d["doc"], "date": date, "date_inferred": inferred,
                      "title": d.get("title"), "subject": d.get("subject"),

@@ -128,6 +128,8 @@ class Document:
     title: Optional[str] = None
     published: Optional[str] = None
     published_source: Optional[str] = None
+    published_year: Optional[int] = None  # the stated date's year, or inferred (date_inferred)
+    date_inferred: bool = False
     orgs: tuple[str, ...] = ()
     org_spans: tuple[Span, ...] = ()
     domains: tuple[str, ...] = ()
@@ -146,6 +148,8 @@ class Document:
             "title": self.title,
             "published": self.published,
             "published_source": self.published_source,
+            "published_year": self.published_year,
+            "date_inferred": self.date_inferred,
             "subject": self.subject,
             "orgs": list(self.orgs),
             "domains": list(self.domains),

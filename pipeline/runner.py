@@ -53,8 +53,15 @@ class Extractor:
                 seen.add(key)
                 orgs.append(o.text)
         horizon = sorted({r.year for r in recs if r.year is not None and r.kind in ("target", "milestone")})
+        if raw.published:
+            pub_year, inferred, source = int(raw.published[:4]), False, raw.published_source
+        else:
+            # no stated date: the latest year the text reports on, never a number or a horizon
+            pub_year = targets_stage.reference_year(raw.text)
+            inferred, source = pub_year is not None, ("inferred: latest year reported" if pub_year else None)
         document = replace(
-            raw, orgs=tuple(orgs), org_spans=tuple(org_spans), domains=labels, domain_spans=dspans,
+            raw, published_year=pub_year, date_inferred=inferred, published_source=source,
+            orgs=tuple(orgs), org_spans=tuple(org_spans), domains=labels, domain_spans=dspans,
             years=tuple(horizon), years_mentioned=tuple(sorted(set(timeexpr.bare_years(raw.text)))),
             subject=subject, tables=())
         return DocResult(path=raw.path, document=document, targets=tuple(recs))

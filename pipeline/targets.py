@@ -257,6 +257,18 @@ def _reference_year(pub_year: Optional[int], sent_texprs) -> Optional[int]:
     return max(years) if years else None
 
 
+def reference_year(text: str) -> Optional[int]:
+    """The year an undated document was most likely written: the latest year it reports on as
+    a point in time; a report named with its year ("Climatescope 2017") counts, a plan named
+    with its horizon ("Energy Strategy to 2035", "Agenda 2063") never does."""
+    texprs = timeexpr.find(text)
+    points = [t.year for t in texprs if t.year and t.kind in ("point", "baseline")
+              and not re.fullmatch(r"\d{4}", t.text.strip())]  # a bare year may be a horizon
+    named = [t.year for t in texprs if t.year and t.kind == "named" and points and t.year <= max(points) + 1]
+    years = points + named
+    return max(years) if years else None
+
+
 def extract(doc: str, text: str, parsed: Parsed, published: Optional[str],
             tables: tuple[Table, ...] = (), subject: Optional[str] = None) -> list[Target]:
     """All records of one document, in text order."""

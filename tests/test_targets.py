@@ -133,3 +133,13 @@ def test_gazetteer_lookups():
     assert places.lookup("Thai").country == "TH"
     assert places.lookup("Ron Boswell") is None
     assert places.as_subject(places.lookup("Nairobi")).name == "Kenya"
+
+
+def test_undated_document_gets_a_year_never_a_date(extractor):
+    text = ("Kenya Power sector profile\n\nIn 2016 the grid reached 2.3 GW. The Energy Strategy to 2035 "
+            "aims for 10 GW, and the 2030 projected demand is 5 GW. Capacity is 2,000 MW.")
+    d = extractor.process_raw(Document(doc="k", path="k", format="text", text=text, sha256="")).document
+    assert d.published is None and d.published_year == 2016 and d.date_inferred
+    dated = extractor.process_raw(Document(doc="k2", path="k2", format="text", text=text, sha256="",
+                                           published="2018-03-01")).document
+    assert dated.published_year == 2018 and not dated.date_inferred
