@@ -537,6 +537,7 @@ def parse(text: str, offset: int = 0, currency: Optional[Mapping[str, str]] = No
     nums = _candidates(text, lx, masked)
     out: list[Quantity] = []
     consumed_until = -1
+    last_id_end = -1
     i = 0
     while i < len(nums):
         n = nums[i]
@@ -550,7 +551,9 @@ def parse(text: str, offset: int = 0, currency: Optional[Mapping[str, str]] = No
             continue
         before = _words_before(text, n.start, 2)
         if not cur and ((before and before[-1] in lx.identifier_words)
-                        or re.search(r"\b(?:No|no|Nos|nos|Art|art|Sec|sec|Vol|vol|pp?)\.\s*$", text[max(0, n.start - 6):n.start])):
+                        or re.search(r"\b(?:No|no|Nos|nos|Art|art|Sec|sec|Vol|vol|pp?)\.\s*$", text[max(0, n.start - 6):n.start])
+                        or (last_id_end >= 0 and re.fullmatch(r"\s*(?:,|and|or|&|to)\s*", text[last_id_end:n.start]))):
+            last_id_end = n.end  # "scope 1 and 2", "Phase 2 and 3": names, not measures
             continue
         factor, end = _magnitude(text, n.end, lx, bool(cur))
         value = _clean(n.value * factor)

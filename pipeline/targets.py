@@ -160,7 +160,12 @@ def main_subject(parsed: Parsed) -> Optional[str]:
             name = re.sub(r"^\W+|\W+$", "", e.text).removesuffix("'s").removesuffix("’s")
             if name:
                 counts[name] += 2 if e.start < 300 else 1
-    return counts.most_common(1)[0][0] if counts else None
+    if counts:
+        return counts.most_common(1)[0][0]
+    # no place at all (a company's report): the body it names most, if it is not a government's
+    gov = _government_heads()
+    bodies = Counter(o.text for o in parsed.orgs if not (set(o.text.split()) & gov))
+    return bodies.most_common(1)[0][0] if bodies else None
 
 
 class _Ctx:
