@@ -367,7 +367,7 @@ def _unit_after(text: str, pos: int, lx: _Lexicon):
             per_unit, end = _per(text, m.end(), unit, lx)
             # "6-10 hours a day" is a measure of its own; "for 10 years" is a span of time
             return per_unit, ("physical" if end > m.end() else "duration"), end
-    m = re.match(r"\s*-\s*(years?|months?|days?|weeks?|hours?)\b", text[pos:pos + 12], re.I)
+    m = re.match(r"\s*-\s*(years?|months?|days?|weeks?|hours?|minutes?|seconds?|decades?)\b", text[pos:pos + 14], re.I)
     if m:
         return lx.time_units[m.group(1).lower()], "duration", pos + m.end()
     got = _physical_unit(text, pos, lx)
@@ -661,7 +661,7 @@ def _local_currencies(country: Optional[str]) -> Mapping[str, str]:
         return MappingProxyType({})
     try:
         from babel.core import Locale
-        from babel.numbers import get_currency_symbol, get_territory_currencies
+        from babel.numbers import get_currency_name, get_currency_symbol, get_territory_currencies
         codes = get_territory_currencies(country, tender=True)
         loc = Locale.parse(f"und_{country}")
     except Exception:  # an unknown territory: no local meaning
@@ -669,8 +669,11 @@ def _local_currencies(country: Optional[str]) -> Mapping[str, str]:
     out = {}
     lx = lexicon()
     for code in codes[:1]:
+        name = get_currency_name(code, locale="en")
         for sym in {get_currency_symbol(code, locale=loc), get_currency_symbol(code, locale="en")}:
             sym = sym.replace("￥", "¥")
+            if sym == "$" and "dollar" not in name.lower():
+                continue  # in English text "$" is a dollar: Chilean pesos are written "pesos"
             if sym.lower() in lx.cur_before and sym not in out:
                 out[sym] = code
     return MappingProxyType(out)

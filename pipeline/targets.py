@@ -267,8 +267,9 @@ def reference_year(text: str) -> Optional[int]:
     a point in time; a report named with its year ("Climatescope 2017") counts, a plan named
     with its horizon ("Energy Strategy to 2035", "Agenda 2063") never does."""
     texprs = timeexpr.find(text)
-    points = [t.year for t in texprs if t.year and t.kind in ("point", "baseline")
+    points = [t.year for t in texprs if t.year and t.kind == "point"
               and not re.fullmatch(r"\d{4}", t.text.strip())]  # a bare year may be a horizon
+    points = points or [t.year for t in texprs if t.year and t.kind == "baseline"]
     named = [t.year for t in texprs if t.year and t.kind == "named" and points and t.year <= max(points) + 1]
     years = points + named
     return max(years) if years else None
@@ -335,6 +336,9 @@ def extract(doc: str, text: str, parsed: Parsed, published: Optional[str],
 def _skip(q: Quantity, text: str, parsed: Parsed, c: _Cues) -> bool:
     if q.unit_class == "duration" or q.conversion_of is not None:
         return True
+    if q.unit_class == "count" and q.value == int(q.value) and 1 <= q.value <= 120 and re.search(
+            r"[A-Z][a-z]+,\s*$", text[max(0, q.start - 30):q.start]) and re.match(r"\s*,", text[q.end:q.end + 2]):
+        return True  # "Mining Minister Aurora Williams, 52, told reporters": an age
     after = text[q.end:q.end + 40]
     nxt = re.match(r"\s+([A-Za-z][\w-]*)(?:\s+([A-Za-z][\w-]*))?", after)
     before = text[max(0, q.start - 30):q.start].lower()
