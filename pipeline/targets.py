@@ -696,6 +696,10 @@ def _numeric(doc, text, parsed, ts, te_, stext, s_start, qs, resolved, ctx, subj
         # a baseline: "up from 1MW and 30MW in 2015", "from NT$4 billion to NT$50 billion"
         later_to = any(x.start > q.end and re.search(r"\bto\s+(?:\S+\s+){0,2}$", text[q.end:x.start])
                        for x in rec_qs)
+        # "raise its share to 10% by 2035 from 2.3% in 2023": the "from" figure after the "to" one
+        earlier_to = any(x.end <= q.start and cl[0] <= x.start and re.search(
+            r"\bto\s+(?:\S+\s+){0,2}$", text[max(cl[0], x.start - 20):x.start]) for x in rec_qs)
+        later_to = later_to or earlier_to
         baseline = bool(_BASELINE_BEFORE.search(before_q) or
                         (_FROM_BEFORE.search(before_q[-30:]) and later_to))
         k = _tok_at(parsed, ts, te_, q.start)
