@@ -712,7 +712,7 @@ def _numeric(doc, text, parsed, ts, te_, stext, s_start, qs, resolved, ctx, subj
             kind = _kind_cues(clause_text, stext, c, False)
         te, year = _choose_time(q, cl, clauses, resolved, rec_qs, kind, ref)
         in_list = list_start is not None and q.start >= list_start and not baseline
-        cont = out[-1] if out and re.match(r"\s*(?:including|includes|such\s+as|among\s+them)\b",
+        cont = out[-1] if out and re.match(r"\s*(?:including|includes|such\s+as|among\s+them|or(?:\s+about|\s+around|\s+roughly)?)\b",
                                             text[cl[0]:q.start], re.I) else None
         if in_list and te is None and list_year:
             te = None
@@ -924,6 +924,8 @@ def _bracketed(text: str, r: Target) -> bool:
     return before.rfind("(") > before.rfind(")")
 
 
+_PLAN_FRAME = re.compile(r"\b(?:plan|strategy|vision|programme|program|roadmap|agenda|blueprint|framework|"
+                         r"period|outlook)\s*(?:for|to|of|until|through|\()?\s*$", re.I)
 _RANGE_TEXT = re.compile(r"(?:19|20)\d{2}\s*(?:[-–—]|to|and)\s*(?:(?:19|20)?\d{2})\b")
 _MILESTONE_KINDS = ("horizon", "relative", "point", "period", "decade", "month")
 _GOAL_CUE = re.compile(r"\b(?:expected|set|scheduled|slated|due|poised|planned|planning|aims?|aiming|"
@@ -945,6 +947,8 @@ def _milestones(doc, text, stext, s_start, resolved, numeric, ctx, subject, c):
             continue
         if re.fullmatch(r"\d{4}", te.text.strip()):
             continue  # "2030 is just around the corner": a year, not a deadline
+        if _PLAN_FRAME.search(text[max(s_start, te.start - 40):te.start]):
+            continue  # "the Power Development Plan for 2021-2030, with a vision to 2050": a title
         if year is None and te.kind != "decade":
             continue
         if te.kind == "decade" and not re.match(r"(?i)(?:by|in|before|until)\b", te.text):
