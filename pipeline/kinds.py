@@ -71,17 +71,7 @@ def decide(tokens: Sequence, children: dict, k: int, sentence: str, money: bool 
     sizing a fund or programme is a commitment unless a past verb reports it spent."""
     c = classes()
     low_s = sentence.lower()
-    money_instrument = None
-    if money:
-        # "$3 billion in funding", "$500 million of grants": the figure sizes an instrument
-        head = tokens[k]
-        probe = [head] + ([tokens[head.head]] if head.head != head.i else [])
-        for t in probe:
-            for p_ in children.get(t.i, ()):
-                if tokens[p_].dep == "prep" and tokens[p_].lower in ("in", "of", "for"):
-                    for o in children.get(p_, ()):
-                        if tokens[o].dep == "pobj" and tokens[o].lower in c.instrument_nouns:
-                            money_instrument = tokens[o].lower
+    money_instrument = _instrument_of(tokens, children, k, c) if money else None
     forecaster = bool(c.forecaster_re.search(low_s))
     cumulative = bool(c.cumulative_re.search(low_s))
     seen = set()
@@ -121,6 +111,18 @@ def decide(tokens: Sequence, children: dict, k: int, sentence: str, money: bool 
     if instrument:
         return Verdict(Kind.TARGET.value, instrument, "", True)
     return weak or Verdict(None)
+
+
+def _instrument_of(tokens, children, k: int, c: Classes) -> Optional[str]:
+    """'$3 billion in funding', '$500 million of grants': the instrument a sum is given in."""
+    head = tokens[k]
+    for t in [head] + ([tokens[head.head]] if head.head != head.i else []):
+        for p in children.get(t.i, ()):
+            if tokens[p].dep == "prep" and tokens[p].lower in ("in", "of", "for"):
+                for o in children.get(p, ()):
+                    if tokens[o].dep == "pobj" and tokens[o].lower in c.instrument_nouns:
+                        return tokens[o].lower
+    return None
 
 
 def _verb(tokens, children, n, c: Classes, forecaster: bool, cumulative: bool, money: bool):

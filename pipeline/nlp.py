@@ -364,8 +364,6 @@ class OrgFinder:
     # -- spaCy's NER, kept where it names a body rather than a term, a policy or a person
     def _entities(self, doc, found, blocks=()):
         lx = self.lx
-        text = doc.text
-        low_text = text.lower()
         taken = [(sp.start_char, sp.end_char) for sp in found]
         out = []
         for ent in doc.ents:

@@ -232,7 +232,6 @@ def _resolve(te: timeexpr.TimeExpr, ctx: _Ctx, future: bool = False) -> Optional
 
 def _main_horizon(sents, ref_year):
     """The horizon a document announces in its headline, if any."""
-    counts: Counter = Counter()
     for n, (_, _, s_start, _, _, texprs) in enumerate(sents):
         for t in texprs:
             if t.year and t.kind in _FUTURE_KINDS + ("named",) and _is_future(t, t.year, ref_year):
@@ -715,8 +714,7 @@ def _numeric(doc, text, parsed, ts, te_, stext, s_start, qs, resolved, ctx, subj
         cont = out[-1] if out and re.match(r"\s*(?:including|includes|such\s+as|among\s+them|or(?:\s+about|\s+around|\s+roughly)?)\b",
                                             text[cl[0]:q.start], re.I) else None
         if in_list and te is None and list_year:
-            te = None
-            year, period_l = list_year
+            year = list_year[0]  # "targets, which include: - 30% ...": the heading's horizon
         if baseline:
             # the baseline's year: the point or period start after it, else "now"
             after = [(t, y) for t, y in resolved if t.start >= q.end and t.start < cl[1]]

@@ -1,6 +1,5 @@
 """The metric layer: dependency patterns (models/metric_patterns.json) and the content-noun gate."""
 import pytest
-import spacy
 from spacy.matcher import DependencyMatcher
 
 from conftest import load_cases
