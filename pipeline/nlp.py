@@ -353,7 +353,7 @@ class OrgFinder:
                 continue  # a place, or part of a person's full name
             if any(c.dep_ == "compound" for c in tok.children) or tok.text.lower() in lx["person_titles"]:
                 continue
-            if lookup_place(tok.text) is not None or tok.i == 0 and tok.text.lower() in ("it", "this"):
+            if lookup_place(tok.text) is not None:
                 continue
             prev = doc[tok.i - 1] if tok.i else None
             if prev is not None and (prev.text.lower().rstrip(".") in {t.lower().rstrip(".") for t in lx["person_titles"]}):
@@ -410,13 +410,12 @@ class OrgFinder:
         return out
 
     def _is_place_name(self, sp) -> bool:
-        from .places import lookup
-        whole = lookup(sp.text.replace("-", " "))
+        whole = lookup_place(sp.text.replace("-", " "))
         if whole is not None:
             return whole.kind != "supranational"  # the EU is also a body
-        toks = [t for t in sp if not t.is_punct]
-        return all(t.ent_type_ in ("GPE", "LOC", "NORP") or (lookup(t.text) is not None
-                   and lookup(t.text).kind != "supranational") for t in toks)
+        return all(t.ent_type_ in ("GPE", "LOC", "NORP") or
+                   ((p := lookup_place(t.text)) is not None and p.kind != "supranational")
+                   for t in sp if not t.is_punct)
 
     def _enclosing_kind(self, doc, sp, blocks) -> str:
         for s, e in blocks:

@@ -34,6 +34,7 @@ class _Cues:
     protected: frozenset
     nouns_before_of: frozenset
     non_content: frozenset
+    ing_nouns: frozenset
 
 
 @lru_cache(maxsize=1)
@@ -55,6 +56,7 @@ def cues() -> _Cues:
         fillers=frozenset(m["filler_words"]),
         nouns_before_of=frozenset(m["head_nouns_before_of"]),
         non_content=frozenset(m["non_content_words"]),
+        ing_nouns=frozenset(m["ing_nouns"]),
         protected=frozenset(f for e in resources.load("taxonomy.json")["domains"].values()
                             for f in e["surface"] if f.isupper()),
     )
@@ -100,8 +102,7 @@ class _Index:
                 p = places.lookup(surface)
                 if p is not None:
                     plc[surface] = places.as_subject(p).name
-        gov = _government_heads()
-        bodies = {o.text for o in parsed.orgs if not (set(o.text.split()) & gov)}
+        bodies = set(_bodies(parsed))
         return cls(
             gpes=frozenset(e.text.removesuffix("'s").removesuffix("’s") for e in parsed.ents if e.label == "GPE"),
             ent_texts=frozenset(e.text for e in parsed.ents if e.label in ("GPE", "ORG", "PERSON", "NORP")),
@@ -146,11 +147,22 @@ def _government_heads() -> frozenset:
     return frozenset(resources.load("orgs.json")["government_heads"])
 
 
+def _bodies(parsed: Parsed) -> list[str]:
+    """Mentions of organisations that are not part of a government (companies, banks, funds)."""
+    gov = _government_heads()
+    return [o.text for o in parsed.orgs if not (set(o.text.split()) & gov)]
+
+
+def _is_supranational(name: str) -> bool:
+    p = places.lookup(name)
+    return p is not None and p.kind == "supranational"
+
+
 def main_subject(parsed: Parsed) -> Optional[str]:
     """The place a document is about: the most named place the gazetteer knows (a person's name
     never is one), the headline counting double."""
     mentions = [(e.text, e.start) for e in parsed.ents if e.label in ("GPE", "NORP", "LOC")
-                or (e.label == "ORG" and (places.lookup(e.text) or places.Place("", "", "")).kind == "supranational")]
+                or (e.label == "ORG" and _is_supranational(e.text))]
     p = places.main_place(mentions)
     if p is not None:
         return p.name
@@ -163,8 +175,7 @@ def main_subject(parsed: Parsed) -> Optional[str]:
     if counts:
         return counts.most_common(1)[0][0]
     # no place at all (a company's report): the body it names most, if it is not a government's
-    gov = _government_heads()
-    bodies = Counter(o.text for o in parsed.orgs if not (set(o.text.split()) & gov))
+    bodies = Counter(_bodies(parsed))
     return bodies.most_common(1)[0][0] if bodies else None
 
 
@@ -209,8 +220,6 @@ def _is_future(te: timeexpr.TimeExpr, year: Optional[int], ref: Optional[int]) -
         return te.kind == "decade"
     if te.kind in _FUTURE_KINDS or te.kind in ("named", "relative"):
         return ref is None or year >= ref
-    if te.kind == "later":
-        return ref is not None and year > ref
     return ref is not None and year > ref
 
 
@@ -405,7 +414,7 @@ def _normalise_metric(s: str, c: _Cues, gpes: set) -> str:
         s = s[:a] + " " + s[t.end:]
     s = re.sub(r"(?<![\w.,])(?<!per )\d[\d,.]*(?![\w.])", " ", s)  # "69,000 enterprises": the number is the value
     gpes = set(gpes) | {m.group() for m in re.finditer(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2}\b", s)
-                        if places.lookup(m.group()) is not None and places.lookup(m.group()).kind != "supranational"}
+                        if (p := places.lookup(m.group())) is not None and p.kind != "supranational"}
     for g in sorted(gpes - c.protected, key=len, reverse=True):
         s = re.sub(r"\b" + re.escape(g) + r"(?:'s|’s)(?=\s|$)", " ", s)
         s = re.sub(r"\b(?:(?:in|of|for|across)\s+)?" + re.escape(g) + r"(?=\s|$)", " ", s)
@@ -512,7 +521,7 @@ def _metric(parsed: Parsed, text: str, ts: int, te_: int, q: Quantity, c: _Cues,
     # the direct object that the number sets: "raise R&D investment to 2.4%"
     dobj_text = ""
     for v in (verb.i, *[x for x in ch.get(verb.i, ()) if toks[x].dep == "xcomp"]):
-        x = depmatch.first(groups["object"][:1], sent, v,
+        x = depmatch.first(groups["object"], sent, v,
                            lambda j: toks[j].start < q.start and k not in _subtree(ch, j))
         if x is not None:
             ds, de = _phrase(parsed, text, _subtree(ch, x))
@@ -534,6 +543,19 @@ def _metric(parsed: Parsed, text: str, ts: int, te_: int, q: Quantity, c: _Cues,
     if not metric and nb and nb.group(2) in c.nouns_before_of and q.unit_class != "percent" \
             and nb.group(2) not in _GOAL_NOUNS:
         metric = nb.group(1) if subj_is_empty else f"{subj_text} {nb.group(1)}"
+    if not metric and q.unit_class in ("physical", "currency"):
+        # "an installed geothermal capacity of 950 MW": the noun the quantity is "of"
+        qhead = next((j for j in range(ts, te_) if q.start <= toks[j].start < q.end
+                      and not (q.start <= toks[toks[j].head].start < q.end)), None)
+        x = depmatch.first(groups["of_head"], sent, qhead) if qhead is not None else None
+        if x is not None and toks[x].lower not in _GOAL_NOUNS:
+            mods = {j for y in ch.get(x, ()) if y < x and toks[y].dep in ("amod", "compound", "nmod")
+                    for j in _subtree(ch, y)}
+            first = x
+            while first - 1 in mods and (toks[first - 1].pos != "PUNCT" or (
+                    toks[first - 1].text == "-" and toks[first - 1].end == toks[first].start)):
+                first -= 1  # the noun's own modifiers ("record-breaking"), never across a dash or comma
+            metric = text[toks[first].start:toks[x].end]
     of_np = re.match(r"\s+of\s+((?:[\w&'’-]+\s+){0,5}?[\w&-]+?)(?=\s+(?:per|by|in|on|for|from|to|at|this|last|next|over|which|that|will|would|was|were|is|are|has|have|and\s+(?:will|to|is|are|train|create))\b|[,;.()]|$)",
                      text[q.end:q.end + 100])
     goal_object = dobj_text.strip().lower().split()[-1:] and dobj_text.strip().lower().split()[-1] in _GOAL_NOUNS
@@ -816,7 +838,7 @@ def content_metric(metric: Optional[str], c: Optional[_Cues] = None) -> Optional
     words = re.findall(r"[A-Za-z][A-Za-z&'’-]*", metric)
     if len(words) == 1 and words[0].lower() in _verb_forms():
         return None  # "wants", "includes": a verb, not a measure
-    if len(words) == 1 and words[0].lower().endswith("ing") and words[0].lower() not in ("funding", "financing", "spending", "housing", "building", "shipping", "manufacturing", "training"):
+    if len(words) == 1 and words[0].lower().endswith("ing") and words[0].lower() not in c.ing_nouns:
         return None  # "generating", "reaching": a verb, not a measure
     for w in words:
         lw = w.lower().strip("'’-")
