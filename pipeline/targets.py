@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Optional
 
-from . import depmatch, kinds, places, quantities, resources, timeexpr
+from . import depmatch, kinds, places, qualify, quantities, resources, timeexpr
 from .nlp import Parsed
 from .records import Kind, Quantity, Table, Target
 
@@ -335,7 +335,7 @@ def extract(doc: str, text: str, parsed: Parsed, published: Optional[str],
     for t in tables:
         out.extend(_table_records(doc, text, t, pub_year, subject))
     out.sort(key=lambda r: (r.start, r.value_start or 0))
-    return out
+    return qualify.complete(out, parsed)
 
 
 # ------------------------------------------------------------------ numeric statements
@@ -539,10 +539,16 @@ def _metric(parsed: Parsed, text: str, ts: int, te_: int, q: Quantity, c: _Cues,
         if not subj_is_empty and subj_text and q.unit_class == "rate":
             metric = subj_text
     before_q = text[max(0, q.start - 60):q.start]
-    nb = re.search(r"(?:\b(?:an?|the|its|their|total|annual)\s+|\b)((?:[a-z-]+\s+)?([a-z-]+))\s+of\s+$", before_q)
+    nb = re.search(r"(?:\b(?:an?|the|its|their|total|annual)\s+|\b)((?:(?!(?:an?|the|its|their|of|to|and|or|with|for|in|on|at|by|is|are|was|were|has|have|having|had|be|been)\s)[a-z-]+\s+){0,3}([a-z-]+))\s+of\s+$", before_q)
     if not metric and nb and nb.group(2) in c.nouns_before_of and q.unit_class != "percent" \
             and nb.group(2) not in _GOAL_NOUNS:
-        metric = nb.group(1) if subj_is_empty else f"{subj_text} {nb.group(1)}"
+        base = max(0, q.start - 60)
+        nb_text = nb.group(1)
+        for t in toks[ts:te_]:  # "recorded annual production value of": the verb is no part of it
+            if base + nb.start(1) <= t.start < base + nb.end(1) and t.pos in ("VERB", "AUX") \
+                    and t.dep not in ("amod", "compound"):
+                nb_text = text[t.end:base + nb.end(1)].strip()
+        metric = nb_text if subj_is_empty else f"{subj_text} {nb_text}"
     if not metric and q.unit_class in ("physical", "currency"):
         # "an installed geothermal capacity of 950 MW": the noun the quantity is "of"
         qhead = next((j for j in range(ts, te_) if q.start <= toks[j].start < q.end
@@ -802,6 +808,9 @@ def _numeric(doc, text, parsed, ts, te_, stext, s_start, qs, resolved, ctx, subj
         if prev_rec is not None and prev_rec.metric:
             metric = _anaphora(metric, prev_rec.metric, q.comparator, clause_text, c)
         metric = re.sub(r"^(?:such|these|those|same)\s+", "", metric)
+        if not content_metric(metric, c) and prev_rec is not None and prev_rec.metric \
+                and (prev_rec.value_start or 0) >= s_start:
+            metric = _restated(prev_rec, q)
         part = _part_of(text, q, cl, s_start, out)
         if part:
             metric = part
@@ -828,6 +837,10 @@ def _verb_forms() -> frozenset:
                                  "reporting_verbs", "copulas") for w in v[k]) | {"wants", "includes", "include"}
 
 
+_LEAD_FUNCTION = re.compile(r"^(?:(?:with|to|and|or|of|by|for|in|on|at|as|from|into)\s+)+", re.I)
+_CLAUSE_START = re.compile(r"^(?:will|would|shall|should|can|could|may|might|must|is|are|was|were|has|have|had)\b", re.I)
+
+
 def content_metric(metric: Optional[str], c: Optional[_Cues] = None) -> Optional[str]:
     """The content-noun gate: a metric made only of function words, pronouns, units or generic
     measure words ("why", "we", "includes", "-", "units") names nothing and becomes None, so the
@@ -835,6 +848,9 @@ def content_metric(metric: Optional[str], c: Optional[_Cues] = None) -> Optional
     c = c or cues()
     if not metric:
         return None
+    metric = _LEAD_FUNCTION.sub("", metric).strip()
+    if not metric or _CLAUSE_START.match(metric):
+        return None  # "will bring private": a piece of a clause, not a measure
     words = re.findall(r"[A-Za-z][A-Za-z&'’-]*", metric)
     if len(words) == 1 and words[0].lower() in _verb_forms():
         return None  # "wants", "includes": a verb, not a measure
@@ -914,6 +930,16 @@ def _anaphora(metric: str, prev_metric: Optional[str], comparator: str, clause: 
         if not metric.endswith(("growth", "decline")):
             metric = f"{metric} {comparator if comparator in ('growth', 'decline') else 'growth'}"
     return metric
+
+
+def _restated(prev: Target, q: Quantity) -> str:
+    """'surpassed NT$4 trillion to hit NT$4.1 trillion, up 26.7%': a figure with no words of its
+    own next to one in the same sentence restates it (same unit) or gives its change (percent)."""
+    if prev.unit == q.unit:
+        return prev.metric
+    if q.unit_class == "percent" and q.comparator in ("growth", "decline") and prev.unit != q.unit:
+        return f"{prev.metric.split(' share of ')[0]} {q.comparator}"
+    return ""
 
 
 def _trim_clause(text: str, cl: tuple[int, int]) -> tuple[int, int]:
