@@ -1,21 +1,29 @@
 """Cross-document alignment: records that measure the same thing share a ``series``.
 
-Only the (metric, unit class, subject) triples are clustered, so the cost follows the number of
-distinct metric phrases, not the number of records.  Records are blocked by unit class and
-subject; inside a block, phrases join the most similar series leader when
+A series is (indicator or phrase cluster, subject, unit block).  Only the distinct
+(metric, unit, subject) triples are worked on, so the cost follows the number of distinct metric
+phrases, not the number of records.
 
-* both name the same measure class, if both name one ("revenue" is never "added value"),
-* the numerators ("X" of "X share of Y") have MiniLM cosine >= ``numerator_threshold``,
-* the denominators agree the same way (or both are absent).
+1. **Indicators.**  Each distinct metric phrase is compared (MiniLM cosine) with the surface forms
+   of the indicators in ``models/indicators.json`` that have the record's unit class; the best
+   form at or above ``indicator_threshold`` (``models/config.json``) wins when the guards hold:
+   both or neither are shares ("X share of Y"), they name the same measure class, they use no
+   contrasting words ("large" / "small hydro"), and every word one has that the other lacks is
+   a generic word ("total", "installed") unless the similarity reaches ``strict_threshold``.
+2. **Phrase clusters** for the rest: inside a block (unit block, subject), phrases join the most
+   similar leader when the numerators ("X" of "X share of Y") have cosine >= ``numerator_threshold``,
+   the denominators agree the same way, measure classes agree and no contrast word differs.
 
-Leaders are taken in a fixed order (most frequent phrase first, then alphabetical), so the
-result is deterministic; the series id is a hash of the block and the leader phrase.
+A block never spans two currencies or two unit dimensions ("GW" and "MW" share the block power).
+Leaders are taken in a fixed order (most frequent phrase first, then alphabetical), so the result
+is deterministic; the series id is a hash of the block and the indicator id or leader phrase.
 """
 from __future__ import annotations
 
 import hashlib
 import re
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable, Optional
@@ -26,15 +34,21 @@ from . import resources
 
 PERCENT_UNITS = {"percent", "%"}
 CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
+_CURRENCY_HEAD = re.compile(r"^[A-Z]{3}(?=\s|$)")
 
 
 @dataclass(frozen=True)
 class _Rules:
     num_t: float
     den_t: float
+    ind_t: float
+    strict_t: float
     synonyms: tuple  # (compiled pattern, canonical)
     classes: frozenset
     strip: frozenset
+    generic: frozenset
+    contrasts: tuple  # tuple of tuples of compiled (member, pattern)
+    strict: tuple  # per group: a phrase without its words differs from one with them
 
 
 @lru_cache(maxsize=1)
@@ -45,19 +59,48 @@ def rules() -> _Rules:
         for f in sorted(forms, key=len, reverse=True):
             syn.append((re.compile(r"\b" + re.escape(f) + r"\b", re.I), canon))
     syn.sort(key=lambda x: -len(x[0].pattern))
-    return _Rules(d["numerator_threshold"], d["denominator_threshold"], tuple(syn),
-                  frozenset(d["measure_synonyms"]), frozenset(d["strip_words"]))
+    groups = [g if isinstance(g, Mapping) else {"words": g} for g in d["contrast_groups"]]
+    contrasts = tuple(tuple((m, re.compile(r"(?<![\w-])" + re.escape(m) + r"s?(?![\w-])", re.I))
+                            for m in g["words"]) for g in groups)
+    strict = tuple(bool(g.get("strict")) for g in groups)
+    return _Rules(d["numerator_threshold"], d["denominator_threshold"],
+                  resources.config()["indicator_threshold"], d["strict_threshold"], tuple(syn),
+                  frozenset(d["measure_synonyms"]), frozenset(d["strip_words"]),
+                  frozenset(d["generic_words"]), contrasts, strict)
+
+
+@lru_cache(maxsize=1)
+def _dimensions() -> dict:
+    return {u["unit"]: u["dimension"] for u in resources.load("units.json")["units"]}
+
+
+@lru_cache(maxsize=1)
+def _factors() -> dict:
+    return {u["unit"]: float(u["to_base"]) for u in resources.load("units.json")["units"]}
+
+
+def base_factor(unit: Optional[str]) -> float:
+    """How many base units of its dimension one UNIT is (1 for units without a dimension)."""
+    return _factors().get(unit, 1.0) if unit else 1.0
 
 
 def unit_class(unit: Optional[str]) -> str:
-    """The block a unit belongs to: percent, the currency code, count, or the unit itself."""
+    """The block a unit belongs to: percent, the currency code, a dimension ("power" for kW and GW),
+    count, or the unit itself ("per 10,000 people")."""
     if unit is None:
         return "none"
     if unit in PERCENT_UNITS:
         return "percent"
     if CURRENCY_RE.match(unit):
         return unit  # each currency is its own block: yuan are never compared with dollars
-    return unit.lower()
+    return _dimensions().get(unit, unit.lower())
+
+
+def indicator_class(unit: Optional[str]) -> str:
+    """The unit class an indicator declares: like :func:`unit_class`, any currency is 'currency'."""
+    if unit is not None and _CURRENCY_HEAD.match(unit):
+        return _CURRENCY_HEAD.sub("currency", unit)
+    return unit_class(unit)
 
 
 def _singular(w: str) -> str:
@@ -70,12 +113,15 @@ def _singular(w: str) -> str:
 
 @dataclass(frozen=True)
 class Phrase:
-    """A metric reduced for comparison: canonical numerator and denominator, measure classes."""
+    """A metric reduced for comparison: canonical numerator and denominator, measure classes,
+    the contrast words it uses and its content words."""
 
     raw: str
     num: str
     den: str
     measures: frozenset
+    contrasts: tuple = ()
+    words: frozenset = frozenset()
 
 
 def reduce(metric: str, r: Optional[_Rules] = None) -> Phrase:
@@ -95,54 +141,162 @@ def reduce(metric: str, r: Optional[_Rules] = None) -> Phrase:
         return " ".join(words)
 
     n, d = canon(num), canon(den)
-    return Phrase(metric, n, d, frozenset(found & r.classes))
+    contrasts = tuple(frozenset(mem for mem, rx in g if rx.search(m)) for g in r.contrasts)
+    words = frozenset(w for w in (n + " " + d).split() if w not in r.generic)
+    return Phrase(metric, n, d, frozenset(found & r.classes), contrasts, words)
+
+
+def _contrast_ok(a: Phrase, b: Phrase) -> bool:
+    return all(x == y if strict else not (x and y and x != y)
+               for x, y, strict in zip(a.contrasts, b.contrasts, rules().strict))
+
+
+def _compatible(a: Phrase, b: Phrase) -> bool:
+    if a.measures and b.measures and a.measures != b.measures:
+        return False
+    return bool(a.den) == bool(b.den) and _contrast_ok(a, b)
+
+
+# ------------------------------------------------------------------ indicator catalogue
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    name: str
+    unit_class: str
+    code: Optional[str]
+    codes: tuple  # ((scheme, code), ...)
+    forms: tuple
+
+
+def _code(codes: dict, order) -> Optional[str]:
+    for scheme in order:
+        if scheme in codes:
+            c = codes[scheme]
+            return c if scheme == "wdi" else f"{scheme.upper()} {c}"
+    return None
+
+
+@lru_cache(maxsize=1)
+def catalogue() -> tuple[Indicator, ...]:
+    """The indicators of models/indicators.json; a standard code where one exists."""
+    d = resources.load("indicators.json")
+    order = d["code_order"]
+    return tuple(Indicator(i["id"], i["name"], i["unit_class"], _code(i["codes"], order),
+                           tuple(i["codes"].items()), tuple(i["forms"])) for i in d["indicators"])
+
+
+class CatalogueIndex:
+    """Surface-form vectors of the catalogue, grouped by unit class; built once per encoder."""
+
+    def __init__(self, encoder, batch_size: int = 256):
+        r = rules()
+        self.indicators = catalogue()
+        by_class: dict[str, list] = defaultdict(list)
+        for k, ind in enumerate(self.indicators):
+            for f in ind.forms:
+                by_class[ind.unit_class].append((k, f))
+        forms = sorted({f for items in by_class.values() for _, f in items})
+        vecs = dict(zip(forms, encoder.encode(forms, batch_size=batch_size))) if forms else {}
+        self.classes = {c: ([k for k, _ in items], [reduce(f, r) for _, f in items],
+                            np.stack([vecs[f] for _, f in items]))
+                        for c, items in by_class.items()}
+        # the words an indicator is spoken of with, over all its forms and its name
+        self.vocab = [frozenset().union(*(reduce(f, r).words for f in (*ind.forms, ind.name)))
+                      for ind in self.indicators]
+
+    def best(self, phrase: Phrase, vec: np.ndarray, uclass: str) -> Optional[Indicator]:
+        entry = self.classes.get(uclass)
+        if entry is None:
+            return None
+        r = rules()
+        ks, phrases, mat = entry
+        sims = mat @ vec
+        for j in np.argsort(-sims, kind="stable"):
+            s = float(sims[j])
+            if s < r.ind_t:
+                return None
+            f = phrases[j]
+            if not _compatible(phrase, f) or phrase.contrasts != f.contrasts:
+                continue  # an indicator's kind words must all be the phrase's ("offshore", "new")
+            if s < r.strict_t and not (f.words <= phrase.words <= self.vocab[ks[j]]):
+                continue  # a qualifier one of them has and the other lacks ("available", "offshore")
+            return self.indicators[ks[j]]
+        return None
+
+
+@lru_cache(maxsize=2)
+def catalogue_index(encoder) -> CatalogueIndex:
+    return CatalogueIndex(encoder)
+
+
+# ------------------------------------------------------------------ alignment
 
 
 def _key(subject: Optional[str], unit: Optional[str]) -> tuple[str, str]:
     return unit_class(unit), (subject or "").strip().lower()
 
 
+def _sid(*parts: str) -> str:
+    return "S" + hashlib.sha1("|".join(parts).encode()).hexdigest()[:10]
+
+
 def align_keys(triples: Iterable[tuple[str, Optional[str], Optional[str]]], encoder,
-               batch_size: int = 256) -> dict[tuple, tuple[str, str]]:
-    """Map each (metric, unit, subject) triple to (series id, series name)."""
+               batch_size: int = 256) -> dict[tuple, dict]:
+    """Map each (metric, unit, subject) triple to its series fields: ``series``, ``series_name``,
+    ``indicator`` and ``indicator_code``."""
     r = rules()
     counts: Counter = Counter()
     for t in triples:
         counts[t] += 1
     blocks: dict[tuple, Counter] = defaultdict(Counter)
+    units: dict[tuple, str] = {}
     for (metric, unit, subject), n in counts.items():
         blocks[_key(subject, unit)][metric] += n
+        units[(_key(subject, unit), metric)] = indicator_class(unit)
     phrases = {m: reduce(m, r) for b in blocks.values() for m in b}
-    texts = sorted({p.num for p in phrases.values()} | {p.den for p in phrases.values() if p.den})
+    texts = sorted({p.num for p in phrases.values()} | {p.den for p in phrases.values() if p.den}
+                   | set(phrases))
     vecs = dict(zip(texts, encoder.encode(texts, batch_size=batch_size))) if texts else {}
     dim = next(iter(vecs.values())).shape[0] if vecs else 0
-    result: dict[tuple, tuple[str, str]] = {}
+    index = catalogue_index(encoder) if phrases else None
+    mapped: dict[tuple[str, str], Optional[Indicator]] = {}
+    result: dict[tuple, dict] = {}
     for bkey in sorted(blocks):
         metrics = sorted(blocks[bkey], key=lambda m: (-blocks[bkey][m], m))
-        leaders: list[tuple[Phrase, str]] = []
+        for m in metrics:
+            uc = units[(bkey, m)]
+            if (m, uc) not in mapped:
+                mapped[(m, uc)] = index.best(phrases[m], vecs[m], uc)
+        # phrases mapped to an indicator lead; the others join the most similar leader or lead
+        metrics.sort(key=lambda m: mapped[(m, units[(bkey, m)])] is None)
+        leaders: list[tuple[Phrase, dict]] = []
         lead_vecs = np.zeros((len(metrics), dim), dtype=np.float32)
         for m in metrics:
             p = phrases[m]
-            best = None
-            if leaders:
+            ind = mapped[(m, units[(bkey, m)])]
+            fields = None
+            if ind is not None:
+                fields = {"series": _sid(bkey[0], bkey[1], "indicator", ind.id), "series_name": ind.name,
+                          "indicator": ind.id, "indicator_code": ind.code}
+            elif leaders:
                 sims = lead_vecs[:len(leaders)] @ vecs[p.num]
                 for j in np.argsort(-sims, kind="stable"):
                     if sims[j] < r.num_t:
                         break
                     lp = leaders[j][0]
-                    if p.measures and lp.measures and p.measures != lp.measures:
-                        continue
-                    if bool(p.den) != bool(lp.den):
+                    if not _compatible(p, lp):
                         continue
                     if p.den and p.den != lp.den and float(vecs[p.den] @ vecs[lp.den]) < r.den_t:
                         continue
-                    best = int(j)
+                    fields = leaders[int(j)][1]
                     break
-            if best is None:
+            if fields is None:
+                fields = {"series": _sid(bkey[0], bkey[1], m), "series_name": m,
+                          "indicator": None, "indicator_code": None}
+            if ind is not None or fields["series_name"] == m:
                 lead_vecs[len(leaders)] = vecs[p.num]
-                leaders.append((p, m))
-                best = len(leaders) - 1
-            leader = leaders[best][1]
-            sid = "S" + hashlib.sha1(f"{bkey[0]}|{bkey[1]}|{leader}".encode()).hexdigest()[:10]
-            result[(bkey, m)] = (sid, leader)
+                leaders.append((p, fields))
+            result[(bkey, m)] = fields
     return {t: result[(_key(t[2], t[1]), t[0])] for t in counts}

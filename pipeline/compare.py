@@ -75,18 +75,34 @@ def text_key(text) -> Optional[str]:
 
 
 def _with_dates(targets: pd.DataFrame, dates: pd.DataFrame) -> pd.DataFrame:
-    cols = ["doc", "date", "date_inferred"] + (["text_key"] if "text_key" in dates.columns else [])
+    cols = ["doc", "date", "date_inferred"] + [c for c in ("title", "text_key") if c in dates.columns]
     t = targets.merge(dates[cols], on="doc", how="left")
     t["_order"] = t["date"].fillna("9999")
+    if "unit" in t.columns and "value" in t.columns:
+        t["_base"] = [_base(v, u) for v, u in zip(t["value"], t["unit"])]
+    for c in ("indicator", "indicator_code"):
+        if c not in t.columns:
+            t[c] = None
     return t
 
 
+def _base(value, unit) -> Optional[float]:
+    """A value in its dimension's base unit ("742 MW" and "30 GW" compare); others as they are."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    from .align import base_factor
+    return float(value) * base_factor(unit)
+
+
 def series_timeline(targets: pd.DataFrame, dates: pd.DataFrame) -> pd.DataFrame:
-    cols = ["series", "series_name", "subject", "date", "doc", "kind", "value", "value_max",
-            "comparator", "unit", "year", "period", "quote", "start", "end"]
+    cols = ["series", "series_name", "indicator", "indicator_code", "subject", "date", "date_inferred",
+            "doc", "title", "kind", "value", "value_max", "comparator", "unit", "year", "period", "quote",
+            "start", "end"]
     t = _with_dates(targets[targets["series"].notna()], dates)
     if t.empty:
         return pd.DataFrame(columns=cols)
+    if "title" not in t.columns:
+        t["title"] = None
     t = t.sort_values(["series_name", "series", "_order", "doc", "start"], kind="stable")
     return t[cols].reset_index(drop=True)
 
@@ -96,7 +112,8 @@ def milestones_by_plan(targets: pd.DataFrame, dates: pd.DataFrame) -> pd.DataFra
     cols = ["date", "doc", "title", "horizons", "year", "kind", "statement", "value", "unit",
             "comparator", "start", "end"]
     t = _with_dates(targets[targets["kind"].isin(["milestone", "target"])], dates)
-    t = t.merge(dates[["doc", "title"]], on="doc", how="left")
+    if "title" not in t.columns:
+        t["title"] = None
     if t.empty:
         return pd.DataFrame(columns=cols)
     horizons = t.dropna(subset=["year"]).groupby("doc")["year"].apply(
@@ -126,20 +143,24 @@ def _met(target: dict, ach_value: float) -> bool:
 def revisions(targets: pd.DataFrame, dates: pd.DataFrame) -> pd.DataFrame:
     """How each series' goal changed from one document to the next, and targets against the
     latest achievement.  Every verdict carries the two statements it rests on."""
-    cols = ["series", "series_name", "subject", "verdict", "from_doc", "from_date", "from_value",
-            "from_year", "from_quote", "to_doc", "to_date", "to_value", "to_year", "to_quote",
-            "gap", "unit"]
+    cols = ["series", "series_name", "indicator", "indicator_code", "subject", "verdict",
+            "from_doc", "from_title", "from_date", "from_date_inferred", "from_value", "from_unit",
+            "from_year", "from_quote", "to_doc", "to_title", "to_date", "to_date_inferred", "to_value",
+            "to_unit", "to_year", "to_quote", "gap", "gap_unit", "unit"]
     t = _with_dates(targets[targets["series"].notna()], dates)
     rows = []
     plans = _with_dates(targets[targets["kind"] == "target"], dates)
     plan_docs = plans.drop_duplicates("doc")[["doc", "date", "_order", "subject"]]
-    series_by_doc = t.groupby("doc")["series"].agg(set).to_dict() if len(t) else {}
+    # the goals each document sets: a later version of a plan restates at least two of them
+    goals = t[t["kind"] == "target"]
+    series_by_doc = goals.groupby("doc")["series"].agg(set).to_dict() if len(goals) else {}
     keys = dict(zip(dates["doc"], dates["text_key"])) if "text_key" in dates.columns else {}
     for (sid, subject), g in t.groupby(["series", "subject"], dropna=False, sort=True):
         name = g["series_name"].iloc[0]
         unit = g["unit"].iloc[0]
         tg = g[g["kind"] == "target"].sort_values(["_order", "doc", "year", "start"], kind="stable")
-        base = {"series": sid, "series_name": name, "subject": subject, "unit": unit}
+        base = {"series": sid, "series_name": name, "subject": subject, "unit": unit,
+                "indicator": g["indicator"].iloc[0], "indicator_code": g["indicator_code"].iloc[0]}
         # one goal per document: the latest horizon it sets for this series
         per_doc = [grp.sort_values(["year", "start"], na_position="first").iloc[-1]
                    for _, grp in tg.groupby("doc", sort=False)]
@@ -152,11 +173,11 @@ def revisions(targets: pd.DataFrame, dates: pd.DataFrame) -> pd.DataFrame:
                 verdict = "new"
                 rows.append({**base, "verdict": verdict, **_side("to", cur)})
             else:
-                if _same(cur["value"], prev["value"]):
+                if _same(cur["_base"], prev["_base"]):
                     verdict = "unchanged" if cur["year"] == prev["year"] or pd.isna(cur["year"]) \
                         or pd.isna(prev["year"]) else "deadline moved"
                 else:
-                    verdict = "raised" if cur["value"] > prev["value"] else "lowered"
+                    verdict = "raised" if cur["_base"] > prev["_base"] else "lowered"
                 rows.append({**base, "verdict": verdict, **_side("from", prev), **_side("to", cur)})
             prev = cur
         if prev is not None:
@@ -170,21 +191,27 @@ def revisions(targets: pd.DataFrame, dates: pd.DataFrame) -> pd.DataFrame:
                            and not _copies(prev, {"text_key": keys.get(d)}) for d in later["doc"]]]
             if len(later):
                 nxt = later.sort_values(["_order", "doc"]).iloc[0]
+                title = dates.loc[dates["doc"] == nxt["doc"], "title"]
                 rows.append({**base, "verdict": "dropped", **_side("from", prev),
-                             "to_doc": nxt["doc"], "to_date": nxt["date"]})
+                             "to_doc": nxt["doc"], "to_date": nxt["date"],
+                             "to_title": title.iloc[0] if len(title) else None})
         # every target against the latest achievement of the series
         ach = g[g["kind"] == "achievement"].sort_values(["year", "_order", "start"], kind="stable",
                                                         na_position="first")
         if len(ach):
             last = ach.iloc[-1]
             for tr in per_doc:
-                gap = float(f'{float(last["value"]) - float(tr["value"]):.12g}')
+                if tr["doc"] == last["doc"] or _copies(tr, last):
+                    continue  # a document is not held against itself
+                factor = (tr["_base"] / tr["value"]) if tr["value"] else 1.0
+                gap = float(f'{(last["_base"] - tr["_base"]) / factor:.12g}')
                 if pd.notna(tr["year"]) and pd.notna(last["year"]) and last["year"] >= tr["year"]:
                     verdict = "met" if _met(tr, float(last["value"])) else "missed"
                 else:
                     verdict = "pending"
                 rows.append({**base, "verdict": f"target {verdict}", **_side("from", tr),
-                             **_side("to", last), "gap": gap})
+                             **_side("to", last), "gap": gap,
+                             "gap_unit": "percentage points" if tr["unit"] in ("percent", "%") else tr["unit"]})
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -196,7 +223,8 @@ def _copies(a, b) -> bool:
 def _side(prefix: str, r) -> dict:
     return {f"{prefix}_doc": r["doc"], f"{prefix}_date": r["date"], f"{prefix}_value": r["value"],
             f"{prefix}_year": None if pd.isna(r["year"]) else int(r["year"]),
-            f"{prefix}_quote": r["quote"]}
+            f"{prefix}_quote": r["quote"], f"{prefix}_unit": r["unit"],
+            f"{prefix}_title": r.get("title"), f"{prefix}_date_inferred": bool(r.get("date_inferred"))}
 
 
 def domains_over_time(docs: pd.DataFrame, dates: pd.DataFrame) -> pd.DataFrame:

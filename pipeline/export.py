@@ -69,7 +69,7 @@ def write(results: Iterable[DocResult], out_dir: str | Path, batch: int = 2000,
     """Stream RESULTS into OUT_DIR, yielding each result after it is written.
 
     Targets are spooled first; when the stream ends, SERIES (a function from an iterable of
-    (metric, unit, subject) triples to {triple: (series, series_name)}) aligns them and the
+    (metric, unit, subject) triples to {triple: {series, series_name, indicator, indicator_code}}) aligns them and the
     target files are written in one more streaming pass."""
     out = Path(out_dir)
     try:
@@ -115,7 +115,7 @@ def write(results: Iterable[DocResult], out_dir: str | Path, batch: int = 2000,
             for d in spooled():
                 key = (d["metric"], d["unit"], d["subject"])
                 if key in mapping and alignable(d):
-                    d["series"], d["series_name"] = mapping[key]
+                    d.update(mapping[key])
                 tj.write(_dump(d) + "\n")
                 cw.writerow(d)
                 pending.append(d)

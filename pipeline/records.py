@@ -97,6 +97,8 @@ class Target:
     source: str = "text"
     series: Optional[str] = None
     series_name: Optional[str] = None
+    indicator: Optional[str] = None
+    indicator_code: Optional[str] = None
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -158,8 +158,7 @@ def align_results(results: list[DocResult], series: Callable) -> list[DocResult]
         for t in r.targets:
             key = (t.metric, t.unit, t.subject)
             if key in mapping and alignable(t.to_dict()):
-                sid, name = mapping[key]
-                t = replace(t, series=sid, series_name=name)
+                t = replace(t, **mapping[key])
             ts.append(t)
         out.append(replace(r, targets=tuple(ts)))
     return out

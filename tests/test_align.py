@@ -1,7 +1,10 @@
 """Alignment of metrics across documents, on phrasings from other places and plans."""
 import pytest
 
-from pipeline.align import align_keys, reduce, unit_class
+import json
+
+from conftest import ROOT
+from pipeline.align import align_keys, catalogue, catalogue_index, indicator_class, reduce, unit_class
 
 
 @pytest.fixture(scope="module")
@@ -10,7 +13,7 @@ def encoder(extractor):
 
 
 def same(mapping, a, b):
-    return mapping[a][0] == mapping[b][0]
+    return mapping[a]["series"] == mapping[b]["series"]
 
 
 def test_measure_synonyms_and_shares():
@@ -23,6 +26,8 @@ def test_measure_synonyms_and_shares():
 def test_unit_classes():
     assert unit_class("percent") == "percent" and unit_class("CNY") == "CNY" != unit_class("USD")
     assert unit_class("per 10,000 people") != unit_class("per 10,000 employed persons")
+    assert unit_class("GW") == unit_class("MW") == "power" != unit_class("GWh")
+    assert indicator_class("TWD") == "currency" and indicator_class("USD per kWh") == "currency per kWh"
 
 
 def test_same_measure_aligns_different_measures_stay_apart(encoder):
@@ -49,11 +54,48 @@ def test_same_measure_aligns_different_measures_stay_apart(encoder):
 
 def test_ids_are_stable_and_order_free(encoder):
     keys = [("GDP growth", "percent", "Seoul"), ("economic growth", "percent", "Seoul"),
-            ("urban jobs", "count", "Seoul"), ("new urban jobs", "count", "Seoul")]
+            ("urban jobs", "count", "Seoul"), ("urban jobs created", "count", "Seoul"),
+            ("new urban jobs", "count", "Seoul")]
     a = align_keys(keys, encoder)
     b = align_keys(list(reversed(keys)), encoder)
     assert a == b
+    assert same(a, keys[0], keys[1]) and a[keys[0]]["indicator_code"] == "NY.GDP.MKTP.KD.ZG"
     assert same(a, keys[2], keys[3])
+    assert not same(a, keys[2], keys[4])  # new jobs (a flow) are not the jobs there are
+
+
+def test_catalogue_is_complete_and_coded():
+    cat = catalogue()
+    assert len(cat) >= 100 and len({i.id for i in cat}) == len(cat)
+    coded = [i for i in cat if i.code]
+    assert len(coded) >= 50
+    by_id = {i.id: i for i in cat}
+    assert by_id["rd_expenditure_gdp"].code == "GB.XPD.RSDV.GD.ZS"
+    assert dict(by_id["rd_expenditure_gdp"].codes)["sdg"] == "9.5.1"
+    assert by_id["renewable_share_final_energy"].code == "EG.FEC.RNEW.ZS"
+    for i in cat:
+        assert i.forms and i.unit_class and i.name
+
+
+INDICATOR_CASES = [json.loads(x) for x in (ROOT / "tests/data/indicators.jsonl").read_text().splitlines() if x.strip()]
+
+
+@pytest.mark.parametrize("case", INDICATOR_CASES, ids=[c["text"][:40] for c in INDICATOR_CASES])
+def test_indicator_mapping(case, encoder):
+    index = catalogue_index(encoder)
+    ind = index.best(reduce(case["text"]), encoder.encode([case["text"]])[0], indicator_class(case["unit"]))
+    assert (ind.id if ind else None) == case["expected"]
+
+
+def test_a_series_never_spans_currencies_or_dimensions(encoder):
+    keys = [("semiconductor industry production value", "TWD", "Taiwan"),
+            ("semiconductor industry output value", "USD", "Taiwan"),
+            ("offshore wind capacity", "GW", "Germany"), ("offshore wind capacity", "MW", "Germany"),
+            ("offshore wind capacity", "GWh", "Germany")]
+    m = align_keys(keys, encoder)
+    assert m[keys[0]]["indicator"] == m[keys[1]]["indicator"] == "semiconductor_output"
+    assert not same(m, keys[0], keys[1])
+    assert same(m, keys[2], keys[3]) and not same(m, keys[2], keys[4])
 
 
 def test_library_and_cli_give_the_same_series(extractor, tmp_path, monkeypatch):

@@ -100,10 +100,15 @@ def test_evolution_end_to_end_from_texts(tmp_path, extractor):
         pass
     targets, docs = compare.load(out)
     rev = compare.views(targets, docs)["revisions"]
-    rd = rev[rev["series_name"] == "R&D expenditure share of GDP"].set_index("verdict")
+    rd = rev[rev["indicator_code"] == "GB.XPD.RSDV.GD.ZS"].set_index("verdict")
+    assert rd["series_name"].iloc[0] == "R&D expenditure (% of GDP)"
     assert rd.loc["raised", "from_value"] == 3.8 and rd.loc["raised", "to_value"] == 4.5
     assert "R&D intensity reached 4.1 percent" in rd.loc["target met", "to_quote"]
     contracts = rev[rev["to_value"] == 158.3e9]
     assert list(contracts["verdict"]) == ["target met"]
-    # the 2021 plan restates only one series of the 2016 plan: no "dropped" is claimed
-    assert rev[rev["verdict"] == "dropped"].empty
+    # the 2021 plan restates two series of the 2016 plan (R&D, patents per 10,000 people): it is
+    # the next version of the plan, and the contract-turnover goal it no longer sets is dropped
+    dropped = rev[rev["verdict"] == "dropped"]
+    assert list(dropped["series_name"]) == ["Technology contract turnover"]
+    assert dropped.iloc[0]["from_doc"] == "plan-2016" and dropped.iloc[0]["to_doc"] == "plan-2021"
+    assert dropped.iloc[0]["to_title"].startswith("Shanghai releases 14th Five-Year Plan")

@@ -32,7 +32,8 @@ def test_corpus_holds_every_format():
 
 def test_the_beijing_story_comes_out_of_the_data():
     t = pd.read_csv(ROOT / "extracted" / "series_timeline.csv")
-    rd = t[t["series_name"] == "R&D expenditure share of GDP"]
+    rd = t[t["indicator_code"] == "GB.XPD.RSDV.GD.ZS"]
+    assert set(rd["series_name"]) == {"R&D expenditure (% of GDP)"}
     assert set(rd[rd["kind"] == "target"]["value"]) == {6.0}
     assert {6.3, 6.31} <= set(rd[rd["kind"] == "achievement"]["value"])
     contracts = t[t["value"].isin([630e9, 800e9])]

@@ -76,6 +76,47 @@ def test_demo_report_offline_charts_highlights(browser):
     assert browser.save_screenshot(str(ARTIFACTS / "report.png"))
 
 
+def test_report_shows_how_goals_evolved(browser):
+    """Per-plan lines at the year each plan was published, a summary, the revisions table with
+    titles, dates and values; readable at 420 px."""
+    from selenium.webdriver.common.by import By
+    path = ROOT / "extracted" / "report.html"
+    _load(browser, path)
+    # one line per plan in a chart, labelled with the plan's title; horizons joined across plans
+    plans = browser.find_elements(By.CSS_SELECTOR, "svg.series-chart g.plan")
+    assert len(plans) >= 4
+    assert browser.find_elements(By.CSS_SELECTOR, "svg.series-chart g.plan line.plan-line")
+    labels = [e.get_attribute("textContent") for e in browser.find_elements(By.CSS_SELECTOR, "text.plan-label")]
+    assert any(lab.strip() for lab in labels)
+    assert browser.find_elements(By.CSS_SELECTOR, "svg.series-chart path.horizon-line")
+    assert browser.find_elements(By.CSS_SELECTOR, ".chart-legend i")
+    # round axis ticks
+    ticks = [e.get_attribute("textContent") for e in browser.find_elements(By.CSS_SELECTOR, "text.ytick")]
+    assert ticks and all(len(t.rstrip("%KMBT").replace(".", "")) <= 3 for t in ticks), ticks
+    # the summary on top
+    stats = {e.get_attribute("data-stat"): e.find_element(By.TAG_NAME, "b").text
+             for e in browser.find_elements(By.CSS_SELECTOR, "#summary .stat")}
+    for k in ("series", "raised", "lowered", "deadline moved", "new", "targets met", "targets missed"):
+        assert k in stats and stats[k].isdigit(), (k, stats)
+    assert int(stats["series"]) > 0
+    # the revisions table and its columns
+    head = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "#revisions-table tr:first-child th")]
+    assert head == ["series", "verdict", "from document", "from value", "to document", "to value", "gap", "quotes"]
+    rows = browser.find_elements(By.CSS_SELECTOR, "#revisions-table tr")[1:]
+    assert rows and any(r.find_elements(By.TAG_NAME, "q") for r in rows)
+    assert "GB.XPD.RSDV.GD.ZS" in browser.find_element(By.ID, "revisions-table").text
+    assert browser.save_screenshot(str(ARTIFACTS / "report-summary.png"))
+    browser.set_window_size(420, 1400)
+    try:
+        browser.get(path.resolve().as_uri())
+        width = browser.execute_script("return document.documentElement.scrollWidth")
+        assert width <= 440, width  # nothing forces a sideways scroll on a phone
+        browser.execute_script("document.getElementById('series').scrollIntoView()")
+        assert browser.save_screenshot(str(ARTIFACTS / "report-420px.png"))
+    finally:
+        browser.set_window_size(1300, 2000)
+
+
 def test_hostile_document_is_shown_as_text(browser, tmp_path, extractor):
     src = tmp_path / "in"
     src.mkdir()
