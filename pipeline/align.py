@@ -70,18 +70,14 @@ def rules() -> _Rules:
 
 
 @lru_cache(maxsize=1)
-def _dimensions() -> dict:
-    return {u["unit"]: u["dimension"] for u in resources.load("units.json")["units"]}
-
-
-@lru_cache(maxsize=1)
-def _factors() -> dict:
-    return {u["unit"]: float(u["to_base"]) for u in resources.load("units.json")["units"]}
+def _units() -> dict:
+    """unit -> (dimension, factor to the dimension's base unit), from models/units.json."""
+    return {u["unit"]: (u["dimension"], float(u["to_base"])) for u in resources.load("units.json")["units"]}
 
 
 def base_factor(unit: Optional[str]) -> float:
     """How many base units of its dimension one UNIT is (1 for units without a dimension)."""
-    return _factors().get(unit, 1.0) if unit else 1.0
+    return _units().get(unit, (None, 1.0))[1] if unit else 1.0
 
 
 def unit_class(unit: Optional[str]) -> str:
@@ -93,7 +89,8 @@ def unit_class(unit: Optional[str]) -> str:
         return "percent"
     if CURRENCY_RE.match(unit):
         return unit  # each currency is its own block: yuan are never compared with dollars
-    return _dimensions().get(unit, unit.lower())
+    dim = _units().get(unit)
+    return dim[0] if dim else unit.lower()
 
 
 def indicator_class(unit: Optional[str]) -> str:
@@ -199,11 +196,12 @@ class CatalogueIndex:
                 by_class[ind.unit_class].append((k, f))
         forms = sorted({f for items in by_class.values() for _, f in items})
         vecs = dict(zip(forms, encoder.encode(forms, batch_size=batch_size))) if forms else {}
-        self.classes = {c: ([k for k, _ in items], [reduce(f, r) for _, f in items],
+        reduced = {f: reduce(f, r) for ind in self.indicators for f in (*ind.forms, ind.name)}
+        self.classes = {c: ([k for k, _ in items], [reduced[f] for _, f in items],
                             np.stack([vecs[f] for _, f in items]))
                         for c, items in by_class.items()}
         # the words an indicator is spoken of with, over all its forms and its name
-        self.vocab = [frozenset().union(*(reduce(f, r).words for f in (*ind.forms, ind.name)))
+        self.vocab = [frozenset().union(*(reduced[f].words for f in (*ind.forms, ind.name)))
                       for ind in self.indicators]
 
     def best(self, phrase: Phrase, vec: np.ndarray, uclass: str) -> Optional[Indicator]:
@@ -218,8 +216,9 @@ class CatalogueIndex:
             if s < r.ind_t:
                 return None
             f = phrases[j]
-            if not _compatible(phrase, f) or phrase.contrasts != f.contrasts:
-                continue  # an indicator's kind words must all be the phrase's ("offshore", "new")
+            if phrase.contrasts != f.contrasts or bool(phrase.den) != bool(f.den) or (
+                    phrase.measures and f.measures and phrase.measures != f.measures):
+                continue  # same kind words ("offshore", "new"), share structure and measure class
             if s < r.strict_t and not (f.words <= phrase.words <= self.vocab[ks[j]]):
                 continue  # a qualifier one of them has and the other lacks ("available", "offshore")
             return self.indicators[ks[j]]

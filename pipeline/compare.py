@@ -14,6 +14,7 @@ from typing import Optional
 
 import pandas as pd
 
+from .align import base_factor
 from .errors import PolicytraceError
 
 VIEW_FILES = {
@@ -80,7 +81,7 @@ def _with_dates(targets: pd.DataFrame, dates: pd.DataFrame) -> pd.DataFrame:
     t["_order"] = t["date"].fillna("9999")
     if "unit" in t.columns and "value" in t.columns:
         t["_base"] = [_base(v, u) for v, u in zip(t["value"], t["unit"])]
-    for c in ("indicator", "indicator_code"):
+    for c in ("indicator", "indicator_code", "title"):
         if c not in t.columns:
             t[c] = None
     return t
@@ -90,7 +91,6 @@ def _base(value, unit) -> Optional[float]:
     """A value in its dimension's base unit ("742 MW" and "30 GW" compare); others as they are."""
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return None
-    from .align import base_factor
     return float(value) * base_factor(unit)
 
 
@@ -101,8 +101,6 @@ def series_timeline(targets: pd.DataFrame, dates: pd.DataFrame) -> pd.DataFrame:
     t = _with_dates(targets[targets["series"].notna()], dates)
     if t.empty:
         return pd.DataFrame(columns=cols)
-    if "title" not in t.columns:
-        t["title"] = None
     t = t.sort_values(["series_name", "series", "_order", "doc", "start"], kind="stable")
     return t[cols].reset_index(drop=True)
 
@@ -112,8 +110,6 @@ def milestones_by_plan(targets: pd.DataFrame, dates: pd.DataFrame) -> pd.DataFra
     cols = ["date", "doc", "title", "horizons", "year", "kind", "statement", "value", "unit",
             "comparator", "start", "end"]
     t = _with_dates(targets[targets["kind"].isin(["milestone", "target"])], dates)
-    if "title" not in t.columns:
-        t["title"] = None
     if t.empty:
         return pd.DataFrame(columns=cols)
     horizons = t.dropna(subset=["year"]).groupby("doc")["year"].apply(
@@ -203,8 +199,7 @@ def revisions(targets: pd.DataFrame, dates: pd.DataFrame) -> pd.DataFrame:
             for tr in per_doc:
                 if tr["doc"] == last["doc"] or _copies(tr, last):
                     continue  # a document is not held against itself
-                factor = (tr["_base"] / tr["value"]) if tr["value"] else 1.0
-                gap = float(f'{(last["_base"] - tr["_base"]) / factor:.12g}')
+                gap = float(f'{(last["_base"] - tr["_base"]) / base_factor(tr["unit"]):.12g}')
                 if pd.notna(tr["year"]) and pd.notna(last["year"]) and last["year"] >= tr["year"]:
                     verdict = "met" if _met(tr, float(last["value"])) else "missed"
                 else:

@@ -9,6 +9,7 @@ different qualifiers in the document and none in the sentence it stays as it is.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -23,7 +24,7 @@ _CHANGE = re.compile(r"\s+(growth|decline)$")
 
 @dataclass(frozen=True)
 class _Rules:
-    heads: dict  # head phrase -> anchor nouns
+    heads: dict  # head phrase -> anchor nouns, longest head first
     generic: frozenset
     adjectives: frozenset
 
@@ -31,7 +32,8 @@ class _Rules:
 @lru_cache(maxsize=1)
 def rules() -> _Rules:
     m = resources.load("metrics.json")
-    heads = {k: tuple(v) for k, v in m["bare_heads"].items() if not k.startswith("_")}
+    heads = {k: tuple(v) for k, v in sorted(m["bare_heads"].items(), key=lambda kv: -len(kv[0]))
+             if not k.startswith("_")}
     return _Rules(heads, frozenset(m["bare_generic_words"]), frozenset(m["qualifier_adjectives"]))
 
 
@@ -41,7 +43,7 @@ def bare_head(metric: Optional[str], r: Optional[_Rules] = None) -> Optional[str
         return None
     r = r or rules()
     low = _CHANGE.sub("", metric.lower().strip())
-    for head in sorted(r.heads, key=len, reverse=True):
+    for head in r.heads:
         if low == head or low.endswith(" " + head):
             rest = low[: len(low) - len(head)].split()
             if all(w in r.generic for w in rest):
@@ -76,25 +78,25 @@ def mentions(parsed: Parsed, r: Optional[_Rules] = None) -> list[tuple[int, str,
 def complete(records: list[Target], parsed: Parsed, headline_chars: int = 400) -> list[Target]:
     """Records whose metric is bare, qualified from their sentence or their document."""
     r = rules()
-    found = None
-    sent_of = None
+    found = sent_starts = tok_starts = headline = None
     out = []
     for rec in records:
         head = bare_head(rec.metric, r) if rec.value is not None else None
         if head is None:
             out.append(rec)
             continue
-        if found is None:
+        if found is None:  # built once per document, and only when a bare metric needs it
             found = mentions(parsed, r)
-            starts = [parsed.tokens[a].start for a, _ in parsed.sents if a < len(parsed.tokens)]
-            sent_of = _sentence_finder(starts)
+            sent_starts = [parsed.tokens[a].start for a, _ in parsed.sents if a < len(parsed.tokens)]
+            tok_starts = [t.start for t in parsed.tokens]
+            headline = parsed.text[:headline_chars].lower()
         anchors = r.heads[head]
         pos = rec.value_start if rec.value_start is not None else rec.start
-        s0 = sent_of(pos)
-        owner = _owner(parsed, pos, head, r)
+        k = bisect.bisect_right(sent_starts, pos) - 1
+        s0 = sent_starts[k] if k >= 0 else 0
+        owner = _owner(parsed, bisect.bisect_left(tok_starts, pos), pos, head, r)
         same = [m for m in found if m[1] in anchors and s0 <= m[0] < pos]
         quals = {m[2] for m in found if m[1] in anchors}
-        headline = parsed.text[:headline_chars].lower()
         anchor = head
         if owner:
             qual = owner  # "73 new offshore wind turbines with a total capacity of 742 MW"
@@ -113,11 +115,18 @@ def complete(records: list[Target], parsed: Parsed, headline_chars: int = 400) -
     return out
 
 
-def _owner(parsed: Parsed, pos: int, head: str, r: _Rules) -> Optional[str]:
-    """The kind of the thing that has the measure: 'new offshore wind turbines with a capacity of'."""
+def _owner(parsed: Parsed, before: int, pos: int, head: str, r: _Rules) -> Optional[str]:
+    """The kind of the thing that has the measure: 'new offshore wind turbines with a capacity of'.
+    BEFORE is the index of the first token at or after POS; the head is looked for just before it."""
     toks = parsed.tokens
     last = head.split()[-1]
-    k = next((t.i for t in reversed(toks) if t.end <= pos and t.start >= pos - 80 and t.lower == last), None)
+    k = None
+    for j in range(before - 1, -1, -1):
+        if toks[j].start < pos - 80:
+            break  # the head sits right before its figure ("a total capacity of 742 MW")
+        if toks[j].end <= pos and toks[j].lower == last:
+            k = j
+            break
     if k is None:
         return None
     prep = toks[toks[k].head]
@@ -140,12 +149,3 @@ def _owner(parsed: Parsed, pos: int, head: str, r: _Rules) -> Optional[str]:
             words.append(toks[j].lower)
     words.reverse()
     return " ".join(words) or None
-
-
-def _sentence_finder(starts: list[int]):
-    import bisect
-
-    def find(pos: int) -> int:
-        k = bisect.bisect_right(starts, pos) - 1
-        return starts[k] if k >= 0 else 0
-    return find

@@ -12,9 +12,11 @@ import math
 from pathlib import Path
 from typing import Optional
 
+import numpy as np
 import pandas as pd
 
 from . import compare
+from .align import base_factor
 
 
 def esc(x) -> str:
@@ -107,8 +109,9 @@ def _chart(sid: str, name: str, rows: pd.DataFrame, rec_ids: dict) -> str:
     (a vertical line per plan, labelled with its title), the targets for one horizon are joined
     across plans in the horizon's colour, and achievements form their own line at the years they
     describe.  Four plans that each set "6% by 2025" are four points, not one."""
-    unit = rows["unit"].iloc[0]
-    factor = float(rows["_factor"].iloc[0]) if "_factor" in rows.columns else 1.0
+    # drawn in the unit most of its records use ("GW" rather than "MW"); values compared in base units
+    disp_unit = rows["unit"].mode().iloc[0]
+    factor = base_factor(disp_unit)
     tg = rows[(rows["kind"] == "target") & rows["value"].notna()]
     ach = rows[(rows["kind"] == "achievement") & rows["value"].notna()]
     pts_t = [(y, float(r["_base"]) / factor, r) for _, r in tg.iterrows()
@@ -133,7 +136,6 @@ def _chart(sid: str, name: str, rows: pd.DataFrame, rec_ids: dict) -> str:
     def sy(v):
         return h - pad_b - (v - v0) / ((v1 - v0) or 1.0) * (h - pad_t - pad_b)
 
-    disp_unit = unit if factor == 1.0 else rows.loc[rows["_factor"] == factor, "unit"].iloc[0]
     parts = [f'<svg class="series-chart" role="img" aria-label="{esc(name)}" viewBox="0 0 {w} {h}" width="100%">',
              f'<line x1="{pad_l}" y1="{h - pad_b}" x2="{w - pad_r}" y2="{h - pad_b}" stroke="#999"/>',
              f'<line x1="{pad_l}" y1="{pad_t}" x2="{pad_l}" y2="{h - pad_b}" stroke="#999"/>']
@@ -170,7 +172,7 @@ def _chart(sid: str, name: str, rows: pd.DataFrame, rec_ids: dict) -> str:
                      f'<line class="plan-line" x1="{sx(y):.1f}" y1="{sy(lo) + 8:.1f}" x2="{sx(y):.1f}" '
                      f'y2="{12 + 9 * (n_plan % rows_lab):.1f}" stroke="#b0b8c1" stroke-width="2" stroke-dasharray="1 2"/>'
                      f'<text class="plan-label" x="{lx:.1f}" y="{9 + 9 * (n_plan % rows_lab):.1f}" '
-                     f'font-size="8" text-anchor="{anchor}" fill="#44505c">{esc(_short(title, 26))}{"*" if r0.get("date_inferred") is True else ""}</text>')
+                     f'font-size="8" text-anchor="{anchor}" fill="#44505c">{esc(_short(title, 26))}{"*" if _flag(r0.get("date_inferred")) else ""}</text>')
         for _, v, r in grp:
             rid = rec_ids.get(r["_rid"], "")
             hz = int(r["year"]) if pd.notna(r["year"]) else None
@@ -213,10 +215,15 @@ def _doc_html(title, doc) -> str:
     return f'<span title="{esc(name)} [{esc(doc)}]">{esc(_short(" ".join(name.split()), 70))}</span>'
 
 
+def _flag(x) -> bool:
+    """A true boolean, whether Python's or numpy's (NaN and None are not)."""
+    return isinstance(x, (bool, np.bool_)) and bool(x)
+
+
 def _date_html(date, inferred) -> str:
     if not isinstance(date, str) or not date:
         return '<span class="muted">undated</span>'
-    if inferred is True:
+    if _flag(inferred):
         return f'<span class="inferred" title="year inferred from the text">≈{esc(date)} (inferred)</span>'
     return esc(date)
 
@@ -324,11 +331,7 @@ def render(out_dir: str | Path) -> str:
     for c in ("indicator", "indicator_code"):
         if c not in numeric.columns:
             numeric[c] = None
-    from .align import base_factor
-    numeric["_factor"] = [base_factor(u) for u in numeric["unit"]]
-    numeric["_base"] = numeric["value"].astype(float) * numeric["_factor"]
-    # a series is drawn in the unit most of its records use ("GW" rather than "MW")
-    numeric["_factor"] = numeric.groupby("series")["_factor"].transform(lambda f: f.mode().iloc[0])
+    numeric["_base"] = [float(v) * base_factor(u) for v, u in zip(numeric["value"], numeric["unit"])]
     sizes = numeric.groupby("series")["doc"].nunique().sort_values(ascending=False, kind="stable")
     for sid in sizes.index:
         rows = numeric[numeric["series"] == sid]

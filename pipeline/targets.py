@@ -937,7 +937,7 @@ def _restated(prev: Target, q: Quantity) -> str:
     own next to one in the same sentence restates it (same unit) or gives its change (percent)."""
     if prev.unit == q.unit:
         return prev.metric
-    if q.unit_class == "percent" and q.comparator in ("growth", "decline") and prev.unit != q.unit:
+    if q.unit_class == "percent" and q.comparator in ("growth", "decline"):
         return f"{prev.metric.split(' share of ')[0]} {q.comparator}"
     return ""
 

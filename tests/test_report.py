@@ -137,3 +137,21 @@ def test_hostile_document_is_shown_as_text(browser, tmp_path, extractor):
     assert browser.find_elements(By.CSS_SELECTOR, "img") == []
     ARTIFACTS.mkdir(exist_ok=True)
     browser.save_screenshot(str(ARTIFACTS / "report-hostile.png"))
+
+
+def test_round_ticks_and_a_series_drawn_in_its_usual_unit():
+    import pandas as pd
+    assert report.nice_ticks(0, 6.31) == [0, 2, 4, 6, 8]
+    assert report.nice_ticks(0, 40) == [0, 10, 20, 30, 40]
+    rows = pd.DataFrame([
+        {"doc": "a", "kind": "target", "value": 30.0, "unit": "GW", "year": 2030, "date": "2023-01-01",
+         "date_inferred": False, "title": "Plan A", "comparator": "equal", "_rid": 0, "subject": "X"},
+        {"doc": "b", "kind": "target", "value": 40.0, "unit": "GW", "year": 2030, "date": "2025-01-01",
+         "date_inferred": True, "title": "Plan B", "comparator": "equal", "_rid": 1, "subject": "X"},
+        {"doc": "c", "kind": "achievement", "value": 742.0, "unit": "MW", "year": 2024, "date": "2025-02-01",
+         "date_inferred": False, "title": "Report", "comparator": "equal", "_rid": 2, "subject": "X"}])
+    rows["_base"] = [v * report.base_factor(u) for v, u in zip(rows["value"], rows["unit"])]
+    svg = report._chart("S1", "Offshore wind capacity", rows, {0: "rec-0", 1: "rec-1", 2: "rec-2"})
+    assert "(X, GW" in svg                      # the series' usual unit, not the first record's
+    assert "achieved 742 MW in 2024" in svg     # the tooltip keeps the unit as written
+    assert ">40<" in svg and "Plan B*" in svg   # 742 MW drawn as 0.742 GW; an inferred date marked
