@@ -14,6 +14,7 @@ from typing import Iterable, Iterator, Optional
 
 from . import resources
 from .errors import IngestError, UnsupportedFormat
+from .normalize import nfkc
 from .records import Document, Table
 
 TEXT_EXT = {".txt", ".md", ".text"}
@@ -142,7 +143,9 @@ def _decode(path: Path, data: bytes) -> str:
 
 
 def _norm(text: str) -> str:
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    """Line ends unified and NFKC applied once, here, so every later offset, quote and rule sees
+    ASCII digits, signs and spaces ("１２３", "½", "km²", "\u2212 5" as "123", "1/2", "km2", "-5")."""
+    return nfkc(text.replace("\r\n", "\n").replace("\r", "\n"))[0]
 
 
 def read_text(path: Path, data: bytes) -> dict:
@@ -267,14 +270,14 @@ def read_docx(path: Path, data: bytes) -> dict:
     for child in d.element.body.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
-            t = Paragraph(child, d).text.strip()
+            t = _norm(Paragraph(child, d).text).strip()
             if t:
                 parts.append(t + "\n\n")
                 pos += len(t) + 2
         elif tag == "tbl":
             rows, spans = [], []
             for r in DocxTable(child, d).rows:
-                cells = tuple(" ".join(c.text.split()) for c in r.cells)
+                cells = tuple(" ".join(_norm(c.text).split()) for c in r.cells)
                 line = " | ".join(cells)
                 rows.append(cells)
                 spans.append((pos, pos + len(line)))

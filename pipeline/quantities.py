@@ -9,11 +9,12 @@ and models/currencies.json.  quantulum3 objects never leave this module.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Mapping, Optional
 
-from . import resources
+from . import resources, unitlex
+from .normalize import nfkc, span_back
 from .records import Comparator, Quantity
 
 # ---------------------------------------------------------------- lexicon, compiled once
@@ -46,7 +47,6 @@ class _Lexicon:
     decline_before: tuple
     growth_after_re: re.Pattern
     decline_after_re: re.Pattern
-    quantulum_keys: frozenset
     unit_re: re.Pattern
     units: dict
     units_by_name: dict
@@ -59,6 +59,13 @@ class _Lexicon:
     name_not_after: frozenset
     million_not_before: re.Pattern
     cents_re: re.Pattern
+    plural_scales: dict
+    plural_scale_re: re.Pattern
+    fractions: dict
+    fraction_word_re: re.Pattern
+    cur_prefixed_re: re.Pattern
+    cur_multipliers: dict
+    codes: frozenset
 
 
 def _alt(words, key=len) -> str:
@@ -88,7 +95,7 @@ def lexicon() -> _Lexicon:
         r"|\b\d{1,2}:\d{2}(?::\d{2})?(?:\s*(?:[AaPp]\.?[Mm]\.?))?(?!\w)"
         r"|\b\d{1,2}\s*(?:am|pm|a\.m\.|p\.m\.)(?!\w)"
         r"|\b(?:1[89]|20)\d{2}s\b"
-        r"|https?://\S+|www\.\S+|\S+@\S+\.\w+"
+        r"|https?://\S+|www\.\S+|\S+@\S+\.\w+", re.I
     )
     year_range_re = re.compile(
         r"(?<![\d,.])((?:1[89]|20)\d{2})\s*(?:-|–|—|/|to|through)\s*((?:1[89]|20)?\d{2})(?![\d%])")
@@ -111,7 +118,6 @@ def lexicon() -> _Lexicon:
     def phrases(d):
         return tuple(sorted(((k.split(), v) for k, v in d.items()), key=lambda kv: -len(kv[0])))
 
-    qkeys = frozenset(resources.load("quantulum_unit_keys.json")["keys"])
     ul = resources.load("units.json")
     units: dict = {}
     syms, names = [], []
@@ -126,6 +132,10 @@ def lexicon() -> _Lexicon:
     gases = _alt(ul["emission_gases"])
     per_targets = _alt(syms + names + list(time_units) + list(ul["per_words"]))
     nq = q["not_quantity_patterns"]
+    scales = {k: float(v) for k, v in q["plural_scales"].items() if k != "_about"}
+    fractions = {k: float(v) for k, v in q["fractions"].items() if k != "_about"}
+    mults = {k: float(v) for k, v in q["currency_multipliers"].items() if k != "_about"}
+    codes = sorted({c["code"] for c in cur})
     return _Lexicon(
         number_words=nw, scale_words=dict(q["scale_words"]), magnitudes=mags,
         short_magnitudes=dict(q["short_magnitudes"]),
@@ -144,7 +154,6 @@ def lexicon() -> _Lexicon:
         decline_before=tuple(sorted((p.split() for p in q["decline_before"]), key=len, reverse=True)),
         growth_after_re=re.compile(rf"\s*({_alt(q['growth_after'])})\b", re.I),
         decline_after_re=re.compile(rf"\s*({_alt(q['decline_after'])})\b", re.I),
-        quantulum_keys=qkeys,
         unit_re=unit_re, units=units, units_by_name={e["unit"]: e for e in ul["units"]},
         gas_re=re.compile(rf"\s+of\s+(?:(?:the\s+)?(?:global\s+)?warming\s+)?(?:{gases})(?![A-Za-z0-9])", re.I),
         glued_gas_re=re.compile(r"(k|M|G)?(t|g)\s?CO2(?:-?eq?)?(?![A-Za-z0-9])"),
@@ -155,12 +164,27 @@ def lexicon() -> _Lexicon:
         name_not_after=frozenset(q["name_number"]["not_after"]),
         million_not_before=re.compile(rf"\s*(?:{_alt(q['million_m_not_before'])})\b", re.I),
         cents_re=re.compile(rf"\s*(?:{_alt(q['cents'])})(?![A-Za-z])"),
+        plural_scales=scales,
+        plural_scale_re=re.compile(rf"\b({_alt(scales)})(?=\s+of\b)", re.I),
+        fractions=fractions,
+        fraction_word_re=re.compile(
+            rf"\b(?:(?P<num>an?|{_alt([w for w in nw if ' ' not in w])})[\s-]+)?"
+            rf"(?P<frac>{_alt([f + 's' for f in fractions] + ['halves'] + list(fractions))})\b", re.I),
+        cur_prefixed_re=re.compile(rf"\s*(?P<mult>{_alt(mults)})\s?(?P<code>{_alt(codes)})\b"),
+        cur_multipliers=mults,
+        codes=frozenset(codes),
     )
 
 
 # ---------------------------------------------------------------- number candidates
 
-_NUM_RE = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
+_NUM_RE = re.compile(
+    r"\d{1,2},(?:\d{2},)+\d{3}(?:\.\d+)?(?!\d)"        # Indian grouping: 12,34,567.89
+    r"|\d{1,3}(?:,\d{3})+(?:\.\d+)?"                    # 1,234,567.8
+    r"|\d{1,3}(?:(?:, | )\d{3})+(?!\d)(?![,.]\d)"       # 1 000 000; tokenised 10, 000
+    r"|\d+(?:\.\d+)?(?:[eE][+-]?\d+(?![\w.]))?"        # 2.5, 1.5e6
+    r"|(?<![\w.])\.\d+")                                # .5
+_MIXED_FRACTION_RE = re.compile(r"(?<![\d,./])(?:(\d+)[ -])?(\d{1,2})/(\d{1,3})(?![\d/])")
 _WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’-]*|[%$€£¥₹₩]")
 _CLAUSE_BREAK = re.compile(r"[;.!?:]\s|\n\s*\n")
 _FILLERS = {"at", "to", "of", "by", "a", "an", "the", "be", "is", "are", "was", "were", "reach",
@@ -174,6 +198,9 @@ class _Num:
     start: int
     end: int
     spelled: bool
+    attributive: bool = False  # hyphened to a noun: "three-step plan", "12-inch wafer"
+    comparator: Optional[str] = None  # "thousands of": at least 1000
+    fraction: bool = False  # "a third", "half": a share of something, not a count
 
 
 def _word_value(s: str, lx: _Lexicon) -> Optional[float]:
@@ -207,16 +234,31 @@ def n_is_measure_word(word: str, lx: _Lexicon) -> bool:
 
 
 def _candidates(text: str, lx: _Lexicon, masked: list[tuple[int, int]]) -> list[_Num]:
-    out = []
+    out: list[_Num] = []
+    taken: list[tuple[int, int]] = []
+    for m in _MIXED_FRACTION_RE.finditer(text):
+        whole, num, den = m.group(1), int(m.group(2)), int(m.group(3))
+        if not 0 < num < den or den > 100 or (m.start() > 0 and text[m.start() - 1].isalpha()):
+            continue  # "24/7", "9/11", "Covid/19": not fractions
+        if whole is not None and text[m.start(1) + len(whole)] == "-" :
+            continue  # "3-1/2": leave to the range reading
+        value = (int(whole) if whole else 0) + num / den
+        out.append(_Num(round(value, 6), m.start(), m.end(), False))
+        taken.append(m.span())
     for m in _NUM_RE.finditer(text):
         s, e = m.start(), m.end()
+        if any(a <= s < b for a, b in taken):
+            continue
+        raw = m.group()
+        if (", " in raw or " " in raw) and re.search(r"\d\s?,\s?$|\d\s$", text[max(0, s - 4):s]):
+            continue  # "1, 2, 300": a list, not a tokenised thousands group
         if s > 0 and (text[s - 1].isdigit() or text[s - 1] in ".,_#=\\/"):
             if not (text[s - 1] == "/" and s > 1 and text[s - 2].isalpha()):
                 continue  # "24/7", "v1.2"; but "1,126 MW/3,530 MWh" is two measures
         if re.search(r"[=_]\s*$", text[max(0, s - 3):s]) or text[e:e + 1] in ("_", "="):
             continue  # code, not prose: "x = 1", "__v=2"
         if s > 0 and text[s - 1].isalpha():
-            # RMB1, US$5 are currency prefixes; COVID-19, G20, Web3 are names
+            # RMB1, US$5, MAUD60 are currency prefixes; COVID-19, G20, Web3 are names
             if not lx.cur_before_re.search(text[max(0, s - 6):s]):
                 continue
         if s > 1 and text[s - 1] == "-" and text[s - 2].isalpha():
@@ -226,29 +268,73 @@ def _candidates(text: str, lx: _Lexicon, masked: list[tuple[int, int]]) -> list[
             continue  # ordinal
         if nxt[:1].isalpha() and not re.match(r"(?:bn|mn|tn|[kmb])\b", nxt, re.I) \
                 and not lx.unit_re.match(text, e) and not lx.glued_gas_re.match(text, e) \
-                and not lx.mag_re.match(text, e):
-            continue  # 5G, 3D, 4K (but 10.7GW, 5GWh, 2nm are measures)
+                and not lx.mag_re.match(text, e) and not unitlex.lookup(text, e, glued=True) \
+                and not lx.cur_after_re.match(text, e) and not lx.cur_prefixed_re.match(text, e):
+            continue  # 5G, 3D, 4K (but 10.7GW, 5GWh, 2nm, 0.8rad, 115USD are measures)
+        value = float(re.sub(r"[, ]", "", raw))
+        if s > 0 and text[s - 1] == "-" and (s == 1 or text[s - 2] in " ([\n\t") and \
+                not re.search(r"\d\s*$", text[max(0, s - 12):s - 1]):
+            s, value = s - 1, -value  # "-5 °C"; but "5 -6" stays a range
+        elif re.search(r"\b(?:minus|negative)\s+$", text[max(0, s - 10):s], re.I):
+            value = -value
         hy = re.match(r"\s?-\s?([A-Za-z]+)", text[e:e + 30])
-        if hy and not n_is_measure_word(hy.group(1), lx):
-            continue  # "12-inch wafer", "10-point strategy": a classifier, not a measure
-        out.append(_Num(float(m.group().replace(",", "")), s, e, False))
+        out.append(_Num(value, s, e, False, bool(hy) and not n_is_measure_word(hy.group(1), lx)))
+    out.extend(_word_numbers(text, lx))
+    out = [n for n in out if not any(a <= n.start < b for a, b in masked)]
+    out.sort(key=lambda n: n.start)
+    return out
+
+
+def _word_numbers(text: str, lx: _Lexicon) -> list[_Num]:
+    """Numbers in words: "twenty-five", "a dozen", "a million", "one-third", "three quarters",
+    "half", "dozens of", "tens of thousands of"."""
+    out: list[_Num] = []
+    taken: list[tuple[int, int]] = []
+    for m in lx.plural_scale_re.finditer(text):
+        out.append(_Num(lx.plural_scales[" ".join(m.group(1).lower().split())], m.start(), m.end(), True,
+                        comparator=Comparator.AT_LEAST.value))
+        taken.append(m.span())
+    for m in lx.fraction_word_re.finditer(text):
+        numer, frac = m.group("num"), m.group("frac").lower()
+        head = frac.rstrip("s") if frac not in ("halves",) else "half"
+        if numer is None and head != "half" and not lx.mag_re.match(text, m.end()):
+            continue  # "the third quarter": an ordinal
+        if head == "half" and numer is None and re.search(
+                r"\b(?:first|second|latter|former|other|back|front|the)\s+$", text[max(0, m.start() - 10):m.start()], re.I):
+            continue  # "the second half of the year"
+        if re.match(r"\s*-?\s*(?:time|way|hearted|day)\b", text[m.end():m.end() + 10], re.I):
+            continue
+        n = 1.0 if numer is None or numer.lower() in ("a", "an") else _word_value(numer, lx)
+        if n is None:
+            continue
+        value = n * lx.fractions[head]
+        share = not lx.mag_re.match(text, m.end())
+        if share:
+            value = round(value, 2)
+        out.append(_Num(value, m.start(), m.end(), True, fraction=share))
+        taken.append(m.span())
     for m in lx.word_num_re.finditer(text):
         s, e = m.start(), m.end()
+        if any(a <= s < b for a, b in taken):
+            continue
+        low = m.group().lower()
         val = _word_value(m.group(), lx)
         if val is None:
             continue
-        words = m.group().lower().split()
-        if words == ["one"] or m.group().lower() in ("hundred", "thousand"):
-            tail = text[e:e + 12].lower()
-            if not re.match(r"\s*(?:%|percent|per cent|million|billion|trillion|thousand|out of|in )", tail):
+        if low in ("hundred", "thousand"):
+            am = re.search(r"\b(an?|one)\s+$", text[max(0, s - 5):s], re.I)
+            if not am:
+                continue
+            s = s - len(am.group())
+        if low == "one":
+            if re.search(r"\b(?:no|any|every|some|each|the|this|that|which|whichever|another|such|little|ones?)\s+$",
+                         text[max(0, s - 12):s], re.I):
+                continue  # "no one", "the one": a pronoun
+            if re.match(r"(?:\s+another|['’]s\b|\s+by\s+one|\s+or\s+(?:two|more|another|other))", text[e:e + 12], re.I):
                 continue
         after = text[e:e + 20]
-        if re.match(r"\s*-\s*[A-Za-z]", after):
-            if re.match(r"\s*-\s*(?:years?|months?|days?|weeks?|hours?)\b", after, re.I) and \
-                    not re.match(r"\s*-\s*year\s+plan", after, re.I):
-                pass  # "five-year" duration adjective: kept, unit comes later
-            else:
-                continue  # "three-step", "two-pronged"
+        attributive = bool(re.match(r"\s*-\s*[A-Za-z]", after)) and not re.match(
+            r"\s*-\s*(?:years?|months?|days?|weeks?|hours?)\b", after, re.I)
         if re.match(r"\s*-?\s*[Yy]ear\s+[Pp]lan", after):
             continue
         if m.group()[0].isupper() and re.match(r"\s+[A-Z][a-z]", after) and s > 0 and \
@@ -256,9 +342,7 @@ def _candidates(text: str, lx: _Lexicon, masked: list[tuple[int, int]]) -> list[
             continue  # inside a Title Case name: "Four Orientations", "Two Sessions"
         if m.group()[0].isupper() and re.match(r"\s+[A-Z][a-z]+\s+[A-Z]", after):
             continue
-        out.append(_Num(val, s, e, True))
-    out = [n for n in out if not any(a <= n.start < b for a, b in masked)]
-    out.sort(key=lambda n: n.start)
+        out.append(_Num(val, s, e, True, attributive))
     return out
 
 
@@ -322,29 +406,6 @@ def _comparator(text: str, start: int, end: int, unit_class: str, lx: _Lexicon) 
 # ---------------------------------------------------------------- units
 
 
-@lru_cache(maxsize=4096)
-def _quantulum_unit(window: str) -> Optional[tuple[str, int]]:
-    """Ask quantulum3 for a physical unit right after the number; (name, surface length)."""
-    import warnings
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        from quantulum3 import parser
-        try:
-            qs = parser.parse(window)
-        except Exception:
-            return None
-    for q in qs:
-        ent = q.unit.entity.name
-        if q.span[0] > 1 or ent in ("dimensionless", "currency", "time", "unknown"):
-            continue
-        return q.unit.name, q.span[1]
-    return None
-
-
-_STOP_UNITS = {"in", "at", "a", "an", "to", "of", "on", "or", "and", "by", "as", "is", "it",
-               "be", "from", "for", "the", "per", "new", "more", "over"}
-
-
 def _unit_after(text: str, pos: int, lx: _Lexicon):
     """(unit, unit_class, end) for what follows a number, or None."""
     m = lx.percent_re.match(text, pos)
@@ -373,18 +434,20 @@ def _unit_after(text: str, pos: int, lx: _Lexicon):
     got = _physical_unit(text, pos, lx)
     if got:
         return got
-    w = re.match(r"\s*([^\s,.;:()]+)", text[pos:pos + 30])
-    if w and lx.quantulum_keys:
-        tok = w.group(1)
-        if tok.lower() not in _STOP_UNITS and (tok.lower() in lx.quantulum_keys or tok in lx.quantulum_keys):
-            window = "1 " + text[pos:pos + 30].lstrip()
-            got = _quantulum_unit(window.split("\n")[0])
-            if got:
-                name, surface_end = got
-                consumed = surface_end - 2
-                lead = len(text[pos:]) - len(text[pos:].lstrip())
-                return name, "physical", pos + lead + max(consumed, len(tok))
-    return None
+    return _table_unit(text, pos, lx)
+
+
+def _table_unit(text: str, pos: int, lx: _Lexicon):
+    """Any other unit quantulum3 knows ("six-mile", "20 minutes", "0.8rad", "35 km/h")."""
+    g = re.match(r"[ \u00a0]?(?:-[ ]?)?", text[pos:pos + 4])
+    at = pos + g.end()
+    if at < len(text) and text[at:at + 1].isspace():
+        return None
+    tu = unitlex.lookup(text, at, glued=(at == pos))
+    if tu is None:
+        return None
+    unit, end = _per(text, tu.end, tu.name, lx)
+    return unit, "physical", end
 
 
 def _physical_unit(text: str, pos: int, lx: _Lexicon):
@@ -426,7 +489,12 @@ def _per(text: str, end: int, unit: str, lx: _Lexicon) -> tuple[str, int]:
     for _ in range(2):
         m = lx.per_re.match(text, end)
         if not m:
-            break
+            m2 = re.match(r"\s*/\s*|\s+per\s+", text[end:end + 8])
+            tu = unitlex.lookup(text, end + m2.end(), glued=True) if m2 else None
+            if tu is None:
+                break
+            unit, end = f"{unit} per {tu.name}", tu.end
+            continue
         w = m.group("sym") or m.group("word")
         entry = lx.units.get(w) or lx.units.get(w.lower())
         w = entry["unit"] if entry else lx.time_units.get(w.lower(), w.lower())
@@ -460,12 +528,54 @@ def _magnitude(text: str, pos: int, lx: _Lexicon, after_currency: bool):
             factor = lx.short_magnitudes[m.group(1).lower()]
             end = pos + m.end()
         else:
-            # "177m", "1.2 m electric vehicles", "2m barrels": million, unless a length follows
-            m = re.match(r" ?(m|k)\b(?![²³/.\d])", text[pos:pos + 4])
-            if m and not lx.million_not_before.match(text, pos + m.end()):
+            # "1.2 m electric vehicles", "2m barrels", "1.8M dollars", "30k": million and thousand;
+            # but "48m", "1 m x 1 m", "1m is equal to 10 dm" are metres
+            m = re.match(r" ?(m|k|M|K)\b(?![²³/.\d])", text[pos:pos + 4])
+            if m and m.group(1) == "m":
+                nxt = text[pos + m.end():pos + m.end() + 20]
+                if not re.match(r"\s+[A-Za-z]", nxt) or lx.million_not_before.match(nxt):
+                    m = None
+            if m:
                 factor = lx.short_magnitudes[m.group(1).lower()]
                 end = pos + m.end()
     return factor, end
+
+
+MINOR_UNIT = "cent"
+
+
+def _minor_amount(text: str, pos: int, lx: _Lexicon) -> Optional[tuple[float, int]]:
+    """The cents of "15 dollars 50", "3 dollars and 50 cents", "17 USD 25." (value, end)."""
+    m = re.match(rf"\s*(?:and\s+)?(\d{{1,2}}|{lx.word_num_re.pattern})(?!\d|[.,]\d)", text[pos:pos + 40], re.I)
+    if not m:
+        return None
+    minor = m.group(1)
+    v = float(minor) if minor.isdigit() else _word_value(minor, lx)
+    if v is None or not 0 < v < 100 or (minor.isdigit() and len(minor) == 1 and not m.group().strip().startswith("and")
+                                        and not lx.cents_re.match(text, pos + m.end())):
+        return None
+    end = pos + m.end()
+    c = lx.cents_re.match(text, end)
+    if c and not re.match(r"\s*c\b", text[end:end + 3]):
+        return v, c.end()
+    if re.match(r"\s*(?:$|[.,;!?)]|more\b|less\b|extra\b)", text[end:end + 6]):
+        return v, end
+    return None
+
+
+def is_vague(q: Quantity) -> bool:
+    """'thousands of', 'dozens of': a lower bound said in words, never a goal's value."""
+    return q.spelled and " ".join(q.text.lower().split()) in lexicon().plural_scales
+
+
+def in_major_unit(q: Quantity) -> Quantity:
+    """'7.7 USD cent per kWh' as '0.077 USD per kWh': goals are compared in the currency itself."""
+    head, sep, tail = q.unit.partition(" per ")
+    if q.unit_class != "currency" or not head.endswith(" " + MINOR_UNIT):
+        return q
+    unit = head[:-len(MINOR_UNIT) - 1] + (sep + tail if sep else "")
+    return replace(q, value=_clean(q.value / 100), unit=unit,
+                   value_max=None if q.value_max is None else _clean(q.value_max / 100))
 
 
 def _currency_before(text: str, start: int, lx: _Lexicon, local: Optional[Mapping[str, str]] = None):
@@ -505,7 +615,21 @@ def parse(text: str, offset: int = 0, currency: Optional[Mapping[str, str]] = No
     """Every quantity in TEXT, offsets shifted by OFFSET.  Dates, years, ordinals, phone numbers,
     list markers and numbers inside names are not quantities; a bracketed currency conversion is
     returned with ``conversion_of`` set.  CURRENCY maps a bare symbol to the currency it means in
-    this text ({"$": "AUD"} for an Australian release; see :func:`local_currencies`)."""
+    this text ({"$": "AUD"} for an Australian release; see :func:`local_currencies`).
+    Text that is not NFKC (full-width digits, "½", "km²") is read normalised; offsets and quotes
+    still point into TEXT."""
+    norm, where = nfkc(text)
+    qs = _parse(norm, offset if where is None else 0, currency)
+    if where is None:
+        return qs
+    out = []
+    for q in qs:
+        a, b = span_back(where, q.start, q.end)
+        out.append(replace(q, start=a + offset, end=b + offset, text=text[a:b]))
+    return out
+
+
+def _parse(text: str, offset: int, currency: Optional[Mapping[str, str]]) -> list[Quantity]:
     lx = lexicon()
     masked: list[tuple[int, int]] = [m.span() for m in lx.date_re.finditer(text)]
     for rx in lx.not_quantity:
@@ -560,10 +684,10 @@ def parse(text: str, offset: int = 0, currency: Optional[Mapping[str, str]] = No
         unit, uclass = ("count", "count")
         cm = lx.cents_re.match(text, end) if factor == 1 else None
         if cm and (cur or not re.match(r"\s*c\b", text[end:end + 3])):
-            # "$7.7 cents/kWh", "11.5 cent/kW": hundredths of the dollar of the text
+            # "$7.7 cents/kWh", "50 cents": hundredths of the dollar of the text, said in cents
             code = cur or (currency or {}).get("$") or lx.cur_before["$"]
-            value, end = _clean(n.value / 100), cm.end()
-            unit, end = _per(text, end, code, lx)
+            end = cm.end()
+            unit, end = _per(text, end, f"{code} {MINOR_UNIT}", lx)
             uclass = "currency"
         elif cur:
             unit, uclass = cur, "currency"
@@ -572,9 +696,26 @@ def parse(text: str, offset: int = 0, currency: Optional[Mapping[str, str]] = No
                 end = m.end()
             unit, end = _per(text, end, unit, lx)
         else:
-            got = _unit_after(text, end, lx)
-            if got:
+            pm = lx.cur_prefixed_re.match(text, end)
+            got = None if pm else _unit_after(text, end, lx)
+            if pm:  # "30 MUSD", "120 MEUR": a million of the currency
+                value = _clean(value * lx.cur_multipliers[pm.group("mult")])
+                unit, uclass, end = pm.group("code"), "currency", pm.end()
+                unit, end = _per(text, end, unit, lx)
+            elif got:
                 unit, uclass, end = got
+                if uclass == "currency" and factor == 1:
+                    f2, e2 = _magnitude(text, end, lx, False)
+                    if f2 != 1 and lx.mag_re.match(text, end):  # "75 USD million"
+                        factor, value, end = f2, _clean(n.value * f2), e2
+        if uclass == "currency" and factor == 1 and value == int(value) and not unit.endswith(MINOR_UNIT):
+            got_minor = _minor_amount(text, end, lx)
+            if got_minor:  # "3 dollars 50 cents", "15 USD 50", "thirteen dollars and forty-five cents"
+                value, end = _clean(value + got_minor[0] / 100), got_minor[1]
+                while i < len(nums) and nums[i].start < end:
+                    i += 1
+        if n.fraction and uclass == "count":
+            unit, uclass = "fraction", "fraction"
         value_max = None
         # ranges: "5.5 to 6 percent", "5-6%", "between 3 and 4 million"
         rm = re.match(r"\s*(?:-|–|—|to|and)\s*", text[end if uclass != "count" or factor != 1 else n.end:][:8])
@@ -616,9 +757,11 @@ def parse(text: str, offset: int = 0, currency: Optional[Mapping[str, str]] = No
                             end = u2[2]
                             i += 1
         comp = _comparator(text, qstart, end, uclass, lx)
+        if n.comparator and comp == Comparator.EQUAL.value:
+            comp = n.comparator
         out.append(Quantity(value=value, unit=unit, start=qstart + offset, end=end + offset,
                             text=text[qstart:end], value_max=value_max, comparator=comp,
-                            unit_class=uclass, spelled=n.spelled))
+                            unit_class=uclass, spelled=n.spelled, attributive=n.attributive))
         consumed_until = end
 
     for m, pct in fracs:
@@ -638,8 +781,10 @@ def _in_name(text: str, n: _Num, lx: _Lexicon) -> bool:
     if n.spelled or not raw.isdigit() or len(raw) > 3:
         return False
     m = re.search(r"(?:^|[\s(])([A-Z][A-Za-z]+)[ ]$", text[max(0, n.start - 30):n.start])
-    if not m or m.group(1) in lx.name_not_after:
+    if not m or m.group(1).capitalize() in lx.name_not_after:
         return False
+    if _unit_after(text, n.end, lx):
+        return False  # "call Bob 3 times"
     if re.match(r"\s*(?:%|percent|per\s*cent|[-–]|million|billion|trillion|thousand|bn|m\b|k\b)", text[n.end:n.end + 10], re.I):
         return False
     if _physical_unit(text, n.end, lx) or lx.cur_after_re.match(text, n.end):

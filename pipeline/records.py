@@ -46,7 +46,8 @@ class Span:
 class Quantity:
     """A number with its unit and qualifier, as found in a piece of text.
 
-    ``unit_class`` is one of percent, currency, rate, count, duration, physical; it is what
+    ``unit_class`` is one of percent, currency, rate, count, fraction, multiplier, duration,
+    physical; it is what
     later stages branch on, while ``unit`` is what users read.
     """
 
@@ -60,6 +61,7 @@ class Quantity:
     unit_class: str = "count"
     spelled: bool = False
     conversion_of: Optional[int] = None
+    attributive: bool = False  # hyphened to the noun it modifies: "a 45-acre farm", "three-step plan"
 
     def to_dict(self) -> dict:
         return {

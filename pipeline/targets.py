@@ -318,7 +318,7 @@ def extract(doc: str, text: str, parsed: Parsed, published: Optional[str],
         in_table = any(a <= s_start < b or s_start <= a < s_end for a, b in table_regions)
         numeric: list[Target] = []
         if not in_table and quantities.has_number(stext):
-            qs = quantities.parse(stext, s_start, currency)
+            qs = [quantities.in_major_unit(q) for q in quantities.parse(stext, s_start, currency)]
             numeric = _numeric(doc, text, parsed, ts, te_, stext, s_start, qs, resolved, ctx,
                                subject, c, [r for r in out[-3:] if r.kind != "milestone"], index)
         out.extend(numeric)
@@ -342,8 +342,11 @@ def extract(doc: str, text: str, parsed: Parsed, published: Optional[str],
 
 
 def _skip(q: Quantity, text: str, parsed: Parsed, c: _Cues) -> bool:
-    if q.unit_class == "duration" or q.conversion_of is not None:
-        return True
+    if q.unit_class in ("duration", "fraction") or q.conversion_of is not None or quantities.is_vague(q):
+        return True  # "a third of residents" is a share of something unnamed, not a goal's value
+    if q.attributive and q.unit_class in ("count", "physical") and not quantities.n_is_measure_word(
+            re.sub(r"^[\d.,\s]*-?\s*", "", q.text).split(" ")[0], quantities.lexicon()):
+        return True  # "a 10-point plan", "12-inch wafers": a classifier, not a measure
     if q.unit_class == "count" and q.value == int(q.value) and 1 <= q.value <= 120 and re.search(
             r"[A-Z][a-z]+,\s*$", text[max(0, q.start - 30):q.start]) and re.match(r"\s*,", text[q.end:q.end + 2]):
         return True  # "Mining Minister Aurora Williams, 52, told reporters": an age
@@ -798,6 +801,8 @@ def _numeric(doc, text, parsed, ts, te_, stext, s_start, qs, resolved, ctx, subj
                 elif ctx.para:
                     year, p = ctx.para
                     period = timeexpr.period_str(p)
+                else:
+                    year = ctx.pub_year
         elif te is not None and te.kind == "present":
             year = ctx.pub_year
         prev = [x for x in qs[:i] if x.conversion_of is None and x.end <= q.start and x.start >= cl[0]]
@@ -1100,7 +1105,7 @@ def _table_records(doc: str, text: str, table: Table, pub_year, subject) -> list
                     comp = _SYM_COMP[sym]
                     cell = cell[len(sym):].strip()
                     break
-            qs = [q for q in quantities.parse(cell) if q.unit_class != "duration"]
+            qs = [quantities.in_major_unit(q) for q in quantities.parse(cell) if q.unit_class != "duration"]
             if qs and qs[0].unit_class == "count" and unit_text:
                 probe = f"{cell} {unit_text.replace('%', 'percent')}"
                 qs = [q for q in quantities.parse(probe) if q.unit_class != "duration"] or qs

@@ -74,11 +74,20 @@ def test_cli_quantities(tmp_path):
     assert json.loads(lines[1]) == []
 
 
-def test_shipped_unit_keys_match_installed_quantulum3():
+def test_shipped_unit_table_matches_installed_quantulum3():
     import json
     import sys
     from conftest import ROOT
     sys.path.insert(0, str(ROOT / "tests" / "fixtures"))
-    from make_unit_keys import compute
-    shipped = json.loads((ROOT / "models" / "quantulum_unit_keys.json").read_text(encoding="utf-8"))
-    assert shipped["keys"] == compute()
+    from make_unit_table import compute
+    shipped = json.loads((ROOT / "models" / "unit_table.json").read_text(encoding="utf-8"))
+    shipped.pop("_about")
+    assert shipped == compute()
+
+
+def test_cents_are_read_in_cents_and_compared_in_the_currency():
+    from pipeline.quantities import in_major_unit
+    q = parse("The tariff will remain at 11.5 cent/kW and households pay $7.7 cents/kWh.")
+    assert [(x.value, x.unit) for x in q] == [(11.5, "USD cent per kW"), (7.7, "USD cent per kWh")]
+    assert [(in_major_unit(x).value, in_major_unit(x).unit) for x in q] == [(0.115, "USD per kW"), (0.077, "USD per kWh")]
+    assert in_major_unit(parse("$5")[0]).value == 5

@@ -1,0 +1,137 @@
+"""Physical units from quantulum3's table, as data: which unit a word or symbol after a number is.
+
+models/unit_table.json is generated from quantulum3's own table (tests/fixtures/make_unit_table.py),
+so every unit quantulum3 knows is found without importing it (its import takes ~1.7 s and its
+parser ~2.5 ms a sentence).  Ambiguous surfaces ("t": tonne or tesla, "mb") are resolved by
+models/units.json's ``table_preferences`` and then by entity priority, the cheap half of what
+quantulum3's classifier does; what policy texts need most (energy, emissions) stays in
+models/units.json with conversion factors and wins over this table.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Optional
+
+from . import resources
+
+
+@dataclass(frozen=True)
+class TableUnit:
+    name: str
+    entity: str
+    end: int
+
+
+@dataclass(frozen=True)
+class _Table:
+    symbols: dict
+    symbols_lower: dict
+    surfaces: dict
+    entities: dict
+    prefer: dict
+    entity_rank: dict
+    spaced_single: frozenset
+    glued_single: frozenset
+    stop: frozenset
+    max_words: int
+
+
+@lru_cache(maxsize=1)
+def table() -> _Table:
+    t = resources.load("unit_table.json")
+    policy = resources.load("units.json")["table_policy"]
+    stop = frozenset(policy["stop_surfaces"])
+    lower: dict = {}
+    for sym, names in t["symbols"].items():
+        lower.setdefault(sym.lower(), set()).update(names)
+    return _Table(
+        symbols={k: tuple(v) for k, v in t["symbols"].items() if k not in stop},
+        symbols_lower={k: tuple(sorted(v)) for k, v in lower.items() if len(k) > 1 and k not in stop},
+        surfaces={k: tuple(v) for k, v in t["surfaces"].items() if k not in stop},
+        entities=t["units"],
+        prefer=policy["prefer"],
+        entity_rank={e: i for i, e in enumerate(policy["entity_priority"])},
+        spaced_single=frozenset(policy["spaced_single_letter_symbols"]),
+        glued_single=frozenset(policy["glued_single_letter_symbols"]),
+        stop=stop,
+        max_words=max(len(k.split()) for k in t["surfaces"]),
+    )
+
+
+def _pick(surface: str, names: tuple, tb: _Table) -> str:
+    if len(names) == 1:
+        return names[0]
+    pref = tb.prefer.get(surface) or tb.prefer.get(surface.lower())
+    if pref in names:
+        return pref
+    return min(names, key=lambda n: (tb.entity_rank.get(tb.entities.get(n, ""), 99), n))
+
+
+_TOKEN_RE = re.compile(r"[^\s\d,;:()\[\]{}!?\"“”]+")
+_WORDS_RE = re.compile(r"[A-Za-z][A-Za-z'-]*")
+
+
+def lookup(text: str, pos: int, glued: bool) -> Optional[TableUnit]:
+    """The unit starting at POS (right after a number, spaces already skipped), or None.
+    GLUED: no space between number and unit ("48m", "0.8rad"), which licenses single letters."""
+    tb = table()
+    # words first, longest first: "square metres", "metric tons", "miles per hour"
+    words = []
+    for m in _WORDS_RE.finditer(text, pos, min(len(text), pos + 60)):
+        if words and text[words[-1][1]:m.start()].strip():
+            break
+        words.append((m.start(), m.end()))
+        if len(words) >= tb.max_words:
+            break
+    if words and words[0][0] == pos:
+        for n in range(len(words), 0, -1):
+            s = text[pos:words[n - 1][1]]
+            key = " ".join(s.lower().split())
+            names = tb.surfaces.get(key)
+            if names:
+                name = _pick(key, names, tb)
+                return TableUnit(name, tb.entities.get(name, ""), words[n - 1][1])
+    m = _TOKEN_RE.match(text, pos)
+    if not m:
+        return None
+    tok = m.group().rstrip(".'’")
+    # the longest prefix of the token that is a symbol and is not followed by more letters
+    for k in range(len(tok), 0, -1):
+        sym = tok[:k]
+        nxt = tok[k:k + 1]
+        if nxt and (nxt.isalpha() or nxt.isdigit() and nxt not in "23"):
+            continue
+        names = tb.symbols.get(sym)
+        if names is None and len(sym) > 1:
+            names = tb.symbols_lower.get(sym.lower())
+        if not names:
+            continue
+        if len(sym) == 1 and sym.isalpha():
+            if glued and sym not in tb.glued_single:
+                return None
+            if not glued:
+                if sym not in tb.spaced_single:
+                    return None
+                after = text[pos + 1:pos + 20]
+                if re.match(r"\s+[a-z]{2,}", after) and not re.match(r"\s+(?:x|by|per|each|long|wide|high|deep|tall)\b", after):
+                    return None  # "1.2 m electric vehicles", "5 t of"... is a word, not a unit
+        name = _pick(sym, names, tb)
+        end = pos + k
+        if nxt in ("2", "3") and text[end:end + 1] == nxt:
+            end += 1  # "km2" (NFKC of km²): the surface below names the power
+            name = _powered(name, int(nxt), tb) or name
+        return TableUnit(name, tb.entities.get(name, ""), end)
+    return None
+
+
+def _powered(name: str, power: int, tb: _Table) -> Optional[str]:
+    word = {2: "square", 3: "cubic"}[power]
+    cand = f"{word} {name}"
+    names = tb.surfaces.get(cand)
+    return names[0] if names else None
+
+
+def entity_of(name: str) -> str:
+    return table().entities.get(name, "")
