@@ -2,9 +2,18 @@
 from policy texts."""
 from .errors import IngestError, OutputError, PolicytraceError, ResourceError, UnsupportedFormat
 from .records import Comparator, DocError, Document, Kind, Quantity, Span, Target
-from .runner import Extraction, Extractor, extract
 
 __version__ = "0.1.0"
+
+_LAZY = {"extract", "Extraction", "Extractor"}
+
+
+def __getattr__(name):
+    """The runner pulls in spaCy; `policytrace quantities` and other light uses never pay for it."""
+    if name in _LAZY:
+        from . import runner
+        return getattr(runner, name)
+    raise AttributeError(f"module 'pipeline' has no attribute {name!r}")
 
 __all__ = [
     "extract", "Extraction", "Extractor", "Target", "Document", "Span", "Quantity", "Kind",

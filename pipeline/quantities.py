@@ -59,6 +59,7 @@ class _Lexicon:
     name_not_after: frozenset
     million_not_before: re.Pattern
     cents_re: re.Pattern
+    minor_units: dict
     plural_scales: dict
     plural_scale_re: re.Pattern
     fractions: dict
@@ -68,6 +69,42 @@ class _Lexicon:
     codes: frozenset
 
 
+def _currency_surfaces():
+    """(before, after, case-sensitive codes, minor units): CLDR's table plus the overrides.
+    Names and symbols match in any case, codes only as written ("USD", not "cup" for CUP)."""
+    table = resources.load("currency_table.json")["currencies"]
+    ov = resources.load("currencies.json")
+    banned = set(ov["code_words"])
+    before: dict = {}
+    after: dict = {}
+    claims: dict = {}
+    codes = []
+    for code, e in table.items():
+        if code not in banned and (e["current"] or code in ov["historical_codes"]):
+            codes.append(code)
+            before[code.lower()] = after[code.lower()] = code
+        for name in (e["name"], e["plural"]):
+            after.setdefault(name.lower(), code)
+        for sym in e["symbols"]:
+            claims.setdefault(sym.lower(), set()).add(code)
+    for sym, cs in claims.items():
+        if len(cs) == 1:
+            before.setdefault(sym, next(iter(cs)))
+    for k, v in ov["before"].items():
+        before[k.lower()] = v
+    for k, v in ov["after"].items():
+        after[k.lower()] = v
+    codes_cs = codes + [c for c in ov["lower_case_codes"]]
+    minor = {k: v for k, v in ov["minor_units"].items() if k != "_about"}
+    return before, after, codes_cs, minor
+
+
+def _names(surfaces: dict, codes_cs: list) -> list:
+    """The surfaces matched in any case: all but the ISO codes."""
+    iso = {c.lower() for c in codes_cs}
+    return [k for k in surfaces if k not in iso]
+
+
 def _alt(words, key=len) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=key, reverse=True))
 
@@ -75,14 +112,7 @@ def _alt(words, key=len) -> str:
 @lru_cache(maxsize=1)
 def lexicon() -> _Lexicon:
     q = resources.load("quantities.json")
-    cur = resources.load("currencies.json")["currencies"]
-    cur_before = {}
-    cur_after = {}
-    for c in cur:
-        for s in c["before"]:
-            cur_before[s.lower()] = c["code"]
-        for s in c["after"]:
-            cur_after[s.lower()] = c["code"]
+    cur_before, cur_after, codes_cs, minor = _currency_surfaces()
     months = q["months"]
     month_alt = "|".join(sorted((m.capitalize() for m in months), key=len, reverse=True))
     month_pat = rf"(?:{month_alt}|{month_alt.upper()})\.?"
@@ -135,13 +165,13 @@ def lexicon() -> _Lexicon:
     scales = {k: float(v) for k, v in q["plural_scales"].items() if k != "_about"}
     fractions = {k: float(v) for k, v in q["fractions"].items() if k != "_about"}
     mults = {k: float(v) for k, v in q["currency_multipliers"].items() if k != "_about"}
-    codes = sorted({c["code"] for c in cur})
+    codes = sorted(c for c in codes_cs if c.isupper())
     return _Lexicon(
         number_words=nw, scale_words=dict(q["scale_words"]), magnitudes=mags,
         short_magnitudes=dict(q["short_magnitudes"]),
         percent_re=re.compile(rf"\s*({_alt(q['percent'])})(?![a-z])", re.I),
-        cur_before_re=re.compile(rf"(?:^|(?<=[\s(\[“\"'/,]))({_alt(cur_before)})\s?$", re.I),
-        cur_after_re=re.compile(rf"\s*({_alt(cur_after)})\b", re.I),
+        cur_before_re=re.compile(rf"(?:^|(?<=[\s(\[“\"'/,\d]))((?-i:{_alt(codes_cs)})|{_alt(_names(cur_before, codes_cs))})\s?$", re.I),
+        cur_after_re=re.compile(rf"\s*((?-i:{_alt(codes_cs)})|{_alt(_names(cur_after, codes_cs))})(?![A-Za-z])", re.I),
         cur_before=cur_before, cur_after=cur_after,
         time_units=time_units, time_re=time_re, word_num_re=word_num_re, mag_re=mag_re,
         date_re=date_re, year_range_re=year_range_re, rate_re=rate_re,
@@ -163,7 +193,8 @@ def lexicon() -> _Lexicon:
         not_quantity=tuple(re.compile(p) for k, v in nq.items() if k != "_about" for p in v),
         name_not_after=frozenset(q["name_number"]["not_after"]),
         million_not_before=re.compile(rf"\s*(?:{_alt(q['million_m_not_before'])})\b", re.I),
-        cents_re=re.compile(rf"\s*(?:{_alt(q['cents'])})(?![A-Za-z])"),
+        cents_re=re.compile(rf"\s*({_alt(minor)})(?![A-Za-z])"),
+        minor_units=minor,
         plural_scales=scales,
         plural_scale_re=re.compile(rf"\b({_alt(scales)})(?=\s+of\b)", re.I),
         fractions=fractions,
@@ -685,7 +716,7 @@ def _parse(text: str, offset: int, currency: Optional[Mapping[str, str]]) -> lis
         cm = lx.cents_re.match(text, end) if factor == 1 else None
         if cm and (cur or not re.match(r"\s*c\b", text[end:end + 3])):
             # "$7.7 cents/kWh", "50 cents": hundredths of the dollar of the text, said in cents
-            code = cur or (currency or {}).get("$") or lx.cur_before["$"]
+            code = cur or lx.minor_units.get(cm.group(1).lower()) or (currency or {}).get("$") or lx.cur_before["$"]
             end = cm.end()
             unit, end = _per(text, end, f"{code} {MINOR_UNIT}", lx)
             uclass = "currency"

@@ -85,6 +85,29 @@ def test_shipped_unit_table_matches_installed_quantulum3():
     assert shipped == compute()
 
 
+def test_shipped_currency_table_matches_installed_babel():
+    import json
+    import sys
+    from conftest import ROOT
+    sys.path.insert(0, str(ROOT / "tests" / "fixtures"))
+    from make_currency_table import compute
+    shipped = json.loads((ROOT / "models" / "currency_table.json").read_text(encoding="utf-8"))
+    assert shipped["currencies"] == compute()
+
+
+def test_every_cldr_currency_is_read_by_name_and_code():
+    import json
+    from conftest import ROOT
+    table = json.loads((ROOT / "models" / "currency_table.json").read_text(encoding="utf-8"))["currencies"]
+    banned = set(json.loads((ROOT / "models" / "currencies.json").read_text(encoding="utf-8"))["code_words"])
+    for code, e in table.items():
+        if not e["current"] or code in banned:
+            continue
+        got = parse(f"They paid 12.5 million {e['plural']} and {code} 3 billion.")
+        assert [(q.value, q.unit) for q in got][-1] == (3e9, code), code
+        assert got[0].value == 12.5e6 and got[0].unit_class == "currency", (code, got[0])
+
+
 def test_cents_are_read_in_cents_and_compared_in_the_currency():
     from pipeline.quantities import in_major_unit
     q = parse("The tariff will remain at 11.5 cent/kW and households pay $7.7 cents/kWh.")
