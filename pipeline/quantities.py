@@ -67,6 +67,8 @@ class _Lexicon:
     cur_prefixed_re: re.Pattern
     cur_multipliers: dict
     codes: frozenset
+    change_verbs: frozenset
+    substance_per_re: re.Pattern
 
 
 def _currency_surfaces():
@@ -170,7 +172,7 @@ def lexicon() -> _Lexicon:
         number_words=nw, scale_words=dict(q["scale_words"]), magnitudes=mags,
         short_magnitudes=dict(q["short_magnitudes"]),
         percent_re=re.compile(rf"\s*({_alt(q['percent'])})(?![a-z])", re.I),
-        cur_before_re=re.compile(rf"(?:^|(?<=[\s(\[“\"'/,\d]))((?-i:{_alt(codes_cs)})|{_alt(_names(cur_before, codes_cs))})\s?$", re.I),
+        cur_before_re=re.compile(rf"(?:^|(?<=[\s(\[“\"'/,\d\-–]))((?-i:{_alt(codes_cs)})|{_alt(_names(cur_before, codes_cs))})\s?$", re.I),
         cur_after_re=re.compile(rf"\s*((?-i:{_alt(codes_cs)})|{_alt(_names(cur_after, codes_cs))})(?![A-Za-z])", re.I),
         cur_before=cur_before, cur_after=cur_after,
         time_units=time_units, time_re=time_re, word_num_re=word_num_re, mag_re=mag_re,
@@ -204,6 +206,9 @@ def lexicon() -> _Lexicon:
         cur_prefixed_re=re.compile(rf"\s*(?P<mult>{_alt(mults)})\s?(?P<code>{_alt(codes)})\b"),
         cur_multipliers=mults,
         codes=frozenset(codes),
+        change_verbs=frozenset(q["change_verbs"]),
+        substance_per_re=re.compile(
+            rf"\s+of\s+[a-z]+(?:\s+[a-z]+)?\s+(?:per|a|an|each)\s+({_alt(list(time_units) + list(ul['per_words']))})\b", re.I),
     )
 
 
@@ -313,7 +318,15 @@ def _candidates(text: str, lx: _Lexicon, masked: list[tuple[int, int]]) -> list[
     out.extend(_word_numbers(text, lx))
     out = [n for n in out if not any(a <= n.start < b for a, b in masked)]
     out.sort(key=lambda n: n.start)
-    return out
+    merged: list[_Num] = []
+    for n in out:
+        if merged and n.fraction and n.start < merged[-1].end:
+            continue  # the "a half" of "one and a half", already added
+        h = re.match(r"\s+and\s+a\s+half\b", text[n.end:n.end + 16], re.I)
+        if h and not n.fraction:
+            n = _Num(n.value + 0.5, n.start, n.end + h.end(), n.spelled, n.attributive, n.comparator)
+        merged.append(n)
+    return merged
 
 
 def _word_numbers(text: str, lx: _Lexicon) -> list[_Num]:
@@ -325,7 +338,12 @@ def _word_numbers(text: str, lx: _Lexicon) -> list[_Num]:
         out.append(_Num(lx.plural_scales[" ".join(m.group(1).lower().split())], m.start(), m.end(), True,
                         comparator=Comparator.AT_LEAST.value))
         taken.append(m.span())
+    for m in re.finditer(r"\bhalf\s+an?(?=\s+(?:million|billion|trillion|dozen)\b)", text, re.I):
+        out.append(_Num(0.5, m.start(), m.end(), True))  # "half a million"
+        taken.append(m.span())
     for m in lx.fraction_word_re.finditer(text):
+        if any(a <= m.start() < b for a, b in taken):
+            continue
         numer, frac = m.group("num"), m.group("frac").lower()
         head = frac.rstrip("s") if frac not in ("halves",) else "half"
         if numer is None and head != "half" and not lx.mag_re.match(text, m.end()):
@@ -352,7 +370,7 @@ def _word_numbers(text: str, lx: _Lexicon) -> list[_Num]:
         val = _word_value(m.group(), lx)
         if val is None:
             continue
-        if low in ("hundred", "thousand"):
+        if low.split()[0].split("-")[0] in ("hundred", "thousand"):
             am = re.search(r"\b(an?|one)\s+$", text[max(0, s - 5):s], re.I)
             if not am:
                 continue
@@ -374,6 +392,8 @@ def _word_numbers(text: str, lx: _Lexicon) -> list[_Num]:
         if m.group()[0].isupper() and re.match(r"\s+[A-Z][a-z]+\s+[A-Z]", after):
             continue
         out.append(_Num(val, s, e, True, attributive))
+    for m in re.finditer(r"\ban?(?=\s+(?:million|billion|trillion)\b)", text, re.I):
+        out.append(_Num(1.0, m.start(), m.end(), True))  # "a million people": the magnitude follows
     return out
 
 
@@ -402,6 +422,7 @@ def _match_tail(words: list[str], phrases, allow_fillers: int = 2):
     return None, None
 
 
+_RELATIONS = {Comparator.EXCEED.value, Comparator.BELOW.value, Comparator.AT_LEAST.value, Comparator.AT_MOST.value}
 _PHRASAL_UP = {"made", "make", "makes", "making", "add", "adds", "added", "adding", "take", "takes", "took",
                "taking", "sum", "sums", "summed", "end", "ends", "ended", "pick", "picked", "picks",
                "set", "sets", "shut", "break", "broke", "broken", "wrap", "wrapped", "burn", "burned"}
@@ -410,6 +431,8 @@ _PHRASAL_UP = {"made", "make", "makes", "making", "add", "adds", "added", "addin
 def _comparator(text: str, start: int, end: int, unit_class: str, lx: _Lexicon) -> str:
     before = _words_before(text, start)
     comp, _ = _match_tail(before, lx.comp_before)
+    if comp and unit_class == "duration" and before and before[-1] in ("over", "for", "in", "within"):
+        comp = None  # "over five years" is the span, not more than five
     after = text[end:end + 20].lower()
     for p, v in lx.comp_after:
         if re.match(r"\s*" + r"\s+".join(map(re.escape, p)) + r"\b", after):
@@ -417,7 +440,7 @@ def _comparator(text: str, start: int, end: int, unit_class: str, lx: _Lexicon) 
             break
     if comp:
         return comp
-    if unit_class in ("percent", "currency", "count", "physical", "rate"):
+    if unit_class in ("percent", "currency", "count", "physical", "rate", "duration"):
         for phrases, label in ((lx.growth_before, "growth"), (lx.decline_before, "decline")):
             for p in phrases:
                 if p in (["up"], ["down"]) and unit_class not in ("percent", "currency"):
@@ -425,6 +448,10 @@ def _comparator(text: str, start: int, end: int, unit_class: str, lx: _Lexicon) 
                 if p in (["up"], ["down"]) and len(before) > 1 and before[-2] in _PHRASAL_UP:
                     continue  # "made up 25.4%", "adds up to", "ended down": a particle, not a change
                 if before[-len(p):] == p:
+                    return label
+        if before and before[-1] == "by":  # "raised interest rates by 25 basis points"
+            for phrases, label in ((lx.growth_before, "growth"), (lx.decline_before, "decline")):
+                if any(len(p) == 2 and p[1] == "by" and p[0] in before[-5:-1] for p in phrases):
                     return label
         if unit_class in ("percent", "currency"):
             if lx.growth_after_re.match(text, end) and not re.match(r"\s*(?:more|higher|up)\s+than", text[end:end + 15]):
@@ -477,7 +504,8 @@ def _table_unit(text: str, pos: int, lx: _Lexicon):
     tu = unitlex.lookup(text, at, glued=(at == pos))
     if tu is None:
         return None
-    unit, end = _per(text, tu.end, tu.name, lx)
+    entry = lx.units.get(tu.name.lower())  # one name per unit: quantulum3's "metre" is units.json's "m"
+    unit, end = _per(text, tu.end, entry["unit"] if entry else tu.name, lx)
     return unit, "physical", end
 
 
@@ -520,11 +548,18 @@ def _per(text: str, end: int, unit: str, lx: _Lexicon) -> tuple[str, int]:
     for _ in range(2):
         m = lx.per_re.match(text, end)
         if not m:
-            m2 = re.match(r"\s*/\s*|\s+per\s+", text[end:end + 8])
+            m2 = re.match(r"\s*/\s*|\s+(?:per|an?|each)\s+", text[end:end + 8])
             tu = unitlex.lookup(text, end + m2.end(), glued=True) if m2 else None
             if tu is None:
+                # "6 grams of salt per day", "267 billion tonnes of ice a year": the substance
+                # sits between the unit and its rate; CO2 and money are handled before
+                sm = lx.substance_per_re.match(text, end) if " " not in unit or unit.endswith(" CO2e") else None
+                if sm and (unit in lx.units_by_name or unitlex.entity_of(unit)):
+                    unit, end = f"{unit} per {lx.time_units.get(sm.group(1).lower(), sm.group(1).lower())}", sm.end()
+                    continue
                 break
-            unit, end = f"{unit} per {tu.name}", tu.end
+            entry = lx.units.get(tu.name.lower())
+            unit, end = f"{unit} per {entry['unit'] if entry else tu.name}", tu.end
             continue
         w = m.group("sym") or m.group("word")
         entry = lx.units.get(w) or lx.units.get(w.lower())
@@ -536,6 +571,9 @@ def _per(text: str, end: int, unit: str, lx: _Lexicon) -> tuple[str, int]:
 def _magnitude(text: str, pos: int, lx: _Lexicon, after_currency: bool):
     """Multiply by 'million', 'bn', 'hundred million'...; returns (factor, end)."""
     factor, end = 1.0, pos
+    sci = re.match(r"\s*[×x*]\s*10\^(-?\d{1,3})\b", text[pos:pos + 12])
+    if sci:  # "3.2×10^6" (NFKC of 3.2×10⁶)
+        factor, end = 10.0 ** int(sci.group(1)), pos + sci.end()
     while True:
         m = lx.mag_re.match(text, end)
         if m:
@@ -561,11 +599,13 @@ def _magnitude(text: str, pos: int, lx: _Lexicon, after_currency: bool):
         else:
             # "1.2 m electric vehicles", "2m barrels", "1.8M dollars", "30k": million and thousand;
             # but "48m", "1 m x 1 m", "1m is equal to 10 dm" are metres
-            m = re.match(r" ?(m|k|M|K)\b(?![²³/.\d])", text[pos:pos + 4])
+            m = re.match(r" ?(m|k|M|K)\b(?![²³/\d]|\.\w)", text[pos:pos + 4])
             if m and m.group(1) == "m":
-                nxt = text[pos + m.end():pos + m.end() + 20]
-                if not re.match(r"\s+[A-Za-z]", nxt) or lx.million_not_before.match(nxt):
-                    m = None
+                nxt = text[pos + m.end():pos + m.end() + 40]
+                ends = re.match(r"\s*(?:$|[.,;:!?)]|and\b|or\b)", nxt)
+                if lx.million_not_before.match(nxt) or not (
+                        _plural_ahead(nxt) or ends and re.search(r"\bof\s*$", text[max(0, pos - 20):pos - len(text[:pos]) + len(text[:pos].rstrip("0123456789.,"))])):
+                    m = None  # "the 100m world record", "is 48m": metres; "2m barrels", "a population of 177m": million
             if m:
                 factor = lx.short_magnitudes[m.group(1).lower()]
                 end = pos + m.end()
@@ -607,6 +647,19 @@ def in_major_unit(q: Quantity) -> Quantity:
     unit = head[:-len(MINOR_UNIT) - 1] + (sep + tail if sep else "")
     return replace(q, value=_clean(q.value / 100), unit=unit,
                    value_max=None if q.value_max is None else _clean(q.value_max / 100))
+
+
+_PLURAL_RE = re.compile(r"(?:people|children|staff|personnel|cattle|livestock|men|women|[a-z]{2,}[^su\W]s|[a-z]+ies)\b")
+
+
+def _plural_ahead(s: str) -> bool:
+    """Is there a plural noun in the next two words ("2m barrels", "1.2 m electric vehicles")?"""
+    for w in re.findall(r"[A-Za-z]+", s)[:2]:
+        if _PLURAL_RE.fullmatch(w.lower()):
+            return True
+        if w.lower() in ("of", "per", "a", "in", "to", "and", "or", "for", "is", "was", "are", "were"):
+            return False
+    return False
 
 
 def _currency_before(text: str, start: int, lx: _Lexicon, local: Optional[Mapping[str, str]] = None):
@@ -758,17 +811,32 @@ def _parse(text: str, offset: int, currency: Optional[Mapping[str, str]]) -> lis
             noun_after = bool(tail_word) and uclass in ("currency", "physical", "percent") and not (
                 _unit_after(text, e_next, lx) or lx.cur_after_re.match(text, e_next)
                 or tail_word.group(1).lower() in ("and", "or", "in", "by", "per", "a", "each", "from", "of"))
-            if nxt.start == gap_start + rm.end() and not noun_after:
+            nxt_at = nxt.start
+            if cur:  # "$5 to $10": the second figure repeats the symbol
+                c2, at2 = _currency_before(text, nxt.start, lx, currency)
+                if c2 == cur:
+                    nxt_at = at2
+            if nxt_at == gap_start + rm.end() and not noun_after:
                 joiner = rm.group().strip()
-                word_before = before[-1] if before else ""
+                wb = _words_before(text, qstart, 10)
+                word_before = wb[-1] if wb else ""
                 is_between = joiner == "and" and word_before == "between"
+                # "rose from 5 to 7%" is a change (two values); "ranges from 18 to 22" a range
+                change = word_before == "from" and any(w in lx.change_verbs for w in wb[:-1])
+                if change and uclass == "count" and factor == 1 and not cur:
+                    u2 = _unit_after(text, _magnitude(text, nxt.end, lx, False)[1], lx)
+                    if u2 and u2[1] in ("percent", "physical", "currency"):
+                        unit, uclass = u2[0], u2[1]
                 if joiner != "and" or is_between:
-                    if word_before != "from" or is_between:
+                    if not (word_before == "by" or change) or is_between:  # "fell by 1.5 to 76.4": a change, then a level
                         f2, end2 = _magnitude(text, nxt.end, lx, bool(cur))
                         if f2 == 1 and factor != 1:
                             f2 = factor
                         if cur:
-                            u2 = (unit, uclass, end2)
+                            u2 = _per(text, end2, cur, lx) + (None,)
+                            u2 = (u2[0], uclass, u2[1])
+                            if u2[0].startswith(unit + " per "):
+                                unit = u2[0]  # "$3 to $4 per barrel"
                         else:
                             u2 = _unit_after(text, end2, lx) or ("count", "count", end2)
                         if uclass == "count" and u2[1] != "count" and factor == 1:
@@ -788,6 +856,9 @@ def _parse(text: str, offset: int, currency: Optional[Mapping[str, str]]) -> lis
                             end = u2[2]
                             i += 1
         comp = _comparator(text, qstart, end, uclass, lx)
+        if out and comp in _RELATIONS and re.fullmatch(r"\s*(?:above|below|over|under|more than|less than|fewer than)\s+(?:the|its|their|last|this)\s*",
+                                                       text[out[-1].end - offset:qstart], re.I):
+            comp = Comparator.EQUAL.value  # "35% below the 30-year average": the relation is the 35%'s
         if n.comparator and comp == Comparator.EQUAL.value:
             comp = n.comparator
         out.append(Quantity(value=value, unit=unit, start=qstart + offset, end=end + offset,
@@ -809,9 +880,11 @@ def _in_name(text: str, n: _Num, lx: _Lexicon) -> bool:
     """'Empire Wind 2', 'Borkum Riffgrund 3 wind farm': a bare integer after a capitalised word
     (not a month, determiner or heading word) is part of a name."""
     raw = text[n.start:n.end]
-    if n.spelled or not raw.isdigit() or len(raw) > 3:
+    if n.spelled or not re.fullmatch(r"\d{1,3}(?:\.\d{1,2})?", raw):
         return False
-    m = re.search(r"(?:^|[\s(])([A-Z][A-Za-z]+)[ ]$", text[max(0, n.start - 30):n.start])
+    m = re.search(r"(?:^|[\s(])([A-Za-z]*[A-Z][A-Za-z]*)[ ]$", text[max(0, n.start - 30):n.start])
+    if m and "." in raw and not re.search(r"[a-z][A-Z]|^[A-Z][a-z]+$", m.group(1)):
+        return False  # a decimal after a name is a version ("iOS 17.2", "Windows 10.1")
     if not m or m.group(1).capitalize() in lx.name_not_after:
         return False
     if _unit_after(text, n.end, lx):

@@ -35,6 +35,7 @@ class _Table:
     spaced_single: frozenset
     glued_single: frozenset
     stop: frozenset
+    letter_followers: frozenset
     max_words: int
 
 
@@ -56,6 +57,7 @@ def table() -> _Table:
         spaced_single=frozenset(policy["spaced_single_letter_symbols"]),
         glued_single=frozenset(policy["glued_single_letter_symbols"]),
         stop=stop,
+        letter_followers=frozenset(policy["spaced_letter_followers"]),
         max_words=max(len(k.split()) for k in t["surfaces"]),
     )
 
@@ -114,9 +116,9 @@ def lookup(text: str, pos: int, glued: bool) -> Optional[TableUnit]:
             if not glued:
                 if sym not in tb.spaced_single:
                     return None
-                after = text[pos + 1:pos + 20]
-                if re.match(r"\s+[a-z]{2,}", after) and not re.match(r"\s+(?:x|by|per|each|long|wide|high|deep|tall)\b", after):
-                    return None  # "1.2 m electric vehicles", "5 t of"... is a word, not a unit
+                w = re.match(r"\s+([a-z]{2,})", text[pos + 1:pos + 24])
+                if w and w.group(1) not in tb.letter_followers:
+                    return None  # "1.2 m electric vehicles": a magnitude before a noun, not a unit
         name = _pick(sym, names, tb)
         end = pos + k
         if nxt in ("2", "3") and text[end:end + 1] == nxt:
