@@ -69,6 +69,8 @@ class _Lexicon:
     codes: frozenset
     change_verbs: frozenset
     substance_per_re: re.Pattern
+    multiplier_verbs: dict
+    multiplier_verb_re: re.Pattern
 
 
 def _currency_surfaces():
@@ -167,6 +169,7 @@ def lexicon() -> _Lexicon:
     scales = {k: float(v) for k, v in q["plural_scales"].items() if k != "_about"}
     fractions = {k: float(v) for k, v in q["fractions"].items() if k != "_about"}
     mults = {k: float(v) for k, v in q["currency_multipliers"].items() if k != "_about"}
+    mverbs = {k: float(v) for k, v in q["multiplier_verbs"].items() if k != "_about"}
     codes = sorted(c for c in codes_cs if c.isupper())
     return _Lexicon(
         number_words=nw, scale_words=dict(q["scale_words"]), magnitudes=mags,
@@ -207,6 +210,8 @@ def lexicon() -> _Lexicon:
         cur_multipliers=mults,
         codes=frozenset(codes),
         change_verbs=frozenset(q["change_verbs"]),
+        multiplier_verbs=mverbs,
+        multiplier_verb_re=re.compile(rf"\b(?:{_alt(mverbs)})\b", re.I),
         substance_per_re=re.compile(
             rf"\s+of\s+[a-z]+(?:\s+[a-z]+)?\s+(?:per|a|an|each)\s+({_alt(list(time_units) + list(ul['per_words']))})\b", re.I),
     )
@@ -237,6 +242,7 @@ class _Num:
     attributive: bool = False  # hyphened to a noun: "three-step plan", "12-inch wafer"
     comparator: Optional[str] = None  # "thousands of": at least 1000
     fraction: bool = False  # "a third", "half": a share of something, not a count
+    multiplier: bool = False  # "has tripled": times, said by the verb
 
 
 def _word_value(s: str, lx: _Lexicon) -> Optional[float]:
@@ -279,7 +285,7 @@ def _candidates(text: str, lx: _Lexicon, masked: list[tuple[int, int]]) -> list[
         if whole is not None and text[m.start(1) + len(whole)] == "-" :
             continue  # "3-1/2": leave to the range reading
         value = (int(whole) if whole else 0) + num / den
-        out.append(_Num(round(value, 6), m.start(), m.end(), False))
+        out.append(_Num(round(value, 6), m.start(), m.end(), False, fraction=not whole))
         taken.append(m.span())
     for m in _NUM_RE.finditer(text):
         s, e = m.start(), m.end()
@@ -293,8 +299,8 @@ def _candidates(text: str, lx: _Lexicon, masked: list[tuple[int, int]]) -> list[
                 continue  # "24/7", "v1.2"; but "1,126 MW/3,530 MWh" is two measures
         if re.search(r"[=_]\s*$", text[max(0, s - 3):s]) or text[e:e + 1] in ("_", "="):
             continue  # code, not prose: "x = 1", "__v=2"
-        if s > 0 and text[s - 1].isalpha():
-            # RMB1, US$5, MAUD60 are currency prefixes; COVID-19, G20, Web3 are names
+        if s > 0 and text[s - 1].isalpha() and text[s - 1].isascii():
+            # RMB1, US$5, MAUD60 are currency prefixes; COVID-19, G20, Web3 are names ("的6%" is not)
             if not lx.cur_before_re.search(text[max(0, s - 6):s]):
                 continue
         if s > 1 and text[s - 1] == "-" and text[s - 2].isalpha():
@@ -392,6 +398,10 @@ def _word_numbers(text: str, lx: _Lexicon) -> list[_Num]:
         if m.group()[0].isupper() and re.match(r"\s+[A-Z][a-z]+\s+[A-Z]", after):
             continue
         out.append(_Num(val, s, e, True, attributive))
+    for m in lx.multiplier_verb_re.finditer(text):
+        v = lx.multiplier_verbs[m.group().lower()]
+        out.append(_Num(v, m.start(), m.end(), True, multiplier=True,
+                        comparator=Comparator.GROWTH.value if v > 1 else Comparator.DECLINE.value))
     for m in re.finditer(r"\ban?(?=\s+(?:million|billion|trillion)\b)", text, re.I):
         out.append(_Num(1.0, m.start(), m.end(), True))  # "a million people": the magnitude follows
     return out
@@ -440,7 +450,7 @@ def _comparator(text: str, start: int, end: int, unit_class: str, lx: _Lexicon) 
             break
     if comp:
         return comp
-    if unit_class in ("percent", "currency", "count", "physical", "rate", "duration"):
+    if unit_class in ("percent", "currency", "count", "physical", "rate", "duration", "fraction"):
         for phrases, label in ((lx.growth_before, "growth"), (lx.decline_before, "decline")):
             for p in phrases:
                 if p in (["up"], ["down"]) and unit_class not in ("percent", "currency"):
@@ -457,6 +467,10 @@ def _comparator(text: str, start: int, end: int, unit_class: str, lx: _Lexicon) 
             if lx.growth_after_re.match(text, end) and not re.match(r"\s*(?:more|higher|up)\s+than", text[end:end + 15]):
                 return "growth"
             if lx.decline_after_re.match(text, end) and not re.match(r"\s*(?:less|lower|fewer|down)\s+than", text[end:end + 15]):
+                return "decline"
+            if unit_class == "percent" and re.match(r"\s*(?:more|higher)\s+than\s+(?:a|the|in|last|its)\b", text[end:end + 25]):
+                return "growth"  # "9% more than a year earlier"
+            if unit_class == "percent" and re.match(r"\s*(?:less|lower|fewer)\s+than\s+(?:a|the|in|last|its)\b", text[end:end + 25]):
                 return "decline"
     return Comparator.EQUAL.value
 
@@ -604,7 +618,7 @@ def _magnitude(text: str, pos: int, lx: _Lexicon, after_currency: bool):
                 nxt = text[pos + m.end():pos + m.end() + 40]
                 ends = re.match(r"\s*(?:$|[.,;:!?)]|and\b|or\b)", nxt)
                 if lx.million_not_before.match(nxt) or not (
-                        _plural_ahead(nxt) or ends and re.search(r"\bof\s*$", text[max(0, pos - 20):pos - len(text[:pos]) + len(text[:pos].rstrip("0123456789.,"))])):
+                        _plural_ahead(nxt) or _MILLION_M_BEFORE.search(text, 0, pos - 1) or ends and re.search(r"\bof\s*$", text[max(0, pos - 20):pos - len(text[:pos]) + len(text[:pos].rstrip("0123456789.,"))])):
                     m = None  # "the 100m world record", "is 48m": metres; "2m barrels", "a population of 177m": million
             if m:
                 factor = lx.short_magnitudes[m.group(1).lower()]
@@ -649,6 +663,8 @@ def in_major_unit(q: Quantity) -> Quantity:
                    value_max=None if q.value_max is None else _clean(q.value_max / 100))
 
 
+# an earlier figure whose "m" was surely million ("£3m", "1.5m visitors"): "up from 1.2m" follows it
+_MILLION_M_BEFORE = re.compile(r"(?:[$£€¥]\s?\d[\d.,]*\s?m\b|\d[\d.,]*\s?m\s+(?:[a-z]+\s+)?(?:people|[a-z]{2,}[^su\W]s)\b)")
 _PLURAL_RE = re.compile(r"(?:people|children|staff|personnel|cattle|livestock|men|women|[a-z]{2,}[^su\W]s|[a-z]+ies)\b")
 
 
@@ -769,7 +785,9 @@ def _parse(text: str, offset: int, currency: Optional[Mapping[str, str]]) -> lis
         cm = lx.cents_re.match(text, end) if factor == 1 else None
         if cm and (cur or not re.match(r"\s*c\b", text[end:end + 3])):
             # "$7.7 cents/kWh", "50 cents": hundredths of the dollar of the text, said in cents
-            code = cur or lx.minor_units.get(cm.group(1).lower()) or (currency or {}).get("$") or lx.cur_before["$"]
+            near = next((o.unit.split(" ")[0] for o in reversed(out) if o.unit_class == "currency"), None)
+            code = cur or lx.minor_units.get(cm.group(1).lower()) or near or (currency or {}).get("$") \
+                or lx.cur_before["$"]  # "1.29 euros, 12 cents more": euro cents
             end = cm.end()
             unit, end = _per(text, end, f"{code} {MINOR_UNIT}", lx)
             uclass = "currency"
@@ -800,6 +818,8 @@ def _parse(text: str, offset: int, currency: Optional[Mapping[str, str]]) -> lis
                     i += 1
         if n.fraction and uclass == "count":
             unit, uclass = "fraction", "fraction"
+        if n.multiplier:
+            unit, uclass, end = "times", "multiplier", n.end
         value_max = None
         # ranges: "5.5 to 6 percent", "5-6%", "between 3 and 4 million"
         rm = re.match(r"\s*(?:-|–|—|to|and)\s*", text[end if uclass != "count" or factor != 1 else n.end:][:8])
@@ -855,7 +875,8 @@ def _parse(text: str, offset: int, currency: Optional[Mapping[str, str]]) -> lis
                             value_max = _clean(nxt.value * f2 * ratio)  # "100kW to 1MW": 100 to 1000 kW
                             end = u2[2]
                             i += 1
-        comp = _comparator(text, qstart, end, uclass, lx)
+        comp = _comparator(text, qstart, end, uclass, lx) if not n.multiplier else (
+            _match_tail(_words_before(text, qstart), lx.comp_before, 1)[0] or n.comparator)
         if out and comp in _RELATIONS and re.fullmatch(r"\s*(?:above|below|over|under|more than|less than|fewer than)\s+(?:the|its|their|last|this)\s*",
                                                        text[out[-1].end - offset:qstart], re.I):
             comp = Comparator.EQUAL.value  # "35% below the 30-year average": the relation is the 35%'s

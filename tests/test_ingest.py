@@ -131,3 +131,12 @@ def test_encrypted_and_textless_pdfs(tmp_path):
     ok = tmp_path / "ok.pdf"
     ok.write_bytes(_pdf_bytes("R&D will reach 3% by 2025."))
     assert "3% by 2025" in ingest.read(ok).text
+
+
+def test_text_is_nfkc_once_at_ingestion(tmp_path):
+    p = tmp_path / "fullwidth.txt"
+    p.write_text("目标：研发投入达到ＧＤＰ的６％。\nCapacity reaches 1\u202f200 MW and \u22125 °C is cold; ½ of 10 km² is planned.\n",
+                 encoding="utf-8")
+    d = ingest.read(p)
+    assert "GDP的6%" in d.text and "1 200 MW" in d.text and "-5 °C" in d.text
+    assert "1/2 of 10 km2" in d.text

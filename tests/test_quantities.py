@@ -114,3 +114,11 @@ def test_cents_are_read_in_cents_and_compared_in_the_currency():
     assert [(x.value, x.unit) for x in q] == [(11.5, "USD cent per kW"), (7.7, "USD cent per kWh")]
     assert [(in_major_unit(x).value, in_major_unit(x).unit) for x in q] == [(0.115, "USD per kW"), (0.077, "USD per kWh")]
     assert in_major_unit(parse("$5")[0]).value == 5
+
+
+def test_unnormalised_text_keeps_offsets_into_the_original():
+    text = "研发投入达到ＧＤＰ的６．５％， about ½ of ３，０００ km² and −5 °C"
+    got = parse(text, offset=7)
+    assert [(q.value, q.unit) for q in got] == [(6.5, "percent"), (0.5, "fraction"), (3000.0, "km2"), (-5.0, "°C")]
+    for q in got:
+        assert text[q.start - 7:q.end - 7] == q.text
