@@ -1,10 +1,10 @@
 """The quantity layer: every number in a text with its unit, range and qualifier.
 
-quantulum3 is used where it is good (physical units: "5 km", "10 GW") and fenced off where it
-is known to be wrong for policy text: it reads years as quantities, bracketed amounts as
-negatives, "RMB" as rand-megabyte and ordinals as fractions, drops "about/more than" and detaches
-"per 10,000 people".  Those cases are handled here by rules driven by models/quantities.json
-and models/currencies.json.  quantulum3 objects never leave this module.
+Numbers come from pipeline.numbers, units from models/units.json (energy and climate, with
+conversion factors) and quantulum3's table (pipeline.unitlex), currencies from CLDR with the
+overrides in models/currencies.json.  Years, dates, times, ordinals, phone numbers, versions,
+list markers and numbers inside names are not quantities; changes ("rose 5%") and comparators
+("more than", "up to") are kept.  Nothing from quantulum3 or babel reaches the records.
 """
 from __future__ import annotations
 
@@ -13,398 +13,21 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Mapping, Optional
 
-from . import resources, unitlex
+from . import unitlex
 from .normalize import nfkc, span_back
+from .numbers import Num, candidates, is_measure_word, word_or_num
+from .qlexicon import Lexicon, lexicon
 from .records import Comparator, Quantity
 
-# ---------------------------------------------------------------- lexicon, compiled once
+n_is_measure_word = is_measure_word  # the name the extraction stage uses
+__all__ = ["parse", "lexicon", "local_currencies", "in_major_unit", "is_vague", "has_number",
+           "n_is_measure_word", "MINOR_UNIT"]
 
-
-@dataclass(frozen=True)
-class _Lexicon:
-    number_words: dict
-    scale_words: dict
-    magnitudes: dict
-    short_magnitudes: dict
-    percent_re: re.Pattern
-    cur_before_re: re.Pattern
-    cur_after_re: re.Pattern
-    cur_before: dict
-    cur_after: dict
-    time_units: dict
-    time_re: re.Pattern
-    word_num_re: re.Pattern
-    mag_re: re.Pattern
-    date_re: re.Pattern
-    year_range_re: re.Pattern
-    rate_re: re.Pattern
-    fraction_re: re.Pattern
-    identifier_words: frozenset
-    year_preps: frozenset
-    comp_before: tuple
-    comp_after: tuple
-    growth_before: tuple
-    decline_before: tuple
-    growth_after_re: re.Pattern
-    decline_after_re: re.Pattern
-    unit_re: re.Pattern
-    units: dict
-    units_by_name: dict
-    gas_re: re.Pattern
-    glued_gas_re: re.Pattern
-    per_re: re.Pattern
-    classifier_units: frozenset
-    duration_heads: frozenset
-    not_quantity: tuple
-    name_not_after: frozenset
-    million_not_before: re.Pattern
-    cents_re: re.Pattern
-    minor_units: dict
-    plural_scales: dict
-    plural_scale_re: re.Pattern
-    fractions: dict
-    fraction_word_re: re.Pattern
-    cur_prefixed_re: re.Pattern
-    cur_multipliers: dict
-    codes: frozenset
-    change_verbs: frozenset
-    substance_per_re: re.Pattern
-    multiplier_verbs: dict
-    multiplier_verb_re: re.Pattern
-
-
-def _currency_surfaces():
-    """(before, after, case-sensitive codes, minor units): CLDR's table plus the overrides.
-    Names and symbols match in any case, codes only as written ("USD", not "cup" for CUP)."""
-    table = resources.load("currency_table.json")["currencies"]
-    ov = resources.load("currencies.json")
-    banned = set(ov["code_words"])
-    before: dict = {}
-    after: dict = {}
-    claims: dict = {}
-    codes = []
-    for code, e in table.items():
-        if code not in banned and (e["current"] or code in ov["historical_codes"]):
-            codes.append(code)
-            before[code.lower()] = after[code.lower()] = code
-        for name in (e["name"], e["plural"]):
-            after.setdefault(name.lower(), code)
-        for sym in e["symbols"]:
-            claims.setdefault(sym.lower(), set()).add(code)
-    for sym, cs in claims.items():
-        if len(cs) == 1:
-            before.setdefault(sym, next(iter(cs)))
-    for k, v in ov["before"].items():
-        before[k.lower()] = v
-    for k, v in ov["after"].items():
-        after[k.lower()] = v
-    codes_cs = codes + [c for c in ov["lower_case_codes"]]
-    minor = {k: v for k, v in ov["minor_units"].items() if k != "_about"}
-    return before, after, codes_cs, minor
-
-
-def _names(surfaces: dict, codes_cs: list) -> list:
-    """The surfaces matched in any case: all but the ISO codes."""
-    iso = {c.lower() for c in codes_cs}
-    return [k for k in surfaces if k not in iso]
-
-
-def _alt(words, key=len) -> str:
-    return "|".join(re.escape(w) for w in sorted(words, key=key, reverse=True))
-
-
-@lru_cache(maxsize=1)
-def lexicon() -> _Lexicon:
-    q = resources.load("quantities.json")
-    cur_before, cur_after, codes_cs, minor = _currency_surfaces()
-    months = q["months"]
-    month_alt = "|".join(sorted((m.capitalize() for m in months), key=len, reverse=True))
-    month_pat = rf"(?:{month_alt}|{month_alt.upper()})\.?"
-    day = r"\d{1,2}(?:st|nd|rd|th)?"
-    date_re = re.compile(
-        rf"\b{month_pat}\s+{day}(?:\s*(?:-|–|to|and)\s*{day})?(?:\s*,\s*|\s+|,)?(?:\d{{4}})?\b"
-        rf"|\b{day}(?:\s*(?:-|–|to|and)\s*{day})?\s+(?:of\s+)?{month_pat}(?:,?\s*\d{{4}})?\b"
-        rf"|\b{month_pat}\s+\d{{4}}\b"
-        r"|\b\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b"
-        r"|\b\d{1,2}:\d{2}(?::\d{2})?(?:\s*(?:[AaPp]\.?[Mm]\.?))?(?!\w)"
-        r"|\b\d{1,2}\s*(?:am|pm|a\.m\.|p\.m\.)(?!\w)"
-        r"|\b(?:1[89]|20)\d{2}s\b"
-        r"|https?://\S+|www\.\S+|\S+@\S+\.\w+", re.I
-    )
-    year_range_re = re.compile(
-        r"(?<![\d,.])((?:1[89]|20)\d{2})\s*(?:-|–|—|/|to|through)\s*((?:1[89]|20)?\d{2})(?![\d%])")
-    nw = dict(q["number_words"])
-    word_alt = _alt(list(nw) + list(q["scale_words"]))
-    word_num_re = re.compile(
-        rf"\b(?:{word_alt})(?:(?:\s+and\s+|\s*-\s*|\s+)(?:{word_alt}))*\b", re.I)
-    mags = dict(q["magnitudes"])
-    mag_re = re.compile(rf"\s*(?:{_alt(mags)})\b", re.I)
-    rate_heads = _alt(q["rate_heads"])
-    rate_re = re.compile(
-        rf"\bper\s+((?:\d{{1,3}}(?:,\d{{3}})+|\d+)|(?:one\s+|a\s+)?(?:hundred|thousand|ten\s+thousand|hundred\s+thousand|million))"
-        rf"\s+((?:[a-z][a-z-]*\s+){{0,2}}(?:{rate_heads}))\b", re.I)
-    fraction_re = re.compile(
-        rf"(?<![\d,.])\b(\d+|{_alt(nw)})\s+(?:out\s+of|in)\s+(?:every\s+)?(\d+|{_alt(nw)})\b(?![\d,.]\d)(?!\s*(?:%|percent|per\s+cent|years?))",
-        re.I)
-    time_units = dict(q["time_units"])
-    time_re = re.compile(rf"\s+(?:[a-z]+\s+)?({_alt(time_units)})\b", re.I)
-
-    def phrases(d):
-        return tuple(sorted(((k.split(), v) for k, v in d.items()), key=lambda kv: -len(kv[0])))
-
-    ul = resources.load("units.json")
-    units: dict = {}
-    syms, names = [], []
-    for e in ul["units"]:
-        for sym in e["symbols"]:
-            units[sym] = e
-            syms.append(sym)
-        for nm in e["names"]:
-            units[nm.lower()] = e
-            names.append(nm)
-    unit_re = re.compile(rf"(?:(?P<sym>{_alt(syms)})|(?i:(?P<name>{_alt(names)})))(?![A-Za-z0-9²³])")
-    gases = _alt(ul["emission_gases"])
-    per_targets = _alt(syms + names + list(time_units) + list(ul["per_words"]))
-    nq = q["not_quantity_patterns"]
-    scales = {k: float(v) for k, v in q["plural_scales"].items() if k != "_about"}
-    fractions = {k: float(v) for k, v in q["fractions"].items() if k != "_about"}
-    mults = {k: float(v) for k, v in q["currency_multipliers"].items() if k != "_about"}
-    mverbs = {k: float(v) for k, v in q["multiplier_verbs"].items() if k != "_about"}
-    codes = sorted(c for c in codes_cs if c.isupper())
-    return _Lexicon(
-        number_words=nw, scale_words=dict(q["scale_words"]), magnitudes=mags,
-        short_magnitudes=dict(q["short_magnitudes"]),
-        percent_re=re.compile(rf"\s*({_alt(q['percent'])})(?![a-z])", re.I),
-        cur_before_re=re.compile(rf"(?:^|(?<=[\s(\[“\"'/,\d\-–]))((?-i:{_alt(codes_cs)})|{_alt(_names(cur_before, codes_cs))})\s?$", re.I),
-        cur_after_re=re.compile(rf"\s*((?-i:{_alt(codes_cs)})|{_alt(_names(cur_after, codes_cs))})(?![A-Za-z])", re.I),
-        cur_before=cur_before, cur_after=cur_after,
-        time_units=time_units, time_re=time_re, word_num_re=word_num_re, mag_re=mag_re,
-        date_re=date_re, year_range_re=year_range_re, rate_re=rate_re,
-        fraction_re=fraction_re,
-        identifier_words=frozenset(q["identifier_words"]),
-        year_preps=frozenset(q["year_prepositions"]),
-        comp_before=phrases(q["comparators_before"]),
-        comp_after=phrases(q["comparators_after"]),
-        growth_before=tuple(sorted((p.split() for p in q["growth_before"]), key=len, reverse=True)),
-        decline_before=tuple(sorted((p.split() for p in q["decline_before"]), key=len, reverse=True)),
-        growth_after_re=re.compile(rf"\s*({_alt(q['growth_after'])})\b", re.I),
-        decline_after_re=re.compile(rf"\s*({_alt(q['decline_after'])})\b", re.I),
-        unit_re=unit_re, units=units, units_by_name={e["unit"]: e for e in ul["units"]},
-        gas_re=re.compile(rf"\s+of\s+(?:(?:the\s+)?(?:global\s+)?warming\s+)?(?:{gases})(?![A-Za-z0-9])", re.I),
-        glued_gas_re=re.compile(r"(k|M|G)?(t|g)\s?CO2(?:-?eq?)?(?![A-Za-z0-9])"),
-        per_re=re.compile(rf"(?:\s*/\s*|\s+per\s+|\s+a\s+|\s+an\s+|\s+each\s+)(?:(?P<sym>{_alt(syms)})|(?i:(?P<word>{per_targets})))(?![A-Za-z0-9])"),
-        classifier_units=frozenset(ul["classifier_units"]),
-        duration_heads=frozenset(ul["duration_measure_heads"]),
-        not_quantity=tuple(re.compile(p) for k, v in nq.items() if k != "_about" for p in v),
-        name_not_after=frozenset(q["name_number"]["not_after"]),
-        million_not_before=re.compile(rf"\s*(?:{_alt(q['million_m_not_before'])})\b", re.I),
-        cents_re=re.compile(rf"\s*({_alt(minor)})(?![A-Za-z])"),
-        minor_units=minor,
-        plural_scales=scales,
-        plural_scale_re=re.compile(rf"\b({_alt(scales)})(?=\s+of\b)", re.I),
-        fractions=fractions,
-        fraction_word_re=re.compile(
-            rf"\b(?:(?P<num>an?|{_alt([w for w in nw if ' ' not in w])})[\s-]+)?"
-            rf"(?P<frac>{_alt([f + 's' for f in fractions] + ['halves'] + list(fractions))})\b", re.I),
-        cur_prefixed_re=re.compile(rf"\s*(?P<mult>{_alt(mults)})\s?(?P<code>{_alt(codes)})\b"),
-        cur_multipliers=mults,
-        codes=frozenset(codes),
-        change_verbs=frozenset(q["change_verbs"]),
-        multiplier_verbs=mverbs,
-        multiplier_verb_re=re.compile(rf"\b(?:{_alt(mverbs)})\b", re.I),
-        substance_per_re=re.compile(
-            rf"\s+of\s+[a-z]+(?:\s+[a-z]+)?\s+(?:per|a|an|each)\s+({_alt(list(time_units) + list(ul['per_words']))})\b", re.I),
-    )
-
-
-# ---------------------------------------------------------------- number candidates
-
-_NUM_RE = re.compile(
-    r"\d{1,2},(?:\d{2},)+\d{3}(?:\.\d+)?(?!\d)"        # Indian grouping: 12,34,567.89
-    r"|\d{1,3}(?:,\d{3})+(?:\.\d+)?"                    # 1,234,567.8
-    r"|\d{1,3}(?:(?:, | )\d{3})+(?!\d)(?![,.]\d)"       # 1 000 000; tokenised 10, 000
-    r"|\d+(?:\.\d+)?(?:[eE][+-]?\d+(?![\w.]))?"        # 2.5, 1.5e6
-    r"|(?<![\w.])\.\d+")                                # .5
-_MIXED_FRACTION_RE = re.compile(r"(?<![\d,./])(?:(\d+)[ -])?(\d{1,2})/(\d{1,3})(?![\d/])")
 _WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’-]*|[%$€£¥₹₩]")
 _CLAUSE_BREAK = re.compile(r"[;.!?:]\s|\n\s*\n")
 _FILLERS = {"at", "to", "of", "by", "a", "an", "the", "be", "is", "are", "was", "were", "reach",
             "reached", "reaches", "reaching", "hit", "total", "totalled", "totaled", "level",
             "stand", "stood", "stands", "remain", "remained", "maintained", "kept", "keep", "rate"}
-
-
-@dataclass
-class _Num:
-    value: float
-    start: int
-    end: int
-    spelled: bool
-    attributive: bool = False  # hyphened to a noun: "three-step plan", "12-inch wafer"
-    comparator: Optional[str] = None  # "thousands of": at least 1000
-    fraction: bool = False  # "a third", "half": a share of something, not a count
-    multiplier: bool = False  # "has tripled": times, said by the verb
-
-
-def _word_value(s: str, lx: _Lexicon) -> Optional[float]:
-    total, cur = 0.0, 0.0
-    seen = False
-    for w in re.split(r"[\s-]+", s.lower()):
-        if not w or w == "and":
-            continue
-        if w in lx.number_words:
-            cur += lx.number_words[w]
-            seen = True
-        elif w == "hundred":
-            cur = (cur or 1) * 100
-            seen = True
-        elif w == "thousand":
-            total += (cur or 1) * 1000
-            cur = 0
-            seen = True
-        else:
-            return None
-    return total + cur if seen else None
-
-
-def n_is_measure_word(word: str, lx: _Lexicon) -> bool:
-    """Is WORD, hyphenated to a number ("500-MW", "five-year"), a unit of measure?"""
-    low = word.lower()
-    if low in lx.classifier_units or low.rstrip("s") in lx.classifier_units:
-        return False
-    return (word in lx.units or low in lx.units or low in lx.time_units or low in lx.magnitudes
-            or low in ("percent", "per", "fold", "times") or low in lx.short_magnitudes)
-
-
-def _candidates(text: str, lx: _Lexicon, masked: list[tuple[int, int]]) -> list[_Num]:
-    out: list[_Num] = []
-    taken: list[tuple[int, int]] = []
-    for m in _MIXED_FRACTION_RE.finditer(text):
-        whole, num, den = m.group(1), int(m.group(2)), int(m.group(3))
-        if not 0 < num < den or den > 100 or (m.start() > 0 and text[m.start() - 1].isalpha()):
-            continue  # "24/7", "9/11", "Covid/19": not fractions
-        if whole is not None and text[m.start(1) + len(whole)] == "-" :
-            continue  # "3-1/2": leave to the range reading
-        value = (int(whole) if whole else 0) + num / den
-        out.append(_Num(round(value, 6), m.start(), m.end(), False, fraction=not whole))
-        taken.append(m.span())
-    for m in _NUM_RE.finditer(text):
-        s, e = m.start(), m.end()
-        if any(a <= s < b for a, b in taken):
-            continue
-        raw = m.group()
-        if (", " in raw or " " in raw) and re.search(r"\d\s?,\s?$|\d\s$", text[max(0, s - 4):s]):
-            continue  # "1, 2, 300": a list, not a tokenised thousands group
-        if s > 0 and (text[s - 1].isdigit() or text[s - 1] in ".,_#=\\/"):
-            if not (text[s - 1] == "/" and s > 1 and text[s - 2].isalpha()):
-                continue  # "24/7", "v1.2"; but "1,126 MW/3,530 MWh" is two measures
-        if re.search(r"[=_]\s*$", text[max(0, s - 3):s]) or text[e:e + 1] in ("_", "="):
-            continue  # code, not prose: "x = 1", "__v=2"
-        if s > 0 and text[s - 1].isalpha() and text[s - 1].isascii():
-            # RMB1, US$5, MAUD60 are currency prefixes; COVID-19, G20, Web3 are names ("的6%" is not)
-            if not lx.cur_before_re.search(text[max(0, s - 6):s]):
-                continue
-        if s > 1 and text[s - 1] == "-" and text[s - 2].isalpha():
-            continue
-        nxt = text[e:e + 3]
-        if re.match(r"(?:st|nd|rd|th)\b", nxt, re.I):
-            continue  # ordinal
-        if nxt[:1].isalpha() and not re.match(r"(?:bn|mn|tn|[kmb])\b", nxt, re.I) \
-                and not lx.unit_re.match(text, e) and not lx.glued_gas_re.match(text, e) \
-                and not lx.mag_re.match(text, e) and not unitlex.lookup(text, e, glued=True) \
-                and not lx.cur_after_re.match(text, e) and not lx.cur_prefixed_re.match(text, e):
-            continue  # 5G, 3D, 4K (but 10.7GW, 5GWh, 2nm, 0.8rad, 115USD are measures)
-        value = float(re.sub(r"[, ]", "", raw))
-        if s > 0 and text[s - 1] == "-" and (s == 1 or text[s - 2] in " ([\n\t") and \
-                not re.search(r"\d\s*$", text[max(0, s - 12):s - 1]):
-            s, value = s - 1, -value  # "-5 °C"; but "5 -6" stays a range
-        elif re.search(r"\b(?:minus|negative)\s+$", text[max(0, s - 10):s], re.I):
-            value = -value
-        hy = re.match(r"\s?-\s?([A-Za-z]+)", text[e:e + 30])
-        out.append(_Num(value, s, e, False, bool(hy) and not n_is_measure_word(hy.group(1), lx)))
-    out.extend(_word_numbers(text, lx))
-    out = [n for n in out if not any(a <= n.start < b for a, b in masked)]
-    out.sort(key=lambda n: n.start)
-    merged: list[_Num] = []
-    for n in out:
-        if merged and n.fraction and n.start < merged[-1].end:
-            continue  # the "a half" of "one and a half", already added
-        h = re.match(r"\s+and\s+a\s+half\b", text[n.end:n.end + 16], re.I)
-        if h and not n.fraction:
-            n = _Num(n.value + 0.5, n.start, n.end + h.end(), n.spelled, n.attributive, n.comparator)
-        merged.append(n)
-    return merged
-
-
-def _word_numbers(text: str, lx: _Lexicon) -> list[_Num]:
-    """Numbers in words: "twenty-five", "a dozen", "a million", "one-third", "three quarters",
-    "half", "dozens of", "tens of thousands of"."""
-    out: list[_Num] = []
-    taken: list[tuple[int, int]] = []
-    for m in lx.plural_scale_re.finditer(text):
-        out.append(_Num(lx.plural_scales[" ".join(m.group(1).lower().split())], m.start(), m.end(), True,
-                        comparator=Comparator.AT_LEAST.value))
-        taken.append(m.span())
-    for m in re.finditer(r"\bhalf\s+an?(?=\s+(?:million|billion|trillion|dozen)\b)", text, re.I):
-        out.append(_Num(0.5, m.start(), m.end(), True))  # "half a million"
-        taken.append(m.span())
-    for m in lx.fraction_word_re.finditer(text):
-        if any(a <= m.start() < b for a, b in taken):
-            continue
-        numer, frac = m.group("num"), m.group("frac").lower()
-        head = frac.rstrip("s") if frac not in ("halves",) else "half"
-        if numer is None and head != "half" and not lx.mag_re.match(text, m.end()):
-            continue  # "the third quarter": an ordinal
-        if head == "half" and numer is None and re.search(
-                r"\b(?:first|second|latter|former|other|back|front|the)\s+$", text[max(0, m.start() - 10):m.start()], re.I):
-            continue  # "the second half of the year"
-        if re.match(r"\s*-?\s*(?:time|way|hearted|day)\b", text[m.end():m.end() + 10], re.I):
-            continue
-        n = 1.0 if numer is None or numer.lower() in ("a", "an") else _word_value(numer, lx)
-        if n is None:
-            continue
-        value = n * lx.fractions[head]
-        share = not lx.mag_re.match(text, m.end())
-        if share:
-            value = round(value, 2)
-        out.append(_Num(value, m.start(), m.end(), True, fraction=share))
-        taken.append(m.span())
-    for m in lx.word_num_re.finditer(text):
-        s, e = m.start(), m.end()
-        if any(a <= s < b for a, b in taken):
-            continue
-        low = m.group().lower()
-        val = _word_value(m.group(), lx)
-        if val is None:
-            continue
-        if low.split()[0].split("-")[0] in ("hundred", "thousand"):
-            am = re.search(r"\b(an?|one)\s+$", text[max(0, s - 5):s], re.I)
-            if not am:
-                continue
-            s = s - len(am.group())
-        if low == "one":
-            if re.search(r"\b(?:no|any|every|some|each|the|this|that|which|whichever|another|such|little|ones?)\s+$",
-                         text[max(0, s - 12):s], re.I):
-                continue  # "no one", "the one": a pronoun
-            if re.match(r"(?:\s+another|['’]s\b|\s+by\s+one|\s+or\s+(?:two|more|another|other))", text[e:e + 12], re.I):
-                continue
-        after = text[e:e + 20]
-        attributive = bool(re.match(r"\s*-\s*[A-Za-z]", after)) and not re.match(
-            r"\s*-\s*(?:years?|months?|days?|weeks?|hours?)\b", after, re.I)
-        if re.match(r"\s*-?\s*[Yy]ear\s+[Pp]lan", after):
-            continue
-        if m.group()[0].isupper() and re.match(r"\s+[A-Z][a-z]", after) and s > 0 and \
-                not re.search(r"(?:^|[.!?]\s+|\n)$", text[:s]):
-            continue  # inside a Title Case name: "Four Orientations", "Two Sessions"
-        if m.group()[0].isupper() and re.match(r"\s+[A-Z][a-z]+\s+[A-Z]", after):
-            continue
-        out.append(_Num(val, s, e, True, attributive))
-    for m in lx.multiplier_verb_re.finditer(text):
-        v = lx.multiplier_verbs[m.group().lower()]
-        out.append(_Num(v, m.start(), m.end(), True, multiplier=True,
-                        comparator=Comparator.GROWTH.value if v > 1 else Comparator.DECLINE.value))
-    for m in re.finditer(r"\ban?(?=\s+(?:million|billion|trillion)\b)", text, re.I):
-        out.append(_Num(1.0, m.start(), m.end(), True))  # "a million people": the magnitude follows
-    return out
 
 
 # ---------------------------------------------------------------- qualifiers
@@ -438,7 +61,7 @@ _PHRASAL_UP = {"made", "make", "makes", "making", "add", "adds", "added", "addin
                "set", "sets", "shut", "break", "broke", "broken", "wrap", "wrapped", "burn", "burned"}
 
 
-def _comparator(text: str, start: int, end: int, unit_class: str, lx: _Lexicon) -> str:
+def _comparator(text: str, start: int, end: int, unit_class: str, lx: Lexicon) -> str:
     before = _words_before(text, start)
     comp, _ = _match_tail(before, lx.comp_before)
     if comp and unit_class == "duration" and before and before[-1] in ("over", "for", "in", "within"):
@@ -468,9 +91,9 @@ def _comparator(text: str, start: int, end: int, unit_class: str, lx: _Lexicon) 
                 return "growth"
             if lx.decline_after_re.match(text, end) and not re.match(r"\s*(?:less|lower|fewer|down)\s+than", text[end:end + 15]):
                 return "decline"
-            if unit_class == "percent" and re.match(r"\s*(?:more|higher)\s+than\s+(?:a|the|in|last|its)\b", text[end:end + 25]):
-                return "growth"  # "9% more than a year earlier"
-            if unit_class == "percent" and re.match(r"\s*(?:less|lower|fewer)\s+than\s+(?:a|the|in|last|its)\b", text[end:end + 25]):
+            if re.match(r"\s*(?:more|higher|bigger|greater)\s+than\b", text[end:end + 25]):
+                return "growth"  # "9% more than a year earlier", "$5 higher than expected"
+            if re.match(r"\s*(?:less|lower|fewer|smaller)\s+than\b", text[end:end + 25]):
                 return "decline"
     return Comparator.EQUAL.value
 
@@ -478,7 +101,7 @@ def _comparator(text: str, start: int, end: int, unit_class: str, lx: _Lexicon) 
 # ---------------------------------------------------------------- units
 
 
-def _unit_after(text: str, pos: int, lx: _Lexicon):
+def _unit_after(text: str, pos: int, lx: Lexicon):
     """(unit, unit_class, end) for what follows a number, or None."""
     m = lx.percent_re.match(text, pos)
     if m:
@@ -509,7 +132,7 @@ def _unit_after(text: str, pos: int, lx: _Lexicon):
     return _table_unit(text, pos, lx)
 
 
-def _table_unit(text: str, pos: int, lx: _Lexicon):
+def _table_unit(text: str, pos: int, lx: Lexicon):
     """Any other unit quantulum3 knows ("six-mile", "20 minutes", "0.8rad", "35 km/h")."""
     g = re.match(r"[ \u00a0]?(?:-[ ]?)?", text[pos:pos + 4])
     at = pos + g.end()
@@ -523,7 +146,7 @@ def _table_unit(text: str, pos: int, lx: _Lexicon):
     return unit, "physical", end
 
 
-def _physical_unit(text: str, pos: int, lx: _Lexicon):
+def _physical_unit(text: str, pos: int, lx: Lexicon):
     """A unit from models/units.json right after POS, glued ("10.7GW"), spaced ("30 GW") or
     hyphenated ("500-MW"); with "of CO2" and "per day" / "/kWh" tails."""
     g = re.match(r"[ \u00a0]?(?:-[ ]?)?", text[pos:pos + 4])
@@ -549,7 +172,7 @@ def _physical_unit(text: str, pos: int, lx: _Lexicon):
     return unit, "physical", end
 
 
-def _same_dimension(u1: str, u2: str, lx: _Lexicon) -> Optional[float]:
+def _same_dimension(u1: str, u2: str, lx: Lexicon) -> Optional[float]:
     """How many U1 make one U2, when both are units.json units of one dimension ("kW", "MW")."""
     e1, e2 = lx.units_by_name.get(u1), lx.units_by_name.get(u2)
     if e1 is None or e2 is None or e1["dimension"] != e2["dimension"] or u1 == u2:
@@ -557,7 +180,7 @@ def _same_dimension(u1: str, u2: str, lx: _Lexicon) -> Optional[float]:
     return e2["to_base"] / e1["to_base"]
 
 
-def _per(text: str, end: int, unit: str, lx: _Lexicon) -> tuple[str, int]:
+def _per(text: str, end: int, unit: str, lx: Lexicon) -> tuple[str, int]:
     """'barrels per day', 'kWh/100 km', 'tonnes per capita per year'."""
     for _ in range(2):
         m = lx.per_re.match(text, end)
@@ -582,7 +205,7 @@ def _per(text: str, end: int, unit: str, lx: _Lexicon) -> tuple[str, int]:
     return unit, end
 
 
-def _magnitude(text: str, pos: int, lx: _Lexicon, after_currency: bool):
+def _magnitude(text: str, pos: int, lx: Lexicon, after_currency: bool):
     """Multiply by 'million', 'bn', 'hundred million'...; returns (factor, end)."""
     factor, end = 1.0, pos
     sci = re.match(r"\s*[×x*]\s*10\^(-?\d{1,3})\b", text[pos:pos + 12])
@@ -629,13 +252,13 @@ def _magnitude(text: str, pos: int, lx: _Lexicon, after_currency: bool):
 MINOR_UNIT = "cent"
 
 
-def _minor_amount(text: str, pos: int, lx: _Lexicon) -> Optional[tuple[float, int]]:
+def _minor_amount(text: str, pos: int, lx: Lexicon) -> Optional[tuple[float, int]]:
     """The cents of "15 dollars 50", "3 dollars and 50 cents", "17 USD 25." (value, end)."""
     m = re.match(rf"\s*(?:and\s+)?(\d{{1,2}}|{lx.word_num_re.pattern})(?!\d|[.,]\d)", text[pos:pos + 40], re.I)
     if not m:
         return None
     minor = m.group(1)
-    v = float(minor) if minor.isdigit() else _word_value(minor, lx)
+    v = word_or_num(minor, lx)
     if v is None or not 0 < v < 100 or (minor.isdigit() and len(minor) == 1 and not m.group().strip().startswith("and")
                                         and not lx.cents_re.match(text, pos + m.end())):
         return None
@@ -678,7 +301,7 @@ def _plural_ahead(s: str) -> bool:
     return False
 
 
-def _currency_before(text: str, start: int, lx: _Lexicon, local: Optional[Mapping[str, str]] = None):
+def _currency_before(text: str, start: int, lx: Lexicon, local: Optional[Mapping[str, str]] = None):
     m = lx.cur_before_re.search(text[max(0, start - 6):start])
     if not m:
         return None, start
@@ -687,7 +310,7 @@ def _currency_before(text: str, start: int, lx: _Lexicon, local: Optional[Mappin
     return code, start - (len(text[max(0, start - 6):start]) - m.start(1))
 
 
-def _is_year(text: str, n: _Num, lx: _Lexicon, cur: Optional[str]) -> bool:
+def _is_year(text: str, n: Num, lx: Lexicon, cur: Optional[str]) -> bool:
     if n.spelled or cur or not (1800 <= n.value <= 2100) or n.value != int(n.value):
         return False
     raw = text[n.start:n.end]
@@ -729,8 +352,24 @@ def parse(text: str, offset: int = 0, currency: Optional[Mapping[str, str]] = No
     return out
 
 
-def _parse(text: str, offset: int, currency: Optional[Mapping[str, str]]) -> list[Quantity]:
-    lx = lexicon()
+@dataclass
+class _Reading:
+    """One number being read: what it has consumed so far and what it turned out to be."""
+
+    n: Num
+    cur: Optional[str]
+    start: int
+    factor: float = 1.0
+    value: float = 0.0
+    unit: str = "count"
+    uclass: str = "count"
+    end: int = 0
+    value_max: Optional[float] = None
+
+
+def _masks(text: str, lx: Lexicon):
+    """Spans that hold no quantity (dates, times, year ranges, phone numbers, list markers), the
+    "per 10,000 people" rates and the "one in seven" shares, found before the numbers."""
     masked: list[tuple[int, int]] = [m.span() for m in lx.date_re.finditer(text)]
     for rx in lx.not_quantity:
         masked.extend(m.span() for m in rx.finditer(text))
@@ -739,7 +378,6 @@ def _parse(text: str, offset: int, currency: Optional[Mapping[str, str]]) -> lis
         b = int(b) if len(b) == 4 else int(m.group(1)[:2] + b)
         if a < b <= a + 60 and not lx.percent_re.match(text, m.end()):
             masked.append(m.span())
-
     rates = []
     for m in lx.rate_re.finditer(text):
         rates.append(m)
@@ -748,7 +386,7 @@ def _parse(text: str, offset: int, currency: Optional[Mapping[str, str]]) -> lis
     for m in lx.fraction_re.finditer(text):
         if any(a <= m.start() < b for a, b in masked):
             continue
-        a, b = _word_or_num(m.group(1), lx), _word_or_num(m.group(2), lx)
+        a, b = word_or_num(m.group(1), lx), word_or_num(m.group(2), lx)
         if b is not None and re.fullmatch(r"(?:1[89]|20)\d{2}", m.group(2)) and " in " in m.group().lower():
             continue  # "102,700 in 2017": a year, not a denominator
         if re.search(r"\b(?:rank\w*|position|place[sd]?|index|placing|standing)\b[^.;]{0,60}$",
@@ -757,8 +395,132 @@ def _parse(text: str, offset: int, currency: Optional[Mapping[str, str]]) -> lis
         if a is not None and b and 0 < a <= b:
             fracs.append((m, 100.0 * a / b))
             masked.append(m.span())
+    return masked, rates, fracs
 
-    nums = _candidates(text, lx, masked)
+
+def _is_identifier(text: str, n: Num, lx: Lexicon, last_id_end: int) -> bool:
+    """"scope 1 and 2", "Phase 2 and 3", "No. 5", "exit 436": names, not measures."""
+    before = _words_before(text, n.start, 2)
+    return bool((before and before[-1] in lx.identifier_words)
+                or re.search(r"\b(?:No|no|Nos|nos|Art|art|Sec|sec|Vol|vol|pp?)\.\s*$", text[max(0, n.start - 6):n.start])
+                or (last_id_end >= 0 and re.fullmatch(r"\s*(?:,|and|or|&|to)\s*", text[last_id_end:n.start])))
+
+
+def _read_unit(text: str, r: _Reading, out: list[Quantity], currency, lx: Lexicon) -> None:
+    """Magnitude and unit after the number: "$5 billion USD", "50 cents/kWh", "30 MUSD",
+    "75 USD million", "12 m", "20 minutes a day"."""
+    n = r.n
+    r.factor, r.end = _magnitude(text, n.end, lx, bool(r.cur))
+    r.value = _clean(n.value * r.factor)
+    cm = lx.cents_re.match(text, r.end) if r.factor == 1 else None
+    if cm and (r.cur or not re.match(r"\s*c\b", text[r.end:r.end + 3])):
+        # "$7.7 cents/kWh", "50 cents": hundredths of the dollar of the text, said in cents;
+        # "1.29 euros, 12 cents more": of the sentence's own currency
+        near = next((o.unit.split(" ")[0] for o in reversed(out) if o.unit_class == "currency"), None)
+        code = r.cur or lx.minor_units.get(cm.group(1).lower()) or near or (currency or {}).get("$") \
+            or lx.cur_before["$"]
+        r.unit, r.end = _per(text, cm.end(), f"{code} {MINOR_UNIT}", lx)
+        r.uclass = "currency"
+    elif r.cur:
+        r.unit, r.uclass = r.cur, "currency"
+        m = lx.cur_after_re.match(text, r.end)  # "$5 billion USD"
+        if m and lx.cur_after[m.group(1).lower()] == r.cur:
+            r.end = m.end()
+        r.unit, r.end = _per(text, r.end, r.unit, lx)
+    else:
+        pm = lx.cur_prefixed_re.match(text, r.end)
+        if pm:  # "30 MUSD", "120 MEUR": a million of the currency
+            r.value = _clean(r.value * lx.cur_multipliers[pm.group("mult")])
+            r.uclass = "currency"
+            r.unit, r.end = _per(text, pm.end(), pm.group("code"), lx)
+        else:
+            got = _unit_after(text, r.end, lx)
+            if got:
+                r.unit, r.uclass, r.end = got
+                if r.uclass == "currency" and r.factor == 1:
+                    f2, e2 = _magnitude(text, r.end, lx, False)
+                    if f2 != 1 and lx.mag_re.match(text, r.end):  # "75 USD million"
+                        r.factor, r.value, r.end = f2, _clean(n.value * f2), e2
+    if n.fraction and r.uclass == "count":
+        r.unit, r.uclass = "fraction", "fraction"
+    if n.multiplier:
+        r.unit, r.uclass, r.end = "times", "multiplier", n.end
+
+
+def _read_range(text: str, r: _Reading, nxt: Num, currency, lx: Lexicon) -> bool:
+    """"5.5 to 6 percent", "5-6%", "$5 to $10", "between 3 and 4 million", "100kW to 1MW";
+    "rose from 5 to 7%" is a change, two values.  True when NXT became the range's top."""
+    gap_start = r.end if (r.uclass != "count" or r.factor != 1) else r.n.end
+    rm = re.match(r"\s*(?:-|–|—|to|and)\s*", text[gap_start:gap_start + 8])
+    if not rm:
+        return False
+    _, e_next = _magnitude(text, nxt.end, lx, bool(r.cur))
+    tail_word = re.match(r"\s*([A-Za-z]+)", text[e_next:e_next + 20])
+    noun_after = bool(tail_word) and r.uclass in ("currency", "physical", "percent") and not (
+        _unit_after(text, e_next, lx) or lx.cur_after_re.match(text, e_next)
+        or tail_word.group(1).lower() in ("and", "or", "in", "by", "per", "a", "each", "from", "of"))
+    nxt_at = nxt.start
+    if r.cur:  # "$5 to $10": the second figure repeats the symbol
+        c2, at2 = _currency_before(text, nxt.start, lx, currency)
+        if c2 == r.cur:
+            nxt_at = at2
+    if nxt_at != gap_start + rm.end() or noun_after:
+        return False
+    joiner = rm.group().strip()
+    wb = _words_before(text, r.start, 10)
+    word_before = wb[-1] if wb else ""
+    is_between = joiner == "and" and word_before == "between"
+    change = word_before == "from" and any(w in lx.change_verbs for w in wb[:-1])
+    if change and r.uclass == "count" and r.factor == 1 and not r.cur:
+        u2 = _unit_after(text, _magnitude(text, nxt.end, lx, False)[1], lx)
+        if u2 and u2[1] in ("percent", "physical", "currency"):
+            r.unit, r.uclass = u2[0], u2[1]  # "from 5 to 7%": both are percent
+    if joiner == "and" and not is_between:
+        return False
+    if (word_before == "by" or change) and not is_between:
+        return False  # "fell by 1.5 to 76.4": a change, then a level
+    f2, end2 = _magnitude(text, nxt.end, lx, bool(r.cur))
+    if f2 == 1 and r.factor != 1:
+        f2 = r.factor
+    if r.cur:
+        u2_unit, u2_end = _per(text, end2, r.cur, lx)
+        u2 = (u2_unit, r.uclass, u2_end)
+        if u2_unit.startswith(r.unit + " per "):
+            r.unit = u2_unit  # "$3 to $4 per barrel"
+    else:
+        u2 = _unit_after(text, end2, lx) or ("count", "count", end2)
+    if r.uclass == "count" and u2[1] != "count" and r.factor == 1:
+        r.unit, r.uclass = u2[0], u2[1]
+        if f2 != 1:
+            r.factor, r.value = f2, r.n.value * f2
+    if r.factor == 1 and f2 != 1 and u2[0] == r.unit:
+        r.value = _clean(r.n.value * f2)  # "between 3 and 4 million"
+    ratio = _same_dimension(r.unit, u2[0], lx) if r.uclass == "physical" else None
+    if u2[0] == r.unit and nxt.value * f2 > r.value:
+        r.value_max, r.end = _clean(nxt.value * f2), u2[2]
+        return True
+    if ratio and nxt.value * f2 * ratio > r.value:
+        r.value_max, r.end = _clean(nxt.value * f2 * ratio), u2[2]  # "100kW to 1MW": 100 to 1000 kW
+        return True
+    return False
+
+
+def _qualifier(text: str, r: _Reading, out: list[Quantity], offset: int, lx: Lexicon) -> str:
+    if r.n.multiplier:
+        comp = _match_tail(_words_before(text, r.start), lx.comp_before, 1)[0] or r.n.comparator
+    else:
+        comp = _comparator(text, r.start, r.end, r.uclass, lx)
+    if out and comp in _RELATIONS and lx.relation_gap_re.fullmatch(text, out[-1].end - offset, r.start):
+        comp = Comparator.EQUAL.value  # "35% below the 30-year average": the relation is the 35%'s
+    if r.n.comparator and comp == Comparator.EQUAL.value:
+        comp = r.n.comparator
+    return comp
+
+
+def _parse(text: str, offset: int, currency: Optional[Mapping[str, str]]) -> list[Quantity]:
+    lx = lexicon()
+    masked, rates, fracs = _masks(text, lx)
+    nums = candidates(text, lx, masked)
     out: list[Quantity] = []
     consumed_until = -1
     last_id_end = -1
@@ -769,123 +531,26 @@ def _parse(text: str, offset: int, currency: Optional[Mapping[str, str]]) -> lis
         if n.start < consumed_until:
             continue
         cur, qstart = (None, n.start) if n.spelled else _currency_before(text, n.start, lx, currency)
-        if _is_year(text, n, lx, cur):
+        if _is_year(text, n, lx, cur) or (not cur and _in_name(text, n, lx)):
             continue
-        if not cur and _in_name(text, n, lx):
+        if not cur and _is_identifier(text, n, lx, last_id_end):
+            last_id_end = n.end
             continue
-        before = _words_before(text, n.start, 2)
-        if not cur and ((before and before[-1] in lx.identifier_words)
-                        or re.search(r"\b(?:No|no|Nos|nos|Art|art|Sec|sec|Vol|vol|pp?)\.\s*$", text[max(0, n.start - 6):n.start])
-                        or (last_id_end >= 0 and re.fullmatch(r"\s*(?:,|and|or|&|to)\s*", text[last_id_end:n.start]))):
-            last_id_end = n.end  # "scope 1 and 2", "Phase 2 and 3": names, not measures
-            continue
-        factor, end = _magnitude(text, n.end, lx, bool(cur))
-        value = _clean(n.value * factor)
-        unit, uclass = ("count", "count")
-        cm = lx.cents_re.match(text, end) if factor == 1 else None
-        if cm and (cur or not re.match(r"\s*c\b", text[end:end + 3])):
-            # "$7.7 cents/kWh", "50 cents": hundredths of the dollar of the text, said in cents
-            near = next((o.unit.split(" ")[0] for o in reversed(out) if o.unit_class == "currency"), None)
-            code = cur or lx.minor_units.get(cm.group(1).lower()) or near or (currency or {}).get("$") \
-                or lx.cur_before["$"]  # "1.29 euros, 12 cents more": euro cents
-            end = cm.end()
-            unit, end = _per(text, end, f"{code} {MINOR_UNIT}", lx)
-            uclass = "currency"
-        elif cur:
-            unit, uclass = cur, "currency"
-            m = lx.cur_after_re.match(text, end)  # "$5 billion USD"
-            if m and lx.cur_after[m.group(1).lower()] == cur:
-                end = m.end()
-            unit, end = _per(text, end, unit, lx)
-        else:
-            pm = lx.cur_prefixed_re.match(text, end)
-            got = None if pm else _unit_after(text, end, lx)
-            if pm:  # "30 MUSD", "120 MEUR": a million of the currency
-                value = _clean(value * lx.cur_multipliers[pm.group("mult")])
-                unit, uclass, end = pm.group("code"), "currency", pm.end()
-                unit, end = _per(text, end, unit, lx)
-            elif got:
-                unit, uclass, end = got
-                if uclass == "currency" and factor == 1:
-                    f2, e2 = _magnitude(text, end, lx, False)
-                    if f2 != 1 and lx.mag_re.match(text, end):  # "75 USD million"
-                        factor, value, end = f2, _clean(n.value * f2), e2
-        if uclass == "currency" and factor == 1 and value == int(value) and not unit.endswith(MINOR_UNIT):
-            got_minor = _minor_amount(text, end, lx)
+        r = _Reading(n, cur, qstart)
+        _read_unit(text, r, out, currency, lx)
+        if r.uclass == "currency" and r.factor == 1 and r.value == int(r.value) and not r.unit.endswith(MINOR_UNIT):
+            got_minor = _minor_amount(text, r.end, lx)
             if got_minor:  # "3 dollars 50 cents", "15 USD 50", "thirteen dollars and forty-five cents"
-                value, end = _clean(value + got_minor[0] / 100), got_minor[1]
-                while i < len(nums) and nums[i].start < end:
+                r.value, r.end = _clean(r.value + got_minor[0] / 100), got_minor[1]
+                while i < len(nums) and nums[i].start < r.end:
                     i += 1
-        if n.fraction and uclass == "count":
-            unit, uclass = "fraction", "fraction"
-        if n.multiplier:
-            unit, uclass, end = "times", "multiplier", n.end
-        value_max = None
-        # ranges: "5.5 to 6 percent", "5-6%", "between 3 and 4 million"
-        rm = re.match(r"\s*(?:-|–|—|to|and)\s*", text[end if uclass != "count" or factor != 1 else n.end:][:8])
-        if i < len(nums) and rm:
-            nxt = nums[i]
-            gap_start = end if (uclass != "count" or factor != 1) else n.end
-            f_next, e_next = _magnitude(text, nxt.end, lx, bool(cur))
-            tail_word = re.match(r"\s*([A-Za-z]+)", text[e_next:e_next + 20])
-            noun_after = bool(tail_word) and uclass in ("currency", "physical", "percent") and not (
-                _unit_after(text, e_next, lx) or lx.cur_after_re.match(text, e_next)
-                or tail_word.group(1).lower() in ("and", "or", "in", "by", "per", "a", "each", "from", "of"))
-            nxt_at = nxt.start
-            if cur:  # "$5 to $10": the second figure repeats the symbol
-                c2, at2 = _currency_before(text, nxt.start, lx, currency)
-                if c2 == cur:
-                    nxt_at = at2
-            if nxt_at == gap_start + rm.end() and not noun_after:
-                joiner = rm.group().strip()
-                wb = _words_before(text, qstart, 10)
-                word_before = wb[-1] if wb else ""
-                is_between = joiner == "and" and word_before == "between"
-                # "rose from 5 to 7%" is a change (two values); "ranges from 18 to 22" a range
-                change = word_before == "from" and any(w in lx.change_verbs for w in wb[:-1])
-                if change and uclass == "count" and factor == 1 and not cur:
-                    u2 = _unit_after(text, _magnitude(text, nxt.end, lx, False)[1], lx)
-                    if u2 and u2[1] in ("percent", "physical", "currency"):
-                        unit, uclass = u2[0], u2[1]
-                if joiner != "and" or is_between:
-                    if not (word_before == "by" or change) or is_between:  # "fell by 1.5 to 76.4": a change, then a level
-                        f2, end2 = _magnitude(text, nxt.end, lx, bool(cur))
-                        if f2 == 1 and factor != 1:
-                            f2 = factor
-                        if cur:
-                            u2 = _per(text, end2, cur, lx) + (None,)
-                            u2 = (u2[0], uclass, u2[1])
-                            if u2[0].startswith(unit + " per "):
-                                unit = u2[0]  # "$3 to $4 per barrel"
-                        else:
-                            u2 = _unit_after(text, end2, lx) or ("count", "count", end2)
-                        if uclass == "count" and u2[1] != "count" and factor == 1:
-                            unit, uclass = u2[0], u2[1]
-                            if f2 != 1:
-                                factor = f2
-                                value = n.value * f2
-                        if factor == 1 and f2 != 1 and u2[0] == unit:
-                            value = _clean(n.value * f2)  # "between 3 and 4 million"
-                        ratio = _same_dimension(unit, u2[0], lx) if uclass == "physical" else None
-                        if u2[0] == unit and nxt.value * f2 > value:
-                            value_max = _clean(nxt.value * f2)
-                            end = u2[2]
-                            i += 1
-                        elif ratio and nxt.value * f2 * ratio > value:
-                            value_max = _clean(nxt.value * f2 * ratio)  # "100kW to 1MW": 100 to 1000 kW
-                            end = u2[2]
-                            i += 1
-        comp = _comparator(text, qstart, end, uclass, lx) if not n.multiplier else (
-            _match_tail(_words_before(text, qstart), lx.comp_before, 1)[0] or n.comparator)
-        if out and comp in _RELATIONS and re.fullmatch(r"\s*(?:above|below|over|under|more than|less than|fewer than)\s+(?:the|its|their|last|this)\s*",
-                                                       text[out[-1].end - offset:qstart], re.I):
-            comp = Comparator.EQUAL.value  # "35% below the 30-year average": the relation is the 35%'s
-        if n.comparator and comp == Comparator.EQUAL.value:
-            comp = n.comparator
-        out.append(Quantity(value=value, unit=unit, start=qstart + offset, end=end + offset,
-                            text=text[qstart:end], value_max=value_max, comparator=comp,
-                            unit_class=uclass, spelled=n.spelled, attributive=n.attributive))
-        consumed_until = end
+        if i < len(nums) and _read_range(text, r, nums[i], currency, lx):
+            i += 1
+        out.append(Quantity(value=r.value, unit=r.unit, start=qstart + offset, end=r.end + offset,
+                            text=text[qstart:r.end], value_max=r.value_max,
+                            comparator=_qualifier(text, r, out, offset, lx), unit_class=r.uclass,
+                            spelled=n.spelled, attributive=n.attributive))
+        consumed_until = r.end
 
     for m, pct in fracs:
         out.append(Quantity(value=round(pct, 4), unit="percent", start=m.start() + offset,
@@ -897,7 +562,7 @@ def _parse(text: str, offset: int, currency: Optional[Mapping[str, str]]) -> lis
     return _mark_conversions(text, out, offset)
 
 
-def _in_name(text: str, n: _Num, lx: _Lexicon) -> bool:
+def _in_name(text: str, n: Num, lx: Lexicon) -> bool:
     """'Empire Wind 2', 'Borkum Riffgrund 3 wind farm': a bare integer after a capitalised word
     (not a month, determiner or heading word) is part of a name."""
     raw = text[n.start:n.end]
@@ -952,13 +617,6 @@ def _local_currencies(country: Optional[str]) -> Mapping[str, str]:
 def _clean(x: float) -> float:
     """1.09 * 1e12 is 1090000000000.0001 in binary; keep the digits the text gave."""
     return float(f"{x:.12g}")
-
-
-def _word_or_num(s: str, lx: _Lexicon) -> Optional[float]:
-    s = s.strip()
-    if s.isdigit():
-        return float(s)
-    return _word_value(s, lx)
 
 
 def _attach_rates(text: str, qs: list[Quantity], rates, offset: int) -> list[Quantity]:
