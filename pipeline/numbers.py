@@ -40,7 +40,10 @@ def word_value(s: str, lx: Lexicon) -> Optional[float]:
     for w in re.split(r"[\s-]+", s.lower()):
         if not w or w == "and":
             continue
-        if w in lx.number_words:
+        if w == "dozen" and cur:
+            cur *= 12  # "two dozen"
+            seen = True
+        elif w in lx.number_words:
             cur += lx.number_words[w]
             seen = True
         elif w == "hundred":
@@ -109,6 +112,8 @@ def candidates(text: str, lx: Lexicon, masked: list[tuple[int, int]]) -> list[Nu
         elif re.search(r"\b(?:minus|negative)\s+$", text[max(0, s - 10):s], re.I):
             value = -value
         hy = re.match(r"\s?-\s?([A-Za-z]+)", text[e:e + 30])
+        if hy and hy.group(1)[0].isupper() and hy.group(1)[1:].islower() and not is_measure_word(hy.group(1), lx):
+            continue  # "7-Eleven", "3-Series": a name
         out.append(Num(value, s, e, False, bool(hy) and not is_measure_word(hy.group(1), lx)))
     out.extend(_word_numbers(text, lx))
     out = [n for n in out if not any(a <= n.start < b for a, b in masked)]
@@ -143,6 +148,10 @@ def _word_numbers(text: str, lx: Lexicon) -> list[Num]:
         head = frac.rstrip("s") if frac not in ("halves",) else "half"
         if numer is None and head != "half" and not lx.mag_re.match(text, m.end()):
             continue  # "the third quarter": an ordinal
+        if numer and numer.lower() in ("a", "an") and head != "half" and not frac.endswith("s") and not (
+                lx.mag_re.match(text, m.end()) or re.match(r"\s*(?:of\b|$|[.,;:!?)])", text[m.end():m.end() + 5])
+                or re.search(r"\bby\s+$", text[max(0, m.start() - 4):m.start()])):
+            continue  # "a third year", "a second time": ordinals; "a third of", "a quarter million" are not
         if head == "half" and numer is None and re.search(
                 r"\b(?:first|second|latter|former|other|back|front|the)\s+$", text[max(0, m.start() - 10):m.start()], re.I):
             continue  # "the second half of the year"
@@ -161,6 +170,8 @@ def _word_numbers(text: str, lx: Lexicon) -> list[Num]:
         s, e = m.start(), m.end()
         if any(a <= s < b for a, b in taken):
             continue
+        if re.search(r"\w-$", text[max(0, s - 2):s]):
+            continue  # "7-Eleven", "Catch-22"-like names
         low = m.group().lower()
         val = word_value(m.group(), lx)
         if val is None:

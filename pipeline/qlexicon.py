@@ -132,7 +132,7 @@ def lexicon() -> Lexicon:
     word_num_re = re.compile(
         rf"\b(?:{word_alt})(?:(?:\s+and\s+|\s*-\s*|\s+)(?:{word_alt}))*\b", re.I)
     mags = dict(q["magnitudes"])
-    mag_re = re.compile(rf"\s*(?:{_alt(mags)})\b", re.I)
+    mag_re = re.compile(rf"(?:\s*|-)(?:{_alt(mags)})\b", re.I)  # "$1.5-billion"
     rate_heads = _alt(q["rate_heads"])
     rate_re = re.compile(
         rf"\bper\s+((?:\d{{1,3}}(?:,\d{{3}})+|\d+)|(?:one\s+|a\s+)?(?:hundred|thousand|ten\s+thousand|hundred\s+thousand|million))"

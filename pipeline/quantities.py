@@ -214,7 +214,7 @@ def _magnitude(text: str, pos: int, lx: Lexicon, after_currency: bool):
     while True:
         m = lx.mag_re.match(text, end)
         if m:
-            factor *= lx.magnitudes[m.group().strip().lower()]
+            factor *= lx.magnitudes[m.group().strip(" -\t\n").lower()]
             end = m.end()
             continue
         m = re.match(r"\s*(hundred|thousand)\b", text[end:end + 12], re.I)
@@ -568,7 +568,7 @@ def _in_name(text: str, n: Num, lx: Lexicon) -> bool:
     raw = text[n.start:n.end]
     if n.spelled or not re.fullmatch(r"\d{1,3}(?:\.\d{1,2})?", raw):
         return False
-    m = re.search(r"(?:^|[\s(])([A-Za-z]*[A-Z][A-Za-z]*)[ ]$", text[max(0, n.start - 30):n.start])
+    m = re.search(r"(?:^|[\s(])([A-Za-z&]*[A-Z][A-Za-z&]*)[ ]$", text[max(0, n.start - 30):n.start])
     if m and "." in raw and not re.search(r"[a-z][A-Z]|^[A-Z][a-z]+$", m.group(1)):
         return False  # a decimal after a name is a version ("iOS 17.2", "Windows 10.1")
     if not m or m.group(1).capitalize() in lx.name_not_after:
