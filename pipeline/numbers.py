@@ -95,8 +95,11 @@ def candidates(text: str, lx: Lexicon, masked: list[tuple[int, int]]) -> list[Nu
             # RMB1, US$5, MAUD60 are currency prefixes; COVID-19, G20, Web3 are names ("的6%" is not)
             if not lx.cur_before_re.search(text[max(0, s - 6):s]):
                 continue
-        if s > 1 and text[s - 1] == "-" and text[s - 2].isalpha():
-            continue
+        if s > 1 and text[s - 1] == "-" and re.search(r"[A-Za-z]\w*$", text[max(0, s - 12):s - 1]):
+            continue  # "COVID-19", "scp2-173m": part of an identifier
+        code = re.match(r"\s?([A-Za-z]{1,3})(?:-?\d{2,}|-\d)", text[e:e + 8])
+        if code and code.group(1).lower() not in lx.cur_before:
+            continue  # "24703 L-202", "24703m212": a code, not a measure ("3 USD50 cards" is)
         nxt = text[e:e + 3]
         if re.match(r"(?:st|nd|rd|th)\b", nxt, re.I):
             continue  # ordinal
@@ -182,7 +185,7 @@ def _word_numbers(text: str, lx: Lexicon) -> list[Num]:
                 continue
             s = s - len(am.group())
         if low == "one":
-            if re.search(r"\b(?:no|any|every|some|each|the|this|that|which|whichever|another|such|little|ones?)\s+$",
+            if re.search(r"\b(?:no|any|every|some|each|the|this|which|whichever|another|such|little|ones?)\s+$",
                          text[max(0, s - 12):s], re.I):
                 continue  # "no one", "the one": a pronoun
             if re.match(r"(?:\s+another|['’]s\b|\s+by\s+one|\s+or\s+(?:two|more|another|other))", text[e:e + 12], re.I):

@@ -58,6 +58,7 @@ class Lexicon:
     fractions: dict
     fraction_word_re: re.Pattern
     cur_prefixed_re: re.Pattern
+    cur_prefixed_before_re: re.Pattern
     cur_multipliers: dict
     codes: frozenset
     change_verbs: frozenset
@@ -170,7 +171,7 @@ def lexicon() -> Lexicon:
         short_magnitudes=dict(q["short_magnitudes"]),
         percent_re=re.compile(rf"\s*({_alt(q['percent'])})(?![a-z])", re.I),
         cur_before_re=re.compile(rf"(?:^|(?<=[\s(\[“\"'/,\d\-–]))((?-i:{_alt(codes_cs)})|{_alt(_names(cur_before, codes_cs))})\s?$", re.I),
-        cur_after_re=re.compile(rf"\s*((?-i:{_alt(codes_cs)})|{_alt(_names(cur_after, codes_cs))})(?![A-Za-z])", re.I),
+        cur_after_re=re.compile(rf"\s*((?-i:{_alt(codes_cs)})|{_alt(_names(cur_after, codes_cs))})(?![A-Za-z\d])", re.I),
         cur_before=cur_before, cur_after=cur_after,
         time_units=time_units, time_re=time_re, word_num_re=word_num_re, mag_re=mag_re,
         date_re=date_re, year_range_re=year_range_re, rate_re=rate_re,
@@ -201,6 +202,7 @@ def lexicon() -> Lexicon:
             rf"\b(?:(?P<num>an?|{_alt([w for w in nw if ' ' not in w])})[\s-]+)?"
             rf"(?P<frac>{_alt([f + 's' for f in fractions] + ['halves'] + list(fractions))})\b", re.I),
         cur_prefixed_re=re.compile(rf"\s*(?P<mult>{_alt(mults)})\s?(?P<code>{_alt(codes)})\b"),
+        cur_prefixed_before_re=re.compile(rf"(?:^|(?<=[\s(]))(?P<mult>{_alt(mults)})(?P<code>{_alt(codes)})\s?$"),
         cur_multipliers=mults,
         codes=frozenset(codes),
         change_verbs=frozenset(q["change_verbs"]),

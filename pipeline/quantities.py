@@ -64,7 +64,7 @@ _PHRASAL_UP = {"made", "make", "makes", "making", "add", "adds", "added", "addin
 def _comparator(text: str, start: int, end: int, unit_class: str, lx: Lexicon) -> str:
     before = _words_before(text, start)
     comp, _ = _match_tail(before, lx.comp_before)
-    if comp and unit_class == "duration" and before and before[-1] in ("over", "for", "in", "within"):
+    if comp and unit_class == "duration" and before and before[-1] in ("over", "for", "in"):
         comp = None  # "over five years" is the span, not more than five
     after = text[end:end + 20].lower()
     for p, v in lx.comp_after:
@@ -76,8 +76,9 @@ def _comparator(text: str, start: int, end: int, unit_class: str, lx: Lexicon) -
     if unit_class in ("percent", "currency", "count", "physical", "rate", "duration", "fraction"):
         for phrases, label in ((lx.growth_before, "growth"), (lx.decline_before, "decline")):
             for p in phrases:
-                if p in (["up"], ["down"]) and unit_class not in ("percent", "currency"):
-                    continue
+                if p in (["up"], ["down"]) and unit_class not in ("percent", "currency") and not \
+                        re.match(r"\s*(?:points?|pts|basis points|bps)\b", text[end:end + 14]):
+                    continue  # "down 2 points" is a change; "broke down 5 ..." is not
                 if p in (["up"], ["down"]) and len(before) > 1 and before[-2] in _PHRASAL_UP:
                     continue  # "made up 25.4%", "adds up to", "ended down": a particle, not a change
                 if before[-len(p):] == p:
@@ -378,6 +379,10 @@ def _masks(text: str, lx: Lexicon):
         b = int(b) if len(b) == 4 else int(m.group(1)[:2] + b)
         if a < b <= a + 60 and not lx.percent_re.match(text, m.end()):
             masked.append(m.span())
+    for m in re.finditer(r"(?<![\d.,])\d{1,2}\s?\)", text):
+        opened = text.rfind("(", 0, m.start())
+        if opened < text.rfind(")", 0, m.start()) or opened < 0:
+            masked.append(m.span())  # "1 ) explains ... 2 ) cautions": list markers, no "(" before
     rates = []
     for m in lx.rate_re.finditer(text):
         rates.append(m)
@@ -531,6 +536,9 @@ def _parse(text: str, offset: int, currency: Optional[Mapping[str, str]]) -> lis
         if n.start < consumed_until:
             continue
         cur, qstart = (None, n.start) if n.spelled else _currency_before(text, n.start, lx, currency)
+        pre = None if cur else lx.cur_prefixed_before_re.search(text[max(0, n.start - 8):n.start])
+        if pre:  # "MAUD 60": sixty million Australian dollars
+            cur, qstart = pre.group("code"), max(0, n.start - 8) + pre.start("mult")
         if _is_year(text, n, lx, cur) or (not cur and _in_name(text, n, lx)):
             continue
         if not cur and _is_identifier(text, n, lx, last_id_end):
@@ -538,6 +546,8 @@ def _parse(text: str, offset: int, currency: Optional[Mapping[str, str]]) -> lis
             continue
         r = _Reading(n, cur, qstart)
         _read_unit(text, r, out, currency, lx)
+        if pre:
+            r.value = _clean(r.value * lx.cur_multipliers[pre.group("mult")])
         if r.uclass == "currency" and r.factor == 1 and r.value == int(r.value) and not r.unit.endswith(MINOR_UNIT):
             got_minor = _minor_amount(text, r.end, lx)
             if got_minor:  # "3 dollars 50 cents", "15 USD 50", "thirteen dollars and forty-five cents"

@@ -69,6 +69,7 @@ class Quantity:
             "value_max": self.value_max,
             "unit": self.unit,
             "comparator": self.comparator,
+            "unit_class": self.unit_class,
             "start": self.start,
             "end": self.end,
             "text": self.text,
