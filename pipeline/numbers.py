@@ -138,7 +138,7 @@ def _word_numbers(text: str, lx: Lexicon) -> list[Num]:
     out: list[Num] = []
     taken: list[tuple[int, int]] = []
     for m in lx.plural_scale_re.finditer(text):
-        out.append(Num(lx.plural_scales[" ".join(m.group(1).lower().split())], m.start(), m.end(), True,
+        out.append(Num(lx.plural_scales[" ".join(m.group().lower().split())], m.start(), m.end(), True,
                         comparator=Comparator.AT_LEAST.value))
         taken.append(m.span())
     for m in re.finditer(r"\bhalf\s+an?(?=\s+(?:million|billion|trillion|dozen)\b)", text, re.I):

@@ -196,7 +196,8 @@ def lexicon() -> Lexicon:
         cents_re=re.compile(rf"\s*({_alt(minor)})(?![A-Za-z])"),
         minor_units=minor,
         plural_scales=scales,
-        plural_scale_re=re.compile(rf"\b({_alt(scales)})(?=\s+of\b)", re.I),
+        plural_scale_re=re.compile(
+            rf"\b({_alt(k for k in scales if ' of ' in k)})\b|\b({_alt(k for k in scales if ' of ' not in k)})(?=\s+of\b)", re.I),
         fractions=fractions,
         fraction_word_re=re.compile(
             rf"\b(?:(?P<num>an?|{_alt([w for w in nw if ' ' not in w])})[\s-]+)?"

@@ -55,6 +55,7 @@ def _match_tail(words: list[str], phrases, allow_fillers: int = 2):
     return None, None
 
 
+_CHANGES = {Comparator.GROWTH.value, Comparator.DECLINE.value}
 _RELATIONS = {Comparator.EXCEED.value, Comparator.BELOW.value, Comparator.AT_LEAST.value, Comparator.AT_MOST.value}
 _PHRASAL_UP = {"made", "make", "makes", "making", "add", "adds", "added", "adding", "take", "takes", "took",
                "taking", "sum", "sums", "summed", "end", "ends", "ended", "pick", "picked", "picks",
@@ -519,6 +520,9 @@ def _qualifier(text: str, r: _Reading, out: list[Quantity], offset: int, lx: Lex
         comp = Comparator.EQUAL.value  # "35% below the 30-year average": the relation is the 35%'s
     if r.n.comparator and comp == Comparator.EQUAL.value:
         comp = r.n.comparator
+    if comp == Comparator.EQUAL.value and out and out[-1].comparator in _CHANGES and \
+            re.fullmatch(r"\s*,?\s*or\s*", text[out[-1].end - offset:r.start]):
+        comp = out[-1].comparator  # "up 87 cents, or 1.1%": the restatement is the same change
     return comp
 
 
