@@ -5,8 +5,8 @@
 Sentences: the public quantity benchmarks beside the checkout (../shared/dev/quantities/*.json)
 plus the sample documents' sentences, or one sentence a line from --sentences.  Prints, on one
 core: sentences/s of pipeline.quantities.parse once loaded, of quantulum3's parser.parse, the
-ratio, and the wall time `policytrace quantities` needs to answer its first sentence (start-up,
-no spaCy).
+ratio, the wall time `policytrace quantities` needs to answer its first sentence (start-up, no
+spaCy), and sentences/s through the command itself (stdin to stdout, JSON included).
 """
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ def default_sentences() -> list[str]:
         out += [" ".join(x["text"].split()) for x in json.loads(p.read_text(encoding="utf-8"))]
     for p in sorted((ROOT / "corpus").glob("*.txt")):
         text = p.read_text(encoding="utf-8")
-        out += [s.strip() for s in re.split(r"(?<=[.!?])\s+|\n\s*\n", text) if len(s.split()) > 3]
+        out += [" ".join(s.split()) for s in re.split(r"(?<=[.!?])\s+|\n\s*\n", text) if len(s.split()) > 3]
     return out
 
 
@@ -39,6 +39,17 @@ def rate(fn, sentences, repeat) -> float:
         for s in sentences:
             fn(s)
     return repeat * len(sentences) / (time.perf_counter() - t)
+
+
+def cli_rate(sentences: list[str], repeat: int) -> float:
+    """Sentences/s through `policytrace quantities` itself (stdin to stdout), start-up included."""
+    cmd = [sys.executable, "-c", "from pipeline.cli import main; main()", "quantities"]
+    data = "\n".join(sentences * repeat) + "\n"
+    t = time.perf_counter()
+    out = subprocess.run(cmd, input=data, capture_output=True, text=True, check=True, cwd=ROOT).stdout
+    dt = time.perf_counter() - t
+    assert out.count("\n") == len(sentences) * repeat
+    return len(sentences) * repeat / dt
 
 
 def startup(sentence: str) -> float:
@@ -74,11 +85,14 @@ def main() -> None:
                 pass
         theirs = rate(q3, sents, max(1, a.repeat // 5))
     start = min(startup(sents[0]) for _ in range(3))
+    piped = cli_rate(sents, max(a.repeat, 10))
     print(f"sentences: {len(sents)} (x{a.repeat})")
     print(f"policytrace quantities.parse: {ours:8.0f} sentences/s   (lexicon load {load:.2f} s)")
     print(f"quantulum3 parser.parse:      {theirs:8.0f} sentences/s   (load {qload:.2f} s)")
     print(f"ratio:                        {ours / theirs:8.1f}x")
     print(f"`policytrace quantities` start-up to first answer: {start:.2f} s")
+    print(f"`policytrace quantities` stdin to stdout:          {piped:8.0f} sentences/s "
+          f"({len(sents) * max(a.repeat, 10)} sentences, start-up included)")
 
 
 if __name__ == "__main__":

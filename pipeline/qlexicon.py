@@ -35,9 +35,10 @@ class Lexicon:
     identifier_words: frozenset
     year_preps: frozenset
     comp_before: tuple
-    comp_after: tuple
-    growth_before: tuple
-    decline_before: tuple
+    comp_after_re: re.Pattern
+    comp_after_map: dict
+    growth_before: frozenset  # word tuples
+    decline_before: frozenset
     growth_after_re: re.Pattern
     decline_after_re: re.Pattern
     unit_re: re.Pattern
@@ -102,6 +103,12 @@ def _names(surfaces: dict, codes_cs: list) -> list:
     """The surfaces matched in any case: all but the ISO codes."""
     iso = {c.lower() for c in codes_cs}
     return [k for k in surfaces if k not in iso]
+
+
+def _spaced_alt(phrases) -> str:
+    """An alternation of multi-word phrases, longest first, any run of spaces between words."""
+    ws = r"\s+"
+    return "|".join(ws.join(map(re.escape, p.split())) for p in sorted(phrases, key=len, reverse=True))
 
 
 def _alt(words, key=len) -> str:
@@ -179,9 +186,10 @@ def lexicon() -> Lexicon:
         identifier_words=frozenset(q["identifier_words"]),
         year_preps=frozenset(q["year_prepositions"]),
         comp_before=phrases(q["comparators_before"]),
-        comp_after=phrases(q["comparators_after"]),
-        growth_before=tuple(sorted((p.split() for p in q["growth_before"]), key=len, reverse=True)),
-        decline_before=tuple(sorted((p.split() for p in q["decline_before"]), key=len, reverse=True)),
+        comp_after_re=re.compile(rf"\s*({_spaced_alt(q['comparators_after'])})\b", re.I),
+        comp_after_map={" ".join(k.lower().split()): v for k, v in q["comparators_after"].items()},
+        growth_before=frozenset(tuple(p.split()) for p in q["growth_before"]),
+        decline_before=frozenset(tuple(p.split()) for p in q["decline_before"]),
         growth_after_re=re.compile(rf"\s*({_alt(q['growth_after'])})\b", re.I),
         decline_after_re=re.compile(rf"\s*({_alt(q['decline_after'])})\b", re.I),
         unit_re=unit_re, units=units, units_by_name={e["unit"]: e for e in ul["units"]},

@@ -67,26 +67,25 @@ def _comparator(text: str, start: int, end: int, unit_class: str, lx: Lexicon) -
     comp, _ = _match_tail(before, lx.comp_before)
     if comp and unit_class == "duration" and before and before[-1] in ("over", "for", "in"):
         comp = None  # "over five years" is the span, not more than five
-    after = text[end:end + 20].lower()
-    for p, v in lx.comp_after:
-        if re.match(r"\s*" + r"\s+".join(map(re.escape, p)) + r"\b", after):
-            comp = comp or v
-            break
+    am = lx.comp_after_re.match(text, end)
+    if am:
+        comp = comp or lx.comp_after_map[" ".join(am.group(1).lower().split())]
     if comp:
         return comp
     if unit_class in ("percent", "currency", "count", "physical", "rate", "duration", "fraction"):
+        bare = before[-1:] in (["up"], ["down"])
+        if bare and unit_class not in ("percent", "currency") and not \
+                re.match(r"\s*(?:points?|pts|basis points|bps)\b", text[end:end + 14]):
+            bare = None  # "down 2 points" is a change; "broke down 5 ..." is not
+        if bare and len(before) > 1 and before[-2] in _PHRASAL_UP:
+            bare = None  # "made up 25.4%", "adds up to", "ended down": a particle, not a change
+        tails = [tuple(before[-k:]) for k in range(min(len(before), 4), 0, -1)]
         for phrases, label in ((lx.growth_before, "growth"), (lx.decline_before, "decline")):
-            for p in phrases:
-                if p in (["up"], ["down"]) and unit_class not in ("percent", "currency") and not \
-                        re.match(r"\s*(?:points?|pts|basis points|bps)\b", text[end:end + 14]):
-                    continue  # "down 2 points" is a change; "broke down 5 ..." is not
-                if p in (["up"], ["down"]) and len(before) > 1 and before[-2] in _PHRASAL_UP:
-                    continue  # "made up 25.4%", "adds up to", "ended down": a particle, not a change
-                if before[-len(p):] == p:
-                    return label
+            if any(t in phrases for t in tails if len(t) > 1 or bare is not None or t not in (("up",), ("down",))):
+                return label
         if before and before[-1] == "by":  # "raised interest rates by 25 basis points"
             for phrases, label in ((lx.growth_before, "growth"), (lx.decline_before, "decline")):
-                if any(len(p) == 2 and p[1] == "by" and p[0] in before[-5:-1] for p in phrases):
+                if any((w, "by") in phrases for w in before[-5:-1]):
                     return label
         if unit_class in ("percent", "currency"):
             if lx.growth_after_re.match(text, end) and not re.match(r"\s*(?:more|higher|up)\s+than", text[end:end + 15]):
