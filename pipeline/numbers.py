@@ -103,6 +103,9 @@ def candidates(text: str, lx: Lexicon, masked: list[tuple[int, int]]) -> list[Nu
         nxt = text[e:e + 3]
         if re.match(r"(?:st|nd|rd|th)\b", nxt, re.I):
             continue  # ordinal
+        if re.match(r"[x×](?![\w.,]\w|\w)", nxt):  # "a 10x surge": times
+            out.append(Num(float(raw.replace(",", "")), s, e + 1, False, multiplier=True))
+            continue
         if nxt[:1].isalpha() and not re.match(r"(?:bn|mn|tn|[kmb])\b", nxt, re.I) \
                 and not lx.unit_re.match(text, e) and not lx.glued_gas_re.match(text, e) \
                 and not lx.mag_re.match(text, e) and not unitlex.lookup(text, e, glued=True) \
@@ -201,6 +204,10 @@ def _word_numbers(text: str, lx: Lexicon) -> list[Num]:
         if m.group()[0].isupper() and re.match(r"\s+[A-Z][a-z]+\s+[A-Z]", after):
             continue
         out.append(Num(val, s, e, True, attributive))
+    for m in lx.fold_re.finditer(text):  # "tenfold", "a threefold rise"
+        v = word_value(m.group(1), lx)
+        if v:
+            out.append(Num(v, m.start(), m.end(), True, multiplier=True))
     for m in lx.multiplier_verb_re.finditer(text):
         v = lx.multiplier_verbs[m.group().lower()]
         out.append(Num(v, m.start(), m.end(), True, multiplier=True,

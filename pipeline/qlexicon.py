@@ -67,6 +67,7 @@ class Lexicon:
     multiplier_verbs: dict
     relation_gap_re: re.Pattern
     multiplier_verb_re: re.Pattern
+    fold_re: re.Pattern
 
 
 def _currency_surfaces():
@@ -218,6 +219,7 @@ def lexicon() -> Lexicon:
         multiplier_verbs=mverbs,
         relation_gap_re=re.compile(
             rf"\s*(?:{_alt(q['relation_words'])})\s+(?:{_alt(q['relation_determiners'])})\s*", re.I),
+        fold_re=re.compile(rf"\b({_alt([w for w in nw if ' ' not in w] + ['hundred', 'thousand'])})fold\b", re.I),
         multiplier_verb_re=re.compile(rf"\b(?:{_alt(mverbs)})\b", re.I),
         substance_per_re=re.compile(
             rf"\s+of\s+[a-z]+(?:\s+[a-z]+)?\s+(?:per|a|an|each)\s+({_alt(list(time_units) + list(ul['per_words']))})\b", re.I),

@@ -72,7 +72,7 @@ def _comparator(text: str, start: int, end: int, unit_class: str, lx: Lexicon) -
         comp = comp or lx.comp_after_map[" ".join(am.group(1).lower().split())]
     if comp:
         return comp
-    if unit_class in ("percent", "currency", "count", "physical", "rate", "duration", "fraction"):
+    if unit_class in ("percent", "currency", "count", "physical", "rate", "duration", "fraction", "multiplier"):
         bare = before[-1:] in (["up"], ["down"])
         if bare and unit_class not in ("percent", "currency") and not \
                 re.match(r"\s*(?:points?|pts|basis points|bps)\b", text[end:end + 14]):
@@ -87,7 +87,7 @@ def _comparator(text: str, start: int, end: int, unit_class: str, lx: Lexicon) -
             for phrases, label in ((lx.growth_before, "growth"), (lx.decline_before, "decline")):
                 if any((w, "by") in phrases for w in before[-5:-1]):
                     return label
-        if unit_class in ("percent", "currency"):
+        if unit_class in ("percent", "currency", "multiplier"):
             if lx.growth_after_re.match(text, end) and not re.match(r"\s*(?:more|higher|up)\s+than", text[end:end + 15]):
                 return "growth"
             if lx.decline_after_re.match(text, end) and not re.match(r"\s*(?:less|lower|fewer|down)\s+than", text[end:end + 15]):
@@ -511,7 +511,7 @@ def _read_range(text: str, r: _Reading, nxt: Num, currency, lx: Lexicon) -> bool
 
 
 def _qualifier(text: str, r: _Reading, out: list[Quantity], offset: int, lx: Lexicon) -> str:
-    if r.n.multiplier:
+    if r.n.multiplier and r.n.comparator:  # "more than doubled": the verb is the change
         comp = _match_tail(_words_before(text, r.start), lx.comp_before, 1)[0] or r.n.comparator
     else:
         comp = _comparator(text, r.start, r.end, r.uclass, lx)
