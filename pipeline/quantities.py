@@ -184,6 +184,19 @@ def _same_dimension(u1: str, u2: str, lx: Lexicon) -> Optional[float]:
 def _per(text: str, end: int, unit: str, lx: Lexicon) -> tuple[str, int]:
     """'barrels per day', 'kWh/100 km', 'tonnes per capita per year'."""
     for _ in range(2):
+        pn = re.match(r"(?:\s*/\s*|\s+per\s+)(\d{1,3}(?:,\d{3})*|\d+)\s?(?=[A-Za-z])", text[end:end + 16])
+        if pn:  # "kWh/100 km", "deaths per 100,000 people" is a rate (see rate_re)
+            at = end + pn.end()
+            pm = lx.unit_re.match(text, at)
+            entry = (lx.units.get(pm.group("sym") or "") or lx.units.get((pm.group("name") or "").lower())) if pm else None
+            tu = None if entry else unitlex.lookup(text, at, glued=(text[at - 1] != " "))
+            first = lx.units_by_name.get(unit)
+            storage = entry and first and {first["dimension"], entry["dimension"]} <= {"power", "energy"}
+            base = re.fullmatch(r"10*", pn.group(1).replace(",", ""))
+            if (entry or tu) and base and not storage:  # "1,126 MW/3,530 MWh" is power and energy
+                name = entry["unit"] if entry else tu.name
+                unit, end = f"{unit} per {pn.group(1)} {name}", (pm.end() if entry else tu.end)
+                continue
         m = lx.per_re.match(text, end)
         if not m:
             m2 = re.match(r"\s*/\s*|\s+(?:per|an?|each)\s+", text[end:end + 8])

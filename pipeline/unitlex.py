@@ -103,7 +103,7 @@ def lookup(text: str, pos: int, glued: bool) -> Optional[TableUnit]:
     for k in range(len(tok), 0, -1):
         sym = tok[:k]
         nxt = tok[k:k + 1]
-        if nxt and (nxt.isalpha() or nxt.isdigit() and nxt not in "23"):
+        if nxt and nxt.isalpha():
             continue
         names = tb.symbols.get(sym)
         if names is None and len(sym) > 1:
@@ -121,9 +121,10 @@ def lookup(text: str, pos: int, glued: bool) -> Optional[TableUnit]:
                     return None  # "1.2 m electric vehicles": a magnitude before a noun, not a unit
         name = _pick(sym, names, tb)
         end = pos + k
-        if nxt in ("2", "3") and text[end:end + 1] == nxt:
-            end += 1  # "km2" (NFKC of km²): the surface below names the power
-            name = _powered(name, int(nxt), tb) or name
+        power = text[end:end + 1]
+        if power in ("2", "3") and not text[end + 1:end + 2].isdigit():
+            end += 1  # "km2", "cm3" (NFKC of km², cm³): the square or cubic unit
+            name = _powered(name, int(power), tb) or f"{sym}{power}"
         return TableUnit(name, tb.entities.get(name, ""), end)
     return None
 
