@@ -4,7 +4,7 @@ from __future__ import annotations
 import functools
 import json
 import sys
-import time
+from pathlib import Path
 
 import click
 
@@ -37,46 +37,52 @@ def main():
 @output_options
 @click.option("--strict", is_flag=True, help="Exit 1 when any document failed.")
 @click.option("--no-encoder", is_flag=True, help="Skip MiniLM paraphrase matching of domains.")
-def extract(paths, out, quiet, strict, no_encoder):
-    """Extract records from files and folders (.txt .md .html .pdf .docx) into OUT."""
-    from . import export, ingest
-    from .runner import Extractor
-    t0 = time.perf_counter()
+@click.option("--workers", type=click.IntRange(0, 256), default=0, show_default="number of cores",
+              help="Worker processes; each loads the models once and uses one core.")
+@click.option("--timeout", type=click.FloatRange(1), default=300, show_default=True,
+              help="Wall seconds one document may take before its worker is replaced.")
+@click.option("--memory-limit", type=click.IntRange(64), default=2048, show_default=True,
+              help="MiB a worker may grow by while reading one document.")
+def extract(paths, out, quiet, strict, no_encoder, workers, timeout, memory_limit):
+    """Extract records from files and folders (.txt .md .html .pdf .docx) into OUT.
+
+    OUT keeps a store of every result keyed by content hash: a new run over the same OUT
+    processes only new or changed files and drops removed ones."""
+    from . import batch
+    from .pool import Limits
+    show = not quiet
+    state = {"n": 0, "todo": 0}
+
+    def on_plan(s, todo):
+        state["todo"] = todo
+        if show:
+            msg = f"{s.files} files: {todo} to process, {s.reused} unchanged"
+            if s.removed:
+                msg += f", {len(s.removed)} removed ({', '.join(Path(p).name for p in s.removed[:5])}" \
+                       f"{', ...' if len(s.removed) > 5 else ''})"
+            if s.store_reset:
+                msg += " (store emptied: written by another version)"
+            click.echo(msg, err=True)
+
+    def on_result(res):
+        state["n"] += 1
+        if res.error:
+            click.echo(f"error: {res.error.path}: {res.error.reason}", err=True)
+        if show and sys.stderr.isatty():
+            click.echo(f"\r{state['n']}/{state['todo']} {res.path[-50:]:50}", err=True, nl=False)
+
     try:
-        ex = Extractor(use_encoder=not no_encoder)
+        s = batch.run(paths, out, workers=workers, limits=Limits(timeout=timeout, memory=memory_limit << 20),
+                      use_encoder=not no_encoder, on_result=on_result, on_plan=on_plan)
     except PolicytraceError as e:
         _fail(e)
-    files = list(ingest.iter_paths(paths))
-    counts = {"docs": 0, "records": 0, "errors": 0}
-    show_bar = not quiet and sys.stderr.isatty()
-
-    def consume(stream):
-        for res in stream:
-            if res.error:
-                counts["errors"] += 1
-                click.echo(f"error: {res.error.path}: {res.error.reason}", err=True)
-            else:
-                counts["docs"] += 1
-                counts["records"] += len(res.targets)
-            yield res
-
-    try:
-        stream = consume(export.write(ex.run(files), out, series=ex.series))
-        if show_bar:
-            with click.progressbar(stream, length=len(files), label="extracting",
-                                   file=sys.stderr, item_show_func=lambda r: r.path[-40:] if r else "") as bar:
-                for _ in bar:
-                    pass
-        else:
-            for _ in stream:
-                pass
-    except PolicytraceError as e:
-        _fail(e)
-    secs = time.perf_counter() - t0
-    if not quiet:
-        click.echo(f"{counts['docs']} documents, {counts['records']} records, "
-                   f"{counts['errors']} errors, {secs:.1f} s -> {out}", err=True)
-    if strict and counts["errors"]:
+    if show and sys.stderr.isatty() and state["n"]:
+        click.echo("", err=True)
+    if show:
+        click.echo(f"{s.documents} documents, {s.records} records, {s.errors} errors "
+                   f"({s.processed} processed, {s.reused} unchanged, {len(s.removed)} removed), "
+                   f"{s.seconds:.1f} s -> {out}", err=True)
+    if strict and s.errors:
         sys.exit(1)
 
 

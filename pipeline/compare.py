@@ -29,8 +29,11 @@ SAME_VALUE_TOLERANCE = 0.005
 
 
 def load(out_dir: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(targets, documents) of an extraction output folder."""
+    """(targets, documents) of an extraction output folder; refused if its files are not the
+    complete set of one run (a run was killed while renaming them into place)."""
     out = Path(out_dir)
+    from .batch import check_manifest
+    check_manifest(out)
     try:
         targets = pd.read_json(out / "targets.jsonl", lines=True, dtype=False)
         with open(out / "documents.jsonl", encoding="utf-8") as f:

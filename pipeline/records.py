@@ -41,6 +41,10 @@ class Span:
     def to_dict(self) -> dict:
         return asdict(self)
 
+    @classmethod
+    def from_dict(cls, d: dict) -> "Span":
+        return cls(**d)
+
 
 @dataclass(frozen=True)
 class Quantity:
@@ -107,6 +111,10 @@ class Target:
         return asdict(self)
 
     @classmethod
+    def from_dict(cls, d: dict) -> "Target":
+        return cls(**{k: d.get(k) for k in cls.columns() if k in d})
+
+    @classmethod
     def columns(cls) -> list[str]:
         return [f.name for f in fields(cls)]
 
@@ -169,6 +177,17 @@ class Document:
             d["text"] = self.text
         return d
 
+    @classmethod
+    def from_dict(cls, d: dict) -> "Document":
+        """The inverse of ``to_dict`` (tables are not kept after extraction)."""
+        kw = {k: d[k] for k in ("doc", "path", "format", "sha256", "title", "published",
+                                "published_source", "published_year", "date_inferred", "subject",
+                                "n_words") if k in d}
+        return cls(text=d.get("text", ""), orgs=tuple(d.get("orgs", ())), domains=tuple(d.get("domains", ())),
+                   years=tuple(d.get("years", ())), years_mentioned=tuple(d.get("years_mentioned", ())),
+                   org_spans=tuple(Span.from_dict(x) for x in d.get("org_spans", ())),
+                   domain_spans=tuple(Span.from_dict(x) for x in d.get("domain_spans", ())), **kw)
+
 
 @dataclass(frozen=True)
 class DocError:
@@ -182,6 +201,10 @@ class DocError:
     def to_dict(self) -> dict:
         return asdict(self)
 
+    @classmethod
+    def from_dict(cls, d: dict) -> "DocError":
+        return cls(**d)
+
 
 @dataclass(frozen=True)
 class DocResult:
@@ -191,6 +214,17 @@ class DocResult:
     document: Optional[Document] = None
     targets: tuple[Target, ...] = ()
     error: Optional[DocError] = None
+
+    def to_dict(self) -> dict:
+        return {"path": self.path, "document": self.document.to_dict() if self.document else None,
+                "targets": [t.to_dict() for t in self.targets],
+                "error": self.error.to_dict() if self.error else None}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "DocResult":
+        return cls(path=d["path"], document=Document.from_dict(d["document"]) if d.get("document") else None,
+                   targets=tuple(Target.from_dict(t) for t in d.get("targets", ())),
+                   error=DocError.from_dict(d["error"]) if d.get("error") else None)
 
 
 def alignable(t: dict) -> bool:

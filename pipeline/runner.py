@@ -16,7 +16,8 @@ from .records import DocError, DocResult, Document, alignable
 class Extractor:
     """Holds the loaded models; build one per process and reuse it."""
 
-    def __init__(self, use_encoder: bool = True, spacy_model: Optional[str] = None):
+    def __init__(self, use_encoder: bool = True, spacy_model: Optional[str] = None,
+                 threads: Optional[int] = None):
         from . import resources
         self.cfg = resources.config()
         self.nlp = nlp.load_nlp(spacy_model)
@@ -24,7 +25,13 @@ class Extractor:
         lexicon()
         self._encoder = None
         self._encoder_future = None
-        if use_encoder:
+        if use_encoder and threads:
+            # a pool worker: one compute thread, models loaded before the first document
+            from .encoder import load_encoder
+            import torch
+            torch.set_num_threads(threads)
+            self._encoder = load_encoder()
+        elif use_encoder:
             # torch and MiniLM take seconds to import and load: do it on the second core while
             # spaCy parses the first document
             from concurrent.futures import ThreadPoolExecutor

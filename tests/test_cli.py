@@ -40,7 +40,7 @@ def test_extract_batch_with_bad_files(tmp_path, extractor, monkeypatch):
     targets = [json.loads(x) for x in (out / "targets.jsonl").read_text().splitlines()]
     assert {(t["value"], t["unit"], t["year"]) for t in targets} >= {(50.0, "percent", 2030), (2e9, "EUR", 2030)}
     assert len(pd.read_parquet(out / "targets.parquet")) == len(targets) == len(pd.read_csv(out / "targets.csv"))
-    assert not [p for p in out.iterdir() if p.name.startswith(".")]
+    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == [".policytrace"]  # no temp files
 
 
 def test_strict_exit_code(tmp_path, extractor, monkeypatch):

@@ -1,0 +1,249 @@
+"""`policytrace extract` as a batch over a growing store: lock the output folder, find the inputs
+(never the output folder itself), refuse what is not a regular file of a sane size, process
+only new or changed files in worker processes, keep each result in the store as it arrives, and
+write the output files from the store as one set with a manifest last.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, Optional
+
+from . import export, ingest, resources
+from .errors import OutputError
+from .pool import Limits, WorkerPool
+from .records import DocError, DocResult
+from .store import STATE_DIR, Store, file_key
+
+MANIFEST = "manifest.json"
+# failures that say more about the moment than the file: tried again on the next run
+_TRANSIENT = re.compile(r"^(?:timeout after|worker crashed|memory limit)")
+
+
+@dataclass
+class Summary:
+    files: int = 0
+    processed: int = 0
+    reused: int = 0
+    removed: list[str] = field(default_factory=list)
+    documents: int = 0
+    records: int = 0
+    errors: int = 0
+    store_reset: bool = False
+    seconds: float = 0.0
+
+
+class _Lock:
+    """An exclusive lock on OUT: a second run into the same folder fails at once."""
+
+    def __init__(self, out: Path):
+        import fcntl
+        self.path = out / STATE_DIR / "lock"
+        try:
+            self.f = open(self.path, "a+")
+        except OSError as e:
+            raise OutputError(f"cannot write to output folder {out}: {e.strerror or e}") from e
+        try:
+            fcntl.flock(self.f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as e:
+            self.f.close()
+            raise OutputError(f"another policytrace run is writing to {out} (its lock is held); "
+                              "wait for it or choose another --out") from e
+
+    def release(self) -> None:
+        self.f.close()
+
+
+def prepare_out(out_dir: str | Path) -> Path:
+    """The output folder, created if missing, refused with a clear reason if it cannot be."""
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"--out {out} exists and is not a folder")
+    try:
+        (out / STATE_DIR).mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise OutputError(f"cannot create output folder {out}: {e.strerror or e}") from e
+    if not os.access(out, os.W_OK | os.X_OK):
+        raise OutputError(f"output folder {out} is not writable")
+    return out
+
+
+def _clean_temp(out: Path) -> None:
+    """Temp files a killed run left behind (only the names policytrace itself makes)."""
+    names = export.TARGET_FILES + (MANIFEST, "targets.spool.jsonl")
+    for p in out.glob(".*.tmp"):
+        if any(p.name.startswith(f".{n}.") for n in names):
+            try:
+                p.unlink()
+            except OSError:
+                pass
+
+
+def discover(paths: Iterable[str | Path], out: Path) -> list[Path]:
+    """Input files in a stable order, without anything inside OUT (the tool's own output)."""
+    out_r = out.resolve()
+    files = []
+    for p in ingest.iter_paths(paths):
+        try:
+            rp = p.resolve()
+        except (OSError, RuntimeError):  # a symlink loop: left for the key check to name
+            files.append(p)
+            continue
+        if rp == out_r or out_r in rp.parents:
+            continue
+        files.append(p)
+    return files
+
+
+def run(paths: Iterable[str | Path], out_dir: str | Path, workers: int = 0, limits: Limits = Limits(),
+        use_encoder: bool = True, on_result: Optional[Callable[[DocResult], None]] = None,
+        series: Optional[Callable] = None, on_plan: Optional[Callable[[Summary, int], None]] = None) -> Summary:
+    """Extract PATHS into OUT_DIR incrementally; see the module docstring."""
+    t0 = time.perf_counter()
+    out = prepare_out(out_dir)
+    lock = _Lock(out)
+    try:
+        _clean_temp(out)
+        store = Store(out)
+        try:
+            return _run(paths, out, store, workers, limits, use_encoder, on_result, series, on_plan, t0)
+        finally:
+            store.close()
+    finally:
+        lock.release()
+
+
+def _run(paths, out, store, workers, limits, use_encoder, on_result, series, on_plan, t0) -> Summary:
+    s = Summary(store_reset=store.reset)
+    files = discover(paths, out)
+    s.files = len(files)
+    max_bytes = resources.config()["max_document_chars"] * 4
+    keys: dict[str, tuple[Optional[str], Optional[str]]] = {str(p): file_key(p, max_bytes) for p in files}
+    known = store.known()
+    s.removed = sorted(p for p in known if p not in keys or keys[p][0] is None)
+    store.drop(s.removed)
+    todo = [p for p, (sha, _) in keys.items() if sha is not None and known.get(p) != sha]
+    s.reused = sum(1 for p, (sha, _) in keys.items() if sha is not None and known.get(p) == sha)
+    if on_plan:
+        on_plan(s, len(todo))
+    inputs = hashlib.sha256(json.dumps(sorted((p, k[0] or k[1]) for p, k in keys.items())).encode()).hexdigest()
+    if not todo and not s.removed and not store.reset and _manifest_inputs(out) == inputs:
+        # nothing changed since the outputs on disk were written: they stand
+        s.documents, s.records, s.errors = _counts(out)
+        s.seconds = time.perf_counter() - t0
+        return s
+    try:
+        (out / MANIFEST).unlink()  # the set on disk is about to change
+    except FileNotFoundError:
+        pass
+    transient: dict[str, DocResult] = {}
+    if todo:
+        with WorkerPool(workers, limits, use_encoder=use_encoder) as pool:
+            for idx, res in pool.map(todo):
+                path = todo[idx]
+                if res.error and _TRANSIENT.match(res.error.reason):
+                    transient[path] = res  # reported now, tried again next run
+                else:
+                    store.put(path, keys[path][0], res)
+                s.processed += 1
+                if on_result:
+                    on_result(res)
+
+    def final() -> Iterator[DocResult]:
+        for p in files:
+            sha, why = keys[str(p)]
+            if sha is None:
+                yield DocResult(path=str(p), error=DocError(str(p), ingest.doc_id(p), why, "ingest"))
+                continue
+            got = next(store.results([str(p)]), None)
+            yield got if got is not None else transient[str(p)]
+
+    if series is None:
+        series = _series
+    for res in export.write(unique_ids(final()), out, series=series):
+        if res.error:
+            s.errors += 1
+        else:
+            s.documents += 1
+            s.records += len(res.targets)
+    write_manifest(out, inputs, s)
+    s.seconds = time.perf_counter() - t0
+    return s
+
+
+def _manifest_inputs(out: Path) -> Optional[str]:
+    """The inputs digest of the outputs on disk, if they are one run's complete set."""
+    try:
+        check_manifest(out, required=True)
+        return json.loads((out / MANIFEST).read_text(encoding="utf-8")).get("inputs")
+    except (OutputError, OSError, ValueError):
+        return None
+
+
+def _counts(out: Path) -> tuple[int, int, int]:
+    m = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    return m.get("documents", 0), m.get("records", 0), m.get("errors", 0)
+
+
+def unique_ids(results: Iterable[DocResult]) -> Iterator[DocResult]:
+    """One document per id: the first good document keeps it; a later good one with the same id
+    (same stem, or a sidecar's "doc") becomes an error.  A failed file never takes an id, so it
+    cannot take a good document down with it."""
+    seen: dict[str, str] = {}
+    for r in results:
+        if r.document is not None:
+            d = r.document.doc
+            if d in seen:
+                r = DocResult(path=r.path, error=DocError(
+                    r.path, d, f"duplicate document id {d!r} (also {seen[d]})", "ingest"))
+            else:
+                seen[d] = r.path
+        yield r
+
+
+def _series(triples):
+    from .align import align_keys
+    from .encoder import load_encoder
+    triples = list(triples)
+    return align_keys(triples, load_encoder()) if triples else {}
+
+
+def write_manifest(out: Path, inputs: str, s: Summary) -> None:
+    """Written last: the output files of one run and their hashes.  A folder without it, or
+    whose files do not match it, holds an interrupted run's outputs."""
+    files = {}
+    for name in export.TARGET_FILES:
+        p = out / name
+        if p.exists():
+            h = hashlib.sha256()
+            with open(p, "rb") as f:
+                while chunk := f.read(1 << 20):
+                    h.update(chunk)
+            files[name] = h.hexdigest()
+    with export.atomic_open(out / MANIFEST) as f:
+        json.dump({"files": files, "inputs": inputs, "documents": s.documents, "records": s.records,
+                   "errors": s.errors}, f, indent=1)
+
+
+def check_manifest(out: Path, required: bool = False) -> None:
+    """Raise if OUT's files are not the complete set of one run."""
+    m = out / MANIFEST
+    if not m.exists():
+        if required:
+            raise OutputError(f"{out} has no {MANIFEST}")
+        return  # written by an older version, or a folder assembled by hand
+    want = json.loads(m.read_text(encoding="utf-8"))["files"]
+    for name, digest in want.items():
+        p = out / name
+        h = hashlib.sha256(p.read_bytes()).hexdigest() if p.exists() else None
+        if h != digest:
+            raise OutputError(f"{out} holds the outputs of an interrupted run ({name} does not match "
+                              f"{MANIFEST}); run `policytrace extract` again")
+
+
+__all__ = ["run", "Summary", "Limits", "unique_ids", "check_manifest", "discover", "prepare_out"]

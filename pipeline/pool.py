@@ -1,0 +1,216 @@
+"""Documents processed in child processes: each worker loads the models once, reads and extracts
+one document at a time under a wall-time and a memory limit, and is replaced when it hangs,
+crashes or grows past the limit; that document alone becomes an error line.
+
+Workers are started with the "spawn" method (no inherited threads or locks) and pinned to one
+compute thread each (OpenMP, BLAS, torch), so N workers use N cores and never fight.  Results
+come back in input order whatever the number of workers, so the output does not depend on it.
+"""
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator, Optional
+
+from .records import DocError, DocResult
+
+THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS",
+               "VECLIB_MAXIMUM_THREADS", "TOKENIZERS_PARALLELISM")
+
+
+@dataclass(frozen=True)
+class Limits:
+    timeout: float = 300.0          # wall seconds per document
+    memory: int = 2 << 30           # bytes a worker may grow by while reading one document
+    startup: float = 600.0          # wall seconds to load the models
+
+
+def default_workers() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _rss(pid: int) -> int:
+    """Resident bytes of PID (Linux /proc), 0 if unknown."""
+    try:
+        with open(f"/proc/{pid}/statm") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _worker(conn, use_encoder: bool, spacy_model: Optional[str], memory: int) -> None:
+    """A child: load the models, then answer (index, path) with (index, DocResult) until None."""
+    for var in THREAD_VARS:
+        os.environ[var] = "false" if var == "TOKENIZERS_PARALLELISM" else "1"
+    import signal
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when workers stop
+    try:
+        from .runner import Extractor
+        ex = Extractor(use_encoder=use_encoder, spacy_model=spacy_model, threads=1)
+        if use_encoder:
+            ex.encoder  # load now, not inside the first document's time limit
+    except Exception as e:  # a missing model: say so once instead of failing every document
+        conn.send(("failed", f"{type(e).__name__}: {e}"))
+        return
+    try:
+        import resource
+        vm = _vm_size()
+        if vm:
+            resource.setrlimit(resource.RLIMIT_AS, (vm + memory, resource.RLIM_INFINITY))
+    except (ImportError, ValueError, OSError):
+        pass  # no address-space limit here; the parent's RSS watch still applies
+    conn.send(("ready", os.getpid()))
+    while True:
+        try:
+            task = conn.recv()
+        except EOFError:
+            return
+        if task is None:
+            return
+        idx, path = task
+        try:
+            res = ex.process_path(Path(path))
+        except MemoryError:
+            res = DocResult(path=path, error=DocError(path, Path(path).stem, "memory limit exceeded", "extract"))
+        conn.send((idx, res))
+
+
+def _vm_size() -> int:
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+class _Slot:
+    def __init__(self, ctx, args):
+        self.parent, child = ctx.Pipe(duplex=True)
+        self.proc = ctx.Process(target=_worker, args=(child,) + args, daemon=True)
+        self.proc.start()
+        child.close()
+        self.ready = False
+        self.task: Optional[tuple[int, str]] = None
+        self.since = time.monotonic()
+        self.base_rss = 0
+
+    def kill(self) -> None:
+        try:
+            self.proc.kill()
+        except (OSError, AttributeError):
+            pass
+        self.proc.join(5)
+        self.parent.close()
+
+
+class WorkerPool:
+    """``with WorkerPool(2) as pool: for idx, res in pool.map(paths): ...``"""
+
+    def __init__(self, workers: int = 0, limits: Limits = Limits(), use_encoder: bool = True,
+                 spacy_model: Optional[str] = None):
+        self.n = workers or default_workers()
+        self.limits = limits
+        self.args = (use_encoder, spacy_model, limits.memory)
+        self.ctx = mp.get_context("spawn")
+        self.slots: list[_Slot] = []
+        self.queue: list[tuple[int, str]] = []
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def close(self) -> None:
+        for s in self.slots:
+            try:
+                s.parent.send(None)
+            except (OSError, BrokenPipeError):
+                pass
+        for s in self.slots:
+            s.proc.join(2)
+            if s.proc.is_alive():
+                s.kill()
+        self.slots = []
+
+    def _spawn(self) -> _Slot:
+        return _Slot(self.ctx, self.args)
+
+    def map(self, paths: Iterable[str]) -> Iterator[tuple[int, DocResult]]:
+        """(index, result) for every path, in input order."""
+        from multiprocessing.connection import wait
+        todo = list(enumerate(paths))
+        if not todo:
+            return
+        self.slots = [self._spawn() for _ in range(min(self.n, len(todo)))]
+        self.queue = queue = list(reversed(todo))
+        done: dict[int, DocResult] = {}
+        next_out = 0
+        while next_out < len(todo):
+            for s in list(self.slots):
+                if s.ready and s.task is None and queue:
+                    s.task = queue.pop()
+                    s.since = time.monotonic()
+                    s.base_rss = _rss(s.proc.pid)
+                    s.parent.send(s.task)
+            conns = [s.parent for s in self.slots]
+            for conn in wait(conns, timeout=0.5):
+                s = next(x for x in self.slots if x.parent is conn)
+                try:
+                    msg = conn.recv()
+                except (EOFError, OSError):
+                    self._lost(s, done, "worker crashed (exit code {code})")
+                    continue
+                if msg[0] == "ready":
+                    s.ready = True
+                elif msg[0] == "failed":
+                    for s2 in self.slots:
+                        s2.kill()
+                    from .errors import ResourceError
+                    raise ResourceError(f"worker could not load the models: {msg[1]}")
+                else:
+                    idx, res = msg
+                    done[idx] = res
+                    s.task = None
+            now = time.monotonic()
+            for s in list(self.slots):
+                if s.task is not None:
+                    if now - s.since > self.limits.timeout:
+                        self._lost(s, done, f"timeout after {self.limits.timeout:g} s")
+                    elif _rss(s.proc.pid) - s.base_rss > self.limits.memory:
+                        self._lost(s, done, f"memory limit {_human(self.limits.memory)} exceeded")
+                elif not s.ready and now - s.since > self.limits.startup:
+                    raise TimeoutError(f"worker did not load the models in {self.limits.startup:g} s")
+                elif not s.proc.is_alive() and not s.ready:
+                    from .errors import ResourceError
+                    raise ResourceError(f"worker exited while loading the models (exit code {s.proc.exitcode})")
+            while next_out in done:
+                yield todo[next_out][0], done.pop(next_out)
+                next_out += 1
+
+    def _lost(self, s: _Slot, done: dict, reason: str) -> None:
+        """The worker of S is gone or must go: its document becomes an error; a new worker
+        takes its place."""
+        code = s.proc.exitcode
+        s.kill()
+        if s.task is not None:
+            idx, path = s.task
+            done[idx] = DocResult(path=path, error=DocError(path, Path(path).stem,
+                                                            reason.format(code=code), "extract"))
+        if self.queue:
+            self.slots[self.slots.index(s)] = self._spawn()
+        else:
+            self.slots.remove(s)  # nothing left for a new worker to do
+
+
+def _human(n: int) -> str:
+    for unit, size in (("GiB", 1 << 30), ("MiB", 1 << 20)):
+        if n >= size:
+            return f"{n / size:g} {unit}"
+    return f"{n} bytes"
