@@ -123,7 +123,9 @@ def _run(paths, out, store, workers, limits, use_encoder, on_result, series, on_
     files = discover(paths, out)
     s.files = len(files)
     max_bytes = resources.config()["max_document_chars"] * 4
-    keys: dict[str, tuple[Optional[str], Optional[str]]] = {str(p): file_key(p, max_bytes) for p in files}
+    # the store and the outputs know a file by its displayable path (see ingest.display)
+    keys: dict[str, tuple[Optional[str], Optional[str]]] = {ingest.display(p): file_key(p, max_bytes) for p in files}
+    real = {ingest.display(p): str(p) for p in files}
     known = store.known()
     s.removed = sorted(p for p in known if p not in keys or keys[p][0] is None)
     store.drop(s.removed)
@@ -144,7 +146,7 @@ def _run(paths, out, store, workers, limits, use_encoder, on_result, series, on_
     transient: dict[str, DocResult] = {}
     if todo:
         with WorkerPool(workers, limits, use_encoder=use_encoder) as pool:
-            for idx, res in pool.map(todo):
+            for idx, res in pool.map([real[p] for p in todo]):
                 path = todo[idx]
                 if res.error and _TRANSIENT.match(res.error.reason):
                     transient[path] = res  # reported now, tried again next run
@@ -156,12 +158,13 @@ def _run(paths, out, store, workers, limits, use_encoder, on_result, series, on_
 
     def final() -> Iterator[DocResult]:
         for p in files:
-            sha, why = keys[str(p)]
+            key = ingest.display(p)
+            sha, why = keys[key]
             if sha is None:
-                yield DocResult(path=str(p), error=DocError(str(p), ingest.doc_id(p), why, "ingest"))
+                yield DocResult(path=key, error=DocError(key, ingest.doc_id(p), why, "ingest"))
                 continue
-            got = next(store.results([str(p)]), None)
-            yield got if got is not None else transient[str(p)]
+            got = next(store.results([key]), None)
+            yield got if got is not None else transient[key]
 
     if series is None:
         series = _series

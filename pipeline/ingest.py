@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import json
+import os
 import re
 import warnings
 from pathlib import Path
@@ -36,15 +37,23 @@ def iter_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
         if p.is_dir():
             for f in sorted(p.rglob("*")):
                 rel = f.relative_to(p)
-                if f.is_file() and not any(part.startswith(".") for part in rel.parts) \
+                # anything but a folder is yielded: a FIFO, a device link or a symlink loop
+                # becomes an error line instead of vanishing
+                if not f.is_dir() and not any(part.startswith(".") for part in rel.parts) \
                         and not f.name.endswith(SIDECAR_SUFFIX):
                     yield f
         else:
             yield p
 
 
+def display(path: str | Path) -> str:
+    """A path as text every output can hold: bytes that are not UTF-8 in a file name are
+    written as \\xNN escapes (they would make JSON, CSV and SQLite fail)."""
+    return os.fsencode(str(path)).decode("utf-8", "backslashreplace")
+
+
 def doc_id(path: Path) -> str:
-    return path.stem
+    return display(Path(path).stem)
 
 
 # ------------------------------------------------------------------ dates
@@ -189,12 +198,13 @@ def read_pdf(path: Path, data: bytes) -> dict:
             raise IngestError(path, "PDF is encrypted (password required)") from e
         raise IngestError(path, f"corrupt or unreadable PDF: {msg}") from e
     try:
-        pages = []
+        pages, ruled = [], []
         for i in range(len(pdf)):
             page = pdf[i]
             tp = page.get_textpage()
             pages.append(_norm(tp.get_text_range()).strip("\n"))
             tp.close()
+            ruled.append(_has_rules(page))
             page.close()
         meta = pdf.get_metadata_dict() or {}
     finally:
@@ -207,14 +217,28 @@ def read_pdf(path: Path, data: bytes) -> dict:
         starts.append(len(text))
         text += p + "\n\n"
     text = text.rstrip("\n") + "\n"
-    tables = _pdf_tables(path, data, pages, starts, text)
+    tables = _pdf_tables(path, data, pages, starts, text, ruled)
     return {"text": text, "title": (meta.get("Title") or None),
             "meta_date": _pdf_date(meta.get("CreationDate")), "tables": tables}
 
 
-def _pdf_tables(path, data, pages, starts, text) -> tuple:
-    """pdfplumber is slow, so it only looks at pages whose text has table-like lines."""
-    want = [i for i, p in enumerate(pages) if _numbers_per_line(p) >= 2]
+def _has_rules(page, need: int = 4) -> bool:
+    """Does the page draw lines or boxes (a ruled table's grid)?  Counted from pypdfium2's page
+    objects, which costs microseconds; pdfplumber's table finder costs a second a page."""
+    import pypdfium2.raw as pdfium_c
+    n = 0
+    for _ in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_PATH,), max_depth=2):
+        n += 1
+        if n >= need:
+            return True
+    return False
+
+
+def _pdf_tables(path, data, pages, starts, text, ruled) -> tuple:
+    """pdfplumber is slow, so it only looks at pages that draw a grid and whose text has
+    table-like lines, and never at a page too full of characters to be a table."""
+    limit = resources.config()["max_table_page_chars"]
+    want = [i for i, p in enumerate(pages) if ruled[i] and _numbers_per_line(p) >= 2 and len(p) <= limit]
     if not want:
         return ()
     import io
@@ -347,7 +371,7 @@ def read(path: str | Path, max_bytes: Optional[int] = None) -> Document:
         published, source = parse_date(str(got["meta_date"])), "metadata"
         source = source if published else None
     title = meta.get("title") or got.get("title") or guess_title(text)
-    return Document(doc=str(meta.get("doc") or doc_id(path)), path=str(path), format=fmt, text=text,
+    return Document(doc=str(meta.get("doc") or doc_id(path)), path=display(path), format=fmt, text=text,
                     sha256=hashlib.sha256(data).hexdigest(), title=title, published=published,
                     published_source=source, n_words=len(text.split()),
                     tables=tuple(got.get("tables") or ()))

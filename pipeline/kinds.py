@@ -70,10 +70,8 @@ def decide(tokens: Sequence, children: dict, k: int, sentence: str, money: bool 
     kind when nothing above it does ("will ensure that 25% are women" is a target); a figure
     sizing a fund or programme is a commitment unless a past verb reports it spent."""
     c = classes()
-    low_s = sentence.lower()
     money_instrument = _instrument_of(tokens, children, k, c) if money else None
-    forecaster = bool(c.forecaster_re.search(low_s))
-    cumulative = bool(c.cumulative_re.search(low_s))
+    forecaster, cumulative = _sentence_flags(sentence)
     seen = set()
     n = tokens[k]
     weak: Optional[Verdict] = None
@@ -111,6 +109,14 @@ def decide(tokens: Sequence, children: dict, k: int, sentence: str, money: bool 
     if instrument:
         return Verdict(Kind.TARGET.value, instrument, "", True)
     return weak or Verdict(None)
+
+
+@lru_cache(maxsize=64)
+def _sentence_flags(sentence: str) -> tuple[bool, bool]:
+    """Once per sentence, not once per figure in it: (a forecaster speaks, a cumulative total)."""
+    c = classes()
+    low_s = sentence.lower()
+    return bool(c.forecaster_re.search(low_s)), bool(c.cumulative_re.search(low_s))
 
 
 def _instrument_of(tokens, children, k: int, c: Classes) -> Optional[str]:

@@ -640,9 +640,26 @@ def segments(text: str, max_chars: int = 20000) -> Iterator[tuple[int, str]]:
                 or len(stripped) < 0.75 * width or (end - buf_start) > max_chars
             if ends_para:
                 if text[buf_start:end].strip():
-                    yield buf_start, text[buf_start:end]
+                    yield from _split_long(text, buf_start, end, max_chars)
                 buf_start = end + 1
             start = end + 1
+
+
+def _split_long(text: str, start: int, end: int, max_chars: int) -> Iterator[tuple[int, str]]:
+    """A piece longer than MAX_CHARS (a 2 MB line, 100k numbers in a row) is cut after the last
+    sentence end, else the last space, before the limit: spaCy's memory grows with the length
+    of what it parses at once, and the rules' work with the length of a sentence."""
+    while end - start > max_chars:
+        window = text[start:start + max_chars]
+        cut = max(window.rfind(". "), window.rfind("; "), window.rfind("! "), window.rfind("? "))
+        if cut < max_chars // 4:
+            cut = window.rfind(" ")
+        cut = cut + 1 if cut > 0 else max_chars
+        if text[start:start + cut].strip():
+            yield start, text[start:start + cut]
+        start += cut
+    if text[start:end].strip():
+        yield start, text[start:end]
 
 
 _CHUNK_CUES = re.compile(r"such as|including|fields\b|sectors\b|industries\b|technologies\b", re.I)

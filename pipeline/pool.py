@@ -74,11 +74,17 @@ def _worker(conn, use_encoder: bool, spacy_model: Optional[str], memory: int) ->
         if task is None:
             return
         idx, path = task
+        from .ingest import display, doc_id
         try:
             res = ex.process_path(Path(path))
+            conn.send((idx, res))
+            continue
         except MemoryError:
-            res = DocResult(path=path, error=DocError(path, Path(path).stem, "memory limit exceeded", "extract"))
-        conn.send((idx, res))
+            reason = "memory limit exceeded"
+        except Exception as e:  # process_path contains its own errors; this is the last guard
+            reason = f"internal error: {type(e).__name__}: {e}"
+        res = None
+        conn.send((idx, DocResult(path=display(path), error=DocError(display(path), doc_id(Path(path)), reason, "extract"))))
 
 
 def _vm_size() -> int:
@@ -201,8 +207,9 @@ class WorkerPool:
         s.kill()
         if s.task is not None:
             idx, path = s.task
-            done[idx] = DocResult(path=path, error=DocError(path, Path(path).stem,
-                                                            reason.format(code=code), "extract"))
+            from .ingest import display, doc_id
+            done[idx] = DocResult(path=display(path), error=DocError(display(path), doc_id(Path(path)),
+                                                                     reason.format(code=code), "extract"))
         if self.queue:
             self.slots[self.slots.index(s)] = self._spawn()
         else:

@@ -8,6 +8,7 @@ list markers and numbers inside names are not quantities; changes ("rose 5%") an
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -572,6 +573,9 @@ def _parse(text: str, offset: int, currency: Optional[Mapping[str, str]]) -> lis
                     i += 1
         if i < len(nums) and _read_range(text, r, nums[i], currency, lx):
             i += 1
+        if not math.isfinite(r.value) or (r.value_max is not None and not math.isfinite(r.value_max)):
+            consumed_until = r.end
+            continue  # "1e999", a 400-digit number: no finite value to report
         out.append(Quantity(value=r.value, unit=r.unit, start=qstart + offset, end=r.end + offset,
                             text=text[qstart:r.end], value_max=r.value_max,
                             comparator=_qualifier(text, r, out, offset, lx), unit_class=r.uclass,

@@ -50,7 +50,8 @@ class Extractor:
     def process_raw(self, raw: Document) -> DocResult:
         parsed = nlp.parse_text(self.nlp, raw.text, self.cfg["pipe_batch_size"])
         subject = targets_stage.main_subject(parsed)
-        recs = targets_stage.extract(raw.doc, raw.text, parsed, raw.published, raw.tables, subject)
+        recs = [r for r in targets_stage.extract(raw.doc, raw.text, parsed, raw.published, raw.tables, subject)
+                if _finite(r)]
         labels, dspans = domains_stage.assign(parsed, self.encoder)
         orgs, org_spans, seen = [], [], set()
         for o in parsed.orgs:
@@ -88,14 +89,14 @@ class Extractor:
         try:
             raw = ingest.read(path)
         except IngestError as e:
-            return DocResult(path=str(path), error=DocError(str(path), doc, e.reason, "ingest"))
+            return DocResult(path=ingest.display(path), error=DocError(ingest.display(path), doc, e.reason, "ingest"))
         try:
             return self.process_raw(raw)
         except PolicytraceError as e:
-            return DocResult(path=str(path), error=DocError(str(path), raw.doc, str(e), "extract"))
+            return DocResult(path=raw.path, error=DocError(raw.path, raw.doc, str(e), "extract"))
         except Exception as e:  # one bad document must not end the batch
-            return DocResult(path=str(path), error=DocError(
-                str(path), raw.doc, f"internal error: {type(e).__name__}: {e}", "extract"))
+            return DocResult(path=raw.path, error=DocError(
+                raw.path, raw.doc, f"internal error: {type(e).__name__}: {e}", "extract"))
 
     def run(self, paths: Iterable[str | Path],
             on_result: Optional[Callable[[DocResult], None]] = None) -> Iterator[DocResult]:
@@ -103,14 +104,20 @@ class Extractor:
         for p in ingest.iter_paths(paths):
             doc = ingest.doc_id(p)
             if doc in seen:
-                res = DocResult(path=str(p), error=DocError(
-                    str(p), doc, f"duplicate document id {doc!r} (also {seen[doc]})", "ingest"))
+                res = DocResult(path=ingest.display(p), error=DocError(
+                    ingest.display(p), doc, f"duplicate document id {doc!r} (also {seen[doc]})", "ingest"))
             else:
-                seen[doc] = str(p)
+                seen[doc] = ingest.display(p)
                 res = self.process_path(p)
             if on_result:
                 on_result(res)
             yield res
+
+
+def _finite(t) -> bool:
+    """Every output is JSON: a record whose number overflowed is not one."""
+    import math
+    return all(v is None or math.isfinite(v) for v in (t.value, t.value_max, t.alt_value))
 
 
 @dataclass

@@ -369,11 +369,10 @@ def _skip(q: Quantity, text: str, parsed: Parsed, c: _Cues) -> bool:
 
 
 def _tok_at(parsed: Parsed, ts: int, te_: int, pos: int) -> Optional[int]:
-    for k in range(ts, te_):
-        t = parsed.tokens[k]
-        if t.start <= pos < t.end or t.start >= pos:
-            return k
-    return None
+    """The token at POS, or the first one after it (binary search: tokens are in order)."""
+    import bisect
+    k = bisect.bisect_right(parsed.tokens, pos, lo=ts, hi=te_, key=lambda t: t.end)
+    return k if k < te_ else None
 
 
 def _children(parsed: Parsed, ts: int, te_: int) -> dict[int, list[int]]:
@@ -667,6 +666,52 @@ _BASELINE_BEFORE = re.compile(
 _FROM_BEFORE = re.compile(r"\bfrom\s+(?:(?:about|around|some|just|only|nearly|almost|a\s+mere|the\s+current)\s+)?$", re.I)
 
 
+_TO_BEFORE = re.compile(r".*\b(to)\s+(?:\S+\s+){0,2}$", re.S)
+
+
+class _ToIndex:
+    """Which figures of a sentence have "to" just before them ("from 5 to 7", "to 10% by
+    2035 from 2.3%"), and which clauses hold a figure, answered in constant or logarithmic time
+    per figure: a sentence of 100k numbers must not rescan itself once per number."""
+
+    def __init__(self, text: str, qs, clauses):
+        import bisect
+        self._bisect = bisect
+        self.starts = [x.start for x in qs]
+        self.ends = [x.end for x in qs]
+        # the last "to" before each figure: within 80 characters, and within 20 (same clause)
+        self.to80 = [self._last_to(text, x.start, 80) for x in qs]
+        self.to20 = [self._last_to(text, x.start, 20) for x in qs]
+        self.suffix = self.to80[:]  # the largest "to" position among figures from i on
+        for i in range(len(self.suffix) - 2, -1, -1):
+            self.suffix[i] = max(self.suffix[i], self.suffix[i + 1])
+        self.busy = {cl for cl in clauses if self._span(cl)[0] < self._span(cl)[1]}
+        self.first_end: dict = {}
+
+    @staticmethod
+    def _last_to(text: str, pos: int, reach: int) -> int:
+        m = _TO_BEFORE.match(text, max(0, pos - reach), pos)
+        return m.start(1) if m else -1
+
+    def _span(self, cl) -> tuple[int, int]:
+        """Indices of the figures that start inside clause CL."""
+        return (self._bisect.bisect_left(self.starts, cl[0]), self._bisect.bisect_left(self.starts, cl[1]))
+
+    def later(self, pos: int) -> bool:
+        """Is there a figure after POS with its "to" after POS too?"""
+        i = self._bisect.bisect_right(self.starts, pos)
+        return i < len(self.suffix) and self.suffix[i] >= pos
+
+    def earlier(self, cl, pos: int) -> bool:
+        """Is there a figure of clause CL ending by POS with a "to" inside CL just before it?"""
+        if cl not in self.first_end:
+            a, b = self._span(cl)
+            ends = [self.ends[i] for i in range(a, b) if self.to20[i] >= cl[0]]
+            self.first_end[cl] = min(ends) if ends else None
+        first = self.first_end[cl]
+        return first is not None and first <= pos
+
+
 def _compatible(t, y, kind, ref) -> bool:
     """A target takes a date still ahead; a reported value one already past."""
     if y is None and t.kind != "decade":
@@ -675,9 +720,10 @@ def _compatible(t, y, kind, ref) -> bool:
     return fut if kind in (Kind.TARGET.value, Kind.PROJECTION.value) else not fut
 
 
-def _choose_time(q, cl, clauses, resolved, rec_qs, kind, ref):
+def _choose_time(q, cl, clauses, resolved, busy, kind, ref):
     """The time expression that dates Q: its own clause's nearest (one that fits the kind
-    first); else one in an earlier, then a later, number-free clause that fits the kind."""
+    first); else one in an earlier, then a later, number-free clause that fits the kind
+    (BUSY: the clauses that hold a figure)."""
     own = [(t, y) for t, y in resolved if cl[0] <= t.start < cl[1] and t.kind != "baseline"
            and (y is not None or t.kind in ("present", "decade"))]
     if own:
@@ -686,13 +732,13 @@ def _choose_time(q, cl, clauses, resolved, rec_qs, kind, ref):
         return min(fit or own, key=dist)
     ok = lambda t, y: y is not None and t.kind != "baseline" and (kind is None or _compatible(t, y, kind, ref))
     for a, b in reversed([x for x in clauses if x[0] < cl[0]]):
-        if any(a <= x.start < b for x in rec_qs):
+        if (a, b) in busy:
             continue
         cand = [(t, y) for t, y in resolved if a <= t.start < b and ok(t, y)]
         if cand:
             return cand[-1]
     for a, b in clauses:
-        if a <= cl[0] or any(a <= x.start < b for x in rec_qs):
+        if a <= cl[0] or (a, b) in busy:
             continue
         cand = [(t, y) for t, y in resolved if a <= t.start < b and ok(t, y)]
         if cand:
@@ -713,6 +759,9 @@ def _numeric(doc, text, parsed, ts, te_, stext, s_start, qs, resolved, ctx, subj
     if head:
         fut = [(y, t.period) for t, y in resolved if t.start < list_start and y and _is_future(t, y, ref)]
         list_year = fut[-1] if fut else (ctx.horizon or ctx.last_horizon)
+    tos = _ToIndex(text, rec_qs, clauses)
+    conversions = {x.conversion_of: x for x in qs if x.conversion_of is not None}
+    cues: dict = {}
     for i, q in enumerate(qs):
         if _skip(q, text, parsed, c):
             continue
@@ -724,11 +773,9 @@ def _numeric(doc, text, parsed, ts, te_, stext, s_start, qs, resolved, ctx, subj
         clause_text = text[cl[0]:cl[1]]
         before_q = text[max(cl[0], q.start - 80):q.start]
         # a baseline: "up from 1MW and 30MW in 2015", "from NT$4 billion to NT$50 billion"
-        later_to = any(x.start > q.end and re.search(r"\bto\s+(?:\S+\s+){0,2}$", text[q.end:x.start])
-                       for x in rec_qs)
+        later_to = tos.later(q.end)
         # "raise its share to 10% by 2035 from 2.3% in 2023": the "from" figure after the "to" one
-        earlier_to = any(x.end <= q.start and cl[0] <= x.start and re.search(
-            r"\bto\s+(?:\S+\s+){0,2}$", text[max(cl[0], x.start - 20):x.start]) for x in rec_qs)
+        earlier_to = tos.earlier(cl, q.start)
         later_to = later_to or earlier_to
         baseline = bool(_BASELINE_BEFORE.search(before_q) or
                         (_FROM_BEFORE.search(before_q[-30:]) and later_to))
@@ -739,8 +786,10 @@ def _numeric(doc, text, parsed, ts, te_, stext, s_start, qs, resolved, ctx, subj
             if k is not None else kinds.Verdict(None)
         kind = verdict.kind
         if kind is None:
-            kind = _kind_cues(clause_text, stext, c, False)
-        te, year = _choose_time(q, cl, clauses, resolved, rec_qs, kind, ref)
+            if cl not in cues:  # once per clause: a sentence of 100k numbers stays linear
+                cues[cl] = _kind_cues(clause_text, stext, c, False)
+            kind = cues[cl]
+        te, year = _choose_time(q, cl, clauses, resolved, tos.busy, kind, ref)
         in_list = list_start is not None and q.start >= list_start and not baseline
         cont = out[-1] if out and re.match(r"\s*(?:including|includes|such\s+as|among\s+them|or(?:\s+about|\s+around|\s+roughly)?)\b",
                                             text[cl[0]:q.start], re.I) else None
@@ -805,7 +854,8 @@ def _numeric(doc, text, parsed, ts, te_, stext, s_start, qs, resolved, ctx, subj
                     year = ctx.pub_year
         elif te is not None and te.kind == "present":
             year = ctx.pub_year
-        prev = [x for x in qs[:i] if x.conversion_of is None and x.end <= q.start and x.start >= cl[0]]
+        prev = next(([x] for x in reversed(qs[max(0, i - 64):i]) if x.conversion_of is None and x.end <= q.start
+                     and x.start >= cl[0]), [])
         prev_rec = out[-1] if out else (history[-1] if history else None)
         metric, place = _metric(parsed, text, ts, te_, q, c, index, children,
                                 prev[-1].end if prev else None, cl[0],
@@ -826,7 +876,7 @@ def _numeric(doc, text, parsed, ts, te_, stext, s_start, qs, resolved, ctx, subj
         if comparator == "equal" and re.search(r"\bgrowth\b|\bgrow(?:s|th)?\s+rate\b|\bincrease\b", metric):
             comparator = "growth"
         qs_, qe_ = _trim_clause(text, cl)
-        alt = next((x for x in qs if x.conversion_of == i), None)
+        alt = conversions.get(i)
         out.append(Target(doc=doc, kind=kind, metric=content_metric(metric, c), quote=text[qs_:qe_],
                           start=qs_, end=qe_, value=q.value, value_max=q.value_max, unit=q.unit,
                           comparator=comparator, year=year, period=period,
