@@ -128,17 +128,41 @@ class _Index:
         it, else the place named in it (canonical: "NZ" is New Zealand); a person never."""
         if not phrase:
             return None
-        for b in self.bodies:
-            if re.search(r"(?<!\w)" + re.escape(b) + r"(?!\w)", phrase):
-                return b
-        for surface, name in self.places:
-            if re.search(r"(?<!\w)" + re.escape(surface) + r"(?!\w)", phrase):
-                return name
-        return None
+        b = _first_listed(self.bodies, phrase)
+        if b is not None:
+            return self.bodies[b]
+        p = _first_listed(tuple(s for s, _ in self.places), phrase)
+        return self.places[p][1] if p is not None else None
 
     def in_name(self, pos: int) -> bool:
         i = bisect.bisect_right(self.name_starts, pos) - 1
         return i >= 0 and self.name_spans[i][0] <= pos < self.name_spans[i][1]
+
+
+@lru_cache(maxsize=64)
+def _listed_regex(names: tuple) -> Optional[re.Pattern]:
+    """One pattern for a document's list of names, compiled once: per-name patterns overflow
+    the re module's cache on a long document and are recompiled for every figure."""
+    if not names:
+        return None
+    alt = "|".join(re.escape(n) for n in sorted(set(names), key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alt})(?!\w)")
+
+
+def _first_listed(names: tuple, phrase: str) -> Optional[int]:
+    """The index of the first of NAMES (in their order) that PHRASE contains as a word."""
+    rx = _listed_regex(names)
+    if rx is None:
+        return None
+    found = set()
+    for i in range(len(phrase) + 1):  # every match, overlapping ones included
+        m = rx.match(phrase, i)
+        if m:
+            found.update(n for n in names if phrase.startswith(n, i) and
+                         (i + len(n) == len(phrase) or not (phrase[i + len(n)].isalnum() or phrase[i + len(n)] == "_")))
+    if not found:
+        return None
+    return min(names.index(n) for n in found)
 
 
 @lru_cache(maxsize=1)
@@ -406,6 +430,16 @@ def _phrase(parsed: Parsed, text: str, idx: list[int], stop_at_comma=True) -> tu
     return toks[first].start, toks[last].end
 
 
+@lru_cache(maxsize=256)
+def _gpe_strippers(gpes: frozenset) -> Optional[tuple[re.Pattern, re.Pattern]]:
+    """Places said in a metric phrase go ("Germany's", "in Germany"); longest name first."""
+    if not gpes:
+        return None
+    alt = "|".join(re.escape(g) for g in sorted(gpes, key=len, reverse=True))
+    return (re.compile(rf"\b(?:{alt})(?:'s|’s)(?=\s|$)"),
+            re.compile(rf"\b(?:(?:in|of|for|across)\s+)?(?:{alt})(?=\s|$)"))
+
+
 def _normalise_metric(s: str, c: _Cues, gpes: set) -> str:
     s = " ".join(s.split()).strip(" ,.;:\"“”'")
     for t in reversed(timeexpr.find(s)):
@@ -417,9 +451,10 @@ def _normalise_metric(s: str, c: _Cues, gpes: set) -> str:
     s = re.sub(r"(?<![\w.,])(?<!per )\d[\d,.]*(?![\w.])", " ", s)  # "69,000 enterprises": the number is the value
     gpes = set(gpes) | {m.group() for m in re.finditer(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2}\b", s)
                         if (p := places.lookup(m.group())) is not None and p.kind != "supranational"}
-    for g in sorted(gpes - c.protected, key=len, reverse=True):
-        s = re.sub(r"\b" + re.escape(g) + r"(?:'s|’s)(?=\s|$)", " ", s)
-        s = re.sub(r"\b(?:(?:in|of|for|across)\s+)?" + re.escape(g) + r"(?=\s|$)", " ", s)
+    strip = _gpe_strippers(frozenset(gpes - c.protected))
+    if strip:
+        s = strip[0].sub(" ", s)
+        s = strip[1].sub(" ", s)
     s = re.sub(r"\b(?:during|in|by|over)\s*$", "", s.strip())
     for rx, rep in c.rewrites:
         s = rx.sub(rep, s).strip()
