@@ -202,7 +202,7 @@ def read_pdf(path: Path, data: bytes) -> dict:
         for i in range(len(pdf)):
             page = pdf[i]
             tp = page.get_textpage()
-            pages.append(_norm(tp.get_text_range()).strip("\n"))
+            pages.append(_dehyphenate(_norm(tp.get_text_range())).strip("\n"))
             tp.close()
             ruled.append(_has_rules(page))
             page.close()
@@ -220,6 +220,15 @@ def read_pdf(path: Path, data: bytes) -> dict:
     tables = _pdf_tables(path, data, pages, starts, text, ruled)
     return {"text": text, "title": (meta.get("Title") or None),
             "meta_date": _pdf_date(meta.get("CreationDate")), "tables": tables}
+
+
+_SOFT_BREAK = re.compile(r"(?<=[a-z])[-\u00ad]\n(?=[a-z])")
+
+
+def _dehyphenate(page: str) -> str:
+    """"infor-\nmation" was one word broken by the layout: joined before sentences are cut
+    (a capital after the break, "COVID-\n19" or "2021-\n2025" stay as they are)."""
+    return _SOFT_BREAK.sub("", page)
 
 
 def _has_rules(page, need: int = 4) -> bool:
@@ -282,6 +291,14 @@ def read_docx(path: Path, data: bytes) -> dict:
     import docx
     from docx.table import Table as DocxTable
     from docx.text.paragraph import Paragraph
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            size = sum(i.file_size for i in z.infolist())
+    except (zipfile.BadZipFile, ValueError) as e:
+        raise IngestError(path, f"not a valid DOCX file: {e}") from e
+    cap = resources.config()["max_document_chars"] * 20
+    if size > cap:  # checked from the zip directory, before anything is inflated
+        raise IngestError(path, f"DOCX expands to {size} bytes (limit {cap}): a zip bomb?")
     try:
         d = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError) as e:

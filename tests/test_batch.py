@@ -131,3 +131,11 @@ def test_a_hanging_document_costs_only_itself(tmp_path):
     s = batch.run([docs], out, workers=1, use_encoder=False, limits=Limits(timeout=1))
     errors = [json.loads(x) for x in (out / "errors.jsonl").read_text().splitlines()]
     assert s.documents == 3 and [e["reason"] for e in errors] == ["timeout after 1 s"]
+
+
+def test_one_worker_writes_what_two_wrote(tmp_path, monkeypatch):
+    """The committed demo output was written by `make demo` with one worker per core."""
+    monkeypatch.chdir(ROOT)
+    out = tmp_path / "out"
+    batch.run(["corpus"], out, workers=1)
+    same_outputs(out, ROOT / "extracted")
