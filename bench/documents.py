@@ -21,6 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from pipeline import pool  # noqa: E402  (the same /proc reading the worker pool uses)
+
 
 def _tree(pid: int) -> list[int]:
     out, todo = [], [pid]
@@ -36,15 +38,7 @@ def _tree(pid: int) -> list[int]:
     return out
 
 
-def _rss(pid: int) -> int:
-    try:
-        with open(f"/proc/{pid}/statm") as f:
-            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError, IndexError):
-        return 0
-
-
-def pages_of(folder: Path, documents: Path) -> int:
+def pages_of(documents: Path) -> int:
     import pypdfium2 as pdfium
     n = 0
     for line in documents.read_text(encoding="utf-8").splitlines():
@@ -68,14 +62,14 @@ def run(folder: Path, workers: int, encoder: bool) -> dict:
         proc = subprocess.Popen(cmd, cwd=ROOT)
         peak_proc = peak_tree = 0
         while proc.poll() is None:
-            rss = [_rss(p) for p in _tree(proc.pid)]
+            rss = [pool.rss(p) for p in _tree(proc.pid)]
             peak_proc, peak_tree = max(peak_proc, max(rss, default=0)), max(peak_tree, sum(rss))
             time.sleep(0.2)
         secs = time.perf_counter() - t
         if proc.returncode != 0:
             raise SystemExit(f"extract failed with exit code {proc.returncode}")
         out = Path(tmp)
-        pages = pages_of(folder, out / "documents.jsonl")
+        pages = pages_of(out / "documents.jsonl")
         docs = sum(1 for _ in open(out / "documents.jsonl"))
         errors = sum(1 for _ in open(out / "errors.jsonl"))
     return {"workers": workers, "documents": docs, "errors": errors, "pages": pages, "seconds": secs,

@@ -35,13 +35,18 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _rss(pid: int) -> int:
-    """Resident bytes of PID (Linux /proc), 0 if unknown."""
+def _statm(pid, field: int) -> int:
+    """A /proc/PID/statm field in bytes (0: total program size, 1: resident), 0 if unknown."""
     try:
         with open(f"/proc/{pid}/statm") as f:
-            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+            return int(f.read().split()[field]) * os.sysconf("SC_PAGE_SIZE")
     except (OSError, ValueError, IndexError):
         return 0
+
+
+def rss(pid: int) -> int:
+    """Resident bytes of PID (Linux /proc), 0 if unknown."""
+    return _statm(pid, 1)
 
 
 def _worker(conn, use_encoder: bool, spacy_model: Optional[str], memory: int) -> None:
@@ -83,16 +88,11 @@ def _worker(conn, use_encoder: bool, spacy_model: Optional[str], memory: int) ->
             reason = "memory limit exceeded"
         except Exception as e:  # process_path contains its own errors; this is the last guard
             reason = f"internal error: {type(e).__name__}: {e}"
-        res = None
         conn.send((idx, DocResult(path=display(path), error=DocError(display(path), doc_id(Path(path)), reason, "extract"))))
 
 
 def _vm_size() -> int:
-    try:
-        with open("/proc/self/statm") as f:
-            return int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError, IndexError):
-        return 0
+    return _statm("self", 0)
 
 
 class _Slot:
@@ -163,7 +163,7 @@ class WorkerPool:
                 if s.ready and s.task is None and queue:
                     s.task = queue.pop()
                     s.since = time.monotonic()
-                    s.base_rss = _rss(s.proc.pid)
+                    s.base_rss = rss(s.proc.pid)
                     s.parent.send(s.task)
             conns = [s.parent for s in self.slots]
             for conn in wait(conns, timeout=0.5):
@@ -189,7 +189,7 @@ class WorkerPool:
                 if s.task is not None:
                     if now - s.since > self.limits.timeout:
                         self._lost(s, done, f"timeout after {self.limits.timeout:g} s")
-                    elif _rss(s.proc.pid) - s.base_rss > self.limits.memory:
+                    elif rss(s.proc.pid) - s.base_rss > self.limits.memory:
                         self._lost(s, done, f"memory limit {_human(self.limits.memory)} exceeded")
                 elif not s.ready and now - s.since > self.limits.startup:
                     raise TimeoutError(f"worker did not load the models in {self.limits.startup:g} s")

@@ -48,7 +48,6 @@ class Lexicon:
     glued_gas_re: re.Pattern
     per_re: re.Pattern
     classifier_units: frozenset
-    duration_heads: frozenset
     not_quantity: tuple
     name_not_after: frozenset
     million_not_before: re.Pattern
@@ -61,7 +60,6 @@ class Lexicon:
     cur_prefixed_re: re.Pattern
     cur_prefixed_before_re: re.Pattern
     cur_multipliers: dict
-    codes: frozenset
     change_verbs: frozenset
     substance_per_re: re.Pattern
     multiplier_verbs: dict
@@ -198,7 +196,6 @@ def lexicon() -> Lexicon:
         glued_gas_re=re.compile(r"(k|M|G)?(t|g)\s?CO2(?:-?eq?)?(?![A-Za-z0-9])"),
         per_re=re.compile(rf"(?:\s*/\s*|\s+per\s+|\s+a\s+|\s+an\s+|\s+each\s+)(?:(?P<sym>{_alt(syms)})|(?i:(?P<word>{per_targets})))(?![A-Za-z0-9])"),
         classifier_units=frozenset(ul["classifier_units"]),
-        duration_heads=frozenset(ul["duration_measure_heads"]),
         not_quantity=tuple(re.compile(p) for k, v in nq.items() if k != "_about" for p in v),
         name_not_after=frozenset(q["name_number"]["not_after"]),
         million_not_before=re.compile(rf"\s*(?:{_alt(q['million_m_not_before'])})\b", re.I),
@@ -214,7 +211,6 @@ def lexicon() -> Lexicon:
         cur_prefixed_re=re.compile(rf"\s*(?P<mult>{_alt(mults)})\s?(?P<code>{_alt(codes)})\b"),
         cur_prefixed_before_re=re.compile(rf"(?:^|(?<=[\s(]))(?P<mult>{_alt(mults)})(?P<code>{_alt(codes)})\s?$"),
         cur_multipliers=mults,
-        codes=frozenset(codes),
         change_verbs=frozenset(q["change_verbs"]),
         multiplier_verbs=mverbs,
         relation_gap_re=re.compile(

@@ -1,6 +1,7 @@
 """Running the stages over many inputs: one document at a time, errors contained per document."""
 from __future__ import annotations
 
+import math
 import time
 from functools import lru_cache
 from dataclasses import dataclass, field, replace
@@ -116,7 +117,6 @@ class Extractor:
 
 def _finite(t) -> bool:
     """Every output is JSON: a record whose number overflowed is not one."""
-    import math
     return all(v is None or math.isfinite(v) for v in (t.value, t.value_max, t.alt_value))
 
 

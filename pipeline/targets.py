@@ -150,19 +150,13 @@ def _listed_regex(names: tuple) -> Optional[re.Pattern]:
 
 
 def _first_listed(names: tuple, phrase: str) -> Optional[int]:
-    """The index of the first of NAMES (in their order) that PHRASE contains as a word."""
+    """The index of the first of NAMES (kept longest first) that PHRASE contains as a word.
+    The pattern tries longer names first, so the match at each position is the one that ranks."""
     rx = _listed_regex(names)
     if rx is None:
         return None
-    found = set()
-    for i in range(len(phrase) + 1):  # every match, overlapping ones included
-        m = rx.match(phrase, i)
-        if m:
-            found.update(n for n in names if phrase.startswith(n, i) and
-                         (i + len(n) == len(phrase) or not (phrase[i + len(n)].isalnum() or phrase[i + len(n)] == "_")))
-    if not found:
-        return None
-    return min(names.index(n) for n in found)
+    found = {m.group() for i in range(len(phrase)) if (m := rx.match(phrase, i))}
+    return min((names.index(n) for n in found), default=None)
 
 
 @lru_cache(maxsize=1)

@@ -34,7 +34,6 @@ class _Table:
     entity_rank: dict
     spaced_single: frozenset
     glued_single: frozenset
-    stop: frozenset
     letter_followers: frozenset
     max_words: int
 
@@ -56,7 +55,6 @@ def table() -> _Table:
         entity_rank={e: i for i, e in enumerate(policy["entity_priority"])},
         spaced_single=frozenset(policy["spaced_single_letter_symbols"]),
         glued_single=frozenset(policy["glued_single_letter_symbols"]),
-        stop=stop,
         letter_followers=frozenset(policy["spaced_letter_followers"]),
         max_words=max(len(k.split()) for k in t["surfaces"]),
     )
