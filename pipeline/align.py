@@ -184,10 +184,15 @@ def catalogue() -> tuple[Indicator, ...]:
                            tuple(i["codes"].items()), tuple(i["forms"])) for i in d["indicators"])
 
 
+def catalogue_forms() -> list[str]:
+    """The surface forms the catalogue is matched by (embedded at build time: models/vectors.npz)."""
+    return sorted({f for ind in catalogue() for f in ind.forms})
+
+
 class CatalogueIndex:
     """Surface-form vectors of the catalogue, grouped by unit class; built once per encoder."""
 
-    def __init__(self, encoder, batch_size: int = 256):
+    def __init__(self, encoder):
         r = rules()
         self.indicators = catalogue()
         by_class: dict[str, list] = defaultdict(list)
@@ -195,7 +200,7 @@ class CatalogueIndex:
             for f in ind.forms:
                 by_class[ind.unit_class].append((k, f))
         forms = sorted({f for items in by_class.values() for _, f in items})
-        vecs = dict(zip(forms, encoder.encode(forms, batch_size=batch_size))) if forms else {}
+        vecs = dict(zip(forms, encoder.encode(forms))) if forms else {}
         reduced = {f: reduce(f, r) for ind in self.indicators for f in (*ind.forms, ind.name)}
         self.classes = {c: ([k for k, _ in items], [reduced[f] for _, f in items],
                             np.stack([vecs[f] for _, f in items]))
@@ -241,10 +246,22 @@ def _sid(*parts: str) -> str:
     return "S" + hashlib.sha1("|".join(parts).encode()).hexdigest()[:10]
 
 
+def alignment_texts(metrics: Iterable[str], r: Optional[_Rules] = None) -> list[str]:
+    """Every text the alignment of METRICS embeds: each metric and its reduced numerator and
+    denominator.  A worker embeds these for its document so the parent need not."""
+    r = r or rules()
+    out: set[str] = set()
+    for m in metrics:
+        p = reduce(m, r)
+        out.update((m, p.num, p.den) if p.den else (m, p.num))
+    return sorted(out)
+
+
 def align_keys(triples: Iterable[tuple[str, Optional[str], Optional[str]]], encoder,
-               batch_size: int = 256) -> dict[tuple, dict]:
+               known=None) -> dict[tuple, dict]:
     """Map each (metric, unit, subject) triple to its series fields: ``series``, ``series_name``,
-    ``indicator`` and ``indicator_code``."""
+    ``indicator`` and ``indicator_code``.  KNOWN (texts -> {text: vector}) supplies vectors
+    computed elsewhere, such as the store's."""
     r = rules()
     counts: Counter = Counter()
     for t in triples:
@@ -257,7 +274,7 @@ def align_keys(triples: Iterable[tuple[str, Optional[str], Optional[str]]], enco
     phrases = {m: reduce(m, r) for b in blocks.values() for m in b}
     texts = sorted({p.num for p in phrases.values()} | {p.den for p in phrases.values() if p.den}
                    | set(phrases))
-    vecs = dict(zip(texts, encoder.encode(texts, batch_size=batch_size))) if texts else {}
+    vecs = dict(zip(texts, encoder.encode(texts, known))) if texts else {}
     dim = next(iter(vecs.values())).shape[0] if vecs else 0
     index = catalogue_index(encoder) if phrases else None
     mapped: dict[tuple[str, str], Optional[Indicator]] = {}

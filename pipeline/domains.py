@@ -21,15 +21,20 @@ class Prototypes:
     vectors: np.ndarray
 
 
-@lru_cache(maxsize=1)
-def prototypes(encoder) -> Prototypes:
-    tax = resources.load("taxonomy.json")["domains"]
+def prototype_forms() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(label, form) pairs of the taxonomy: each label, its description and its surface forms."""
     labels, forms = [], []
-    for label, entry in tax.items():
+    for label, entry in resources.load("taxonomy.json")["domains"].items():
         for f in (label, entry["description"], *entry["surface"]):
             labels.append(label)
             forms.append(f)
-    return Prototypes(tuple(labels), tuple(forms), encoder.encode(forms))
+    return tuple(labels), tuple(forms)
+
+
+@lru_cache(maxsize=1)
+def prototypes(encoder) -> Prototypes:
+    labels, forms = prototype_forms()
+    return Prototypes(labels, forms, encoder.encode(forms))
 
 
 @lru_cache(maxsize=1)

@@ -3,8 +3,10 @@ one document at a time under a wall-time and a memory limit, and is replaced whe
 crashes or grows past the limit; that document alone becomes an error line.
 
 Workers are started with the "spawn" method (no inherited threads or locks) and pinned to one
-compute thread each (OpenMP, BLAS, torch), so N workers use N cores and never fight.  Results
-come back in input order whatever the number of workers, so the output does not depend on it.
+compute thread each (OpenMP, BLAS, torch), so N workers use N cores and never fight.  The
+largest files start first; results come back as they are done, each with its input index, so
+the caller can keep them at once (the batch stores each the moment it arrives and writes the
+outputs in input order from the store, so they do not depend on the number of workers).
 """
 from __future__ import annotations
 
@@ -50,7 +52,9 @@ def rss(pid: int) -> int:
 
 
 def _worker(conn, use_encoder: bool, spacy_model: Optional[str], memory: int) -> None:
-    """A child: load the models, then answer (index, path) with (index, DocResult) until None."""
+    """A child: load the models, then answer (index, path) with (index, DocResult, vectors)
+    until None; vectors are the document's alignment phrases embedded (see
+    Extractor.alignment_vectors)."""
     for var in THREAD_VARS:
         os.environ[var] = "false" if var == "TOKENIZERS_PARALLELISM" else "1"
     import signal
@@ -82,13 +86,14 @@ def _worker(conn, use_encoder: bool, spacy_model: Optional[str], memory: int) ->
         from .ingest import display, doc_id
         try:
             res = ex.process_path(Path(path))
-            conn.send((idx, res))
+            conn.send((idx, res, ex.alignment_vectors(res)))
             continue
         except MemoryError:
             reason = "memory limit exceeded"
         except Exception as e:  # process_path contains its own errors; this is the last guard
             reason = f"internal error: {type(e).__name__}: {e}"
-        conn.send((idx, DocResult(path=display(path), error=DocError(display(path), doc_id(Path(path)), reason, "extract"))))
+        conn.send((idx, DocResult(path=display(path), error=DocError(display(path), doc_id(Path(path)), reason,
+                                                                    "extract")), {}))
 
 
 def _vm_size() -> int:
@@ -116,7 +121,7 @@ class _Slot:
 
 
 class WorkerPool:
-    """``with WorkerPool(2) as pool: for idx, res in pool.map(paths): ...``"""
+    """``with WorkerPool(2) as pool: for idx, res, vectors in pool.map(paths): ...``"""
 
     def __init__(self, workers: int = 0, limits: Limits = Limits(), use_encoder: bool = True,
                  spacy_model: Optional[str] = None):
@@ -148,17 +153,19 @@ class WorkerPool:
     def _spawn(self) -> _Slot:
         return _Slot(self.ctx, self.args)
 
-    def map(self, paths: Iterable[str]) -> Iterator[tuple[int, DocResult]]:
-        """(index, result) for every path, in input order."""
+    def map(self, paths: Iterable[str]) -> Iterator[tuple[int, DocResult, dict[str, bytes]]]:
+        """(index, result, alignment vectors) for every path, as each is done."""
         from multiprocessing.connection import wait
         todo = list(enumerate(paths))
         if not todo:
             return
         self.slots = [self._spawn() for _ in range(min(self.n, len(todo)))]
-        self.queue = queue = list(reversed(todo))
-        done: dict[int, DocResult] = {}
-        next_out = 0
-        while next_out < len(todo):
+        # the largest files first (the longest-processing-time rule): a long document started
+        # last would leave the other workers idle while it runs
+        self.queue = queue = sorted(todo, key=lambda t: (_size(t[1]), -t[0]))
+        done: dict[int, tuple[DocResult, dict]] = {}
+        left = len(todo)
+        while left:
             for s in list(self.slots):
                 if s.ready and s.task is None and queue:
                     s.task = queue.pop()
@@ -181,8 +188,8 @@ class WorkerPool:
                     from .errors import ResourceError
                     raise ResourceError(f"worker could not load the models: {msg[1]}")
                 else:
-                    idx, res = msg
-                    done[idx] = res
+                    idx, res, vecs = msg
+                    done[idx] = (res, vecs)
                     s.task = None
             now = time.monotonic()
             for s in list(self.slots):
@@ -196,9 +203,9 @@ class WorkerPool:
                 elif not s.proc.is_alive() and not s.ready:
                     from .errors import ResourceError
                     raise ResourceError(f"worker exited while loading the models (exit code {s.proc.exitcode})")
-            while next_out in done:
-                yield todo[next_out][0], done.pop(next_out)
-                next_out += 1
+            for idx in sorted(done):
+                yield (idx, *done.pop(idx))
+                left -= 1
 
     def _lost(self, s: _Slot, done: dict, reason: str) -> None:
         """The worker of S is gone or must go: its document becomes an error; a new worker
@@ -208,12 +215,19 @@ class WorkerPool:
         if s.task is not None:
             idx, path = s.task
             from .ingest import display, doc_id
-            done[idx] = DocResult(path=display(path), error=DocError(display(path), doc_id(Path(path)),
-                                                                     reason.format(code=code), "extract"))
+            done[idx] = (DocResult(path=display(path), error=DocError(
+                display(path), doc_id(Path(path)), reason.format(code=code), "extract")), {})
         if self.queue:
             self.slots[self.slots.index(s)] = self._spawn()
         else:
             self.slots.remove(s)  # nothing left for a new worker to do
+
+
+def _size(path: str) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0
 
 
 def _human(n: int) -> str:

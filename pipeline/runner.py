@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import threading
 import time
 from functools import lru_cache
 from dataclasses import dataclass, field, replace
@@ -12,6 +13,9 @@ from . import domains as domains_stage
 from . import ingest, nlp, targets as targets_stage, timeexpr
 from .errors import IngestError, PolicytraceError
 from .records import DocError, DocResult, Document, alignable
+
+
+_MEMO_TEXTS = 20000  # ~30 MB of phrase vectors per process
 
 
 class Extractor:
@@ -25,28 +29,37 @@ class Extractor:
         from .quantities import lexicon
         lexicon()
         self._encoder = None
-        self._encoder_future = None
-        if use_encoder and threads:
-            # a pool worker: one compute thread, models loaded before the first document
+        self._memo: dict[str, bytes] = {}  # phrase vectors this process has embedded
+        if use_encoder:
             from .encoder import load_encoder
-            import torch
-            torch.set_num_threads(threads)
-            self._encoder = load_encoder()
-        elif use_encoder:
-            # torch and MiniLM take seconds to import and load: do it on the second core while
-            # spaCy parses the first document
-            from concurrent.futures import ThreadPoolExecutor
-
-            from .encoder import load_encoder
-            pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="policytrace-encoder")
-            self._encoder_future = pool.submit(load_encoder)
-            pool.shutdown(wait=False)
+            self._encoder = load_encoder()  # cheap: the weights load on the first unknown text
+            if threads:
+                # a pool worker: one compute thread, the weights loaded before the first document
+                import torch
+                torch.set_num_threads(threads)
+                self._encoder.load()
+            else:
+                # torch and MiniLM take seconds to import and load: do it on the second core
+                # while spaCy parses the first document
+                threading.Thread(target=self._encoder.load, name="policytrace-encoder", daemon=True).start()
 
     @property
     def encoder(self):
-        if self._encoder is None and self._encoder_future is not None:
-            self._encoder = self._encoder_future.result()
         return self._encoder
+
+    def alignment_vectors(self, res: DocResult) -> dict[str, bytes]:
+        """The vectors alignment will need for RES's records, embedded here (in a worker, in
+        parallel) so the parent only looks them up; float32 bytes by text."""
+        if self._encoder is None or not res.targets:
+            return {}
+        from .align import alignment_texts
+        texts = alignment_texts(t.metric for t in res.targets if alignable(t.to_dict()))
+        memo = self._memo
+        fresh = [t for t in texts if t not in memo]
+        if len(memo) + len(fresh) > _MEMO_TEXTS:
+            memo.clear()  # a bound, not an eviction policy: phrases repeat within a batch mostly
+        memo.update(zip(fresh, (v.tobytes() for v in self._encoder.encode(fresh))))
+        return {t: memo[t] for t in texts}
 
     def process_raw(self, raw: Document) -> DocResult:
         parsed = nlp.parse_text(self.nlp, raw.text, self.cfg["pipe_batch_size"])
@@ -78,11 +91,8 @@ class Extractor:
     def series(self, triples):
         """Alignment of (metric, unit, subject) triples across documents."""
         from .align import align_keys
-        enc = self.encoder
-        if enc is None:
-            from .encoder import load_encoder
-            enc = load_encoder()
-        return align_keys(triples, enc)
+        from .encoder import load_encoder
+        return align_keys(triples, self._encoder or load_encoder())
 
     def process_path(self, path: Path) -> DocResult:
         """Never raises for a bad input: the reason is returned as the result's error."""

@@ -28,6 +28,7 @@ CREATE TABLE IF NOT EXISTS docs (
     result TEXT NOT NULL,
     updated REAL NOT NULL
 );
+CREATE TABLE IF NOT EXISTS vectors (text TEXT PRIMARY KEY, vec BLOB NOT NULL);
 """
 
 
@@ -36,7 +37,8 @@ def fingerprint() -> str:
     from . import __version__, resources
     h = hashlib.sha256(__version__.encode())
     pkg = Path(__file__).resolve().parent
-    for p in sorted(pkg.glob("*.py")) + sorted(resources.models_dir().glob("*.json*")):
+    knowledge = sorted(p for p in resources.models_dir().iterdir() if p.suffix in (".json", ".jsonl", ".npz"))
+    for p in sorted(pkg.glob("*.py")) + knowledge:
         h.update(p.name.encode())
         h.update(p.read_bytes())
     return h.hexdigest()[:32]
@@ -62,6 +64,7 @@ class Store:
             self.reset = row is not None  # results of another code or models version
             with self.db:
                 self.db.execute("DELETE FROM docs")
+                self.db.execute("DELETE FROM vectors")
                 self.db.execute("INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", (fp,))
 
     def close(self) -> None:
@@ -71,11 +74,28 @@ class Store:
         """path -> content hash of every stored result."""
         return dict(self.db.execute("SELECT path, sha256 FROM docs"))
 
-    def put(self, path: str, sha256: str, result: DocResult) -> None:
+    def put(self, path: str, sha256: str, result: DocResult,
+            vectors: Optional[dict[str, bytes]] = None) -> None:
+        """One document's result and its phrases' vectors, in one transaction.  A text's vector
+        is a function of the text alone (see encoder), so the first one stored stands."""
         text = json.dumps(result.to_dict(), ensure_ascii=False, allow_nan=False)
         with self.db:
             self.db.execute("INSERT OR REPLACE INTO docs VALUES (?, ?, ?, ?)",
                             (path, sha256, text, time.time()))
+            if vectors:
+                self.db.executemany("INSERT OR IGNORE INTO vectors VALUES (?, ?)", vectors.items())
+
+    def vectors(self, texts: Iterable[str]) -> dict:
+        """{text: float32 vector} for the TEXTS the store has a vector of."""
+        import numpy as np
+        texts = list(texts)
+        out = {}
+        for b in range(0, len(texts), 500):
+            part = texts[b:b + 500]
+            q = f"SELECT text, vec FROM vectors WHERE text IN ({','.join('?' * len(part))})"
+            for t, v in self.db.execute(q, part):
+                out[t] = np.frombuffer(v, dtype=np.float32)
+        return out
 
     def drop(self, paths: Iterable[str]) -> int:
         n = 0

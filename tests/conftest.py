@@ -20,6 +20,11 @@ def extractor():
 
 
 @pytest.fixture(scope="session")
+def encoder(extractor):
+    return extractor.encoder
+
+
+@pytest.fixture(scope="session")
 def nlp():
     from pipeline.nlp import load_nlp
     return load_nlp()

@@ -7,11 +7,6 @@ from conftest import ROOT
 from pipeline.align import align_keys, catalogue, catalogue_index, indicator_class, reduce, unit_class
 
 
-@pytest.fixture(scope="module")
-def encoder(extractor):
-    return extractor.encoder
-
-
 def same(mapping, a, b):
     return mapping[a]["series"] == mapping[b]["series"]
 

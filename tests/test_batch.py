@@ -139,3 +139,27 @@ def test_one_worker_writes_what_two_wrote(tmp_path, monkeypatch):
     out = tmp_path / "out"
     batch.run(["corpus"], out, workers=1)
     same_outputs(out, ROOT / "extracted")
+
+
+def test_workers_embed_every_phrase_alignment_needs(tmp_path):
+    """The parent aligns from vectors the workers stored and the catalogue ships: it never
+    needs the model for a document's phrases."""
+    from pipeline.align import alignment_texts
+    from pipeline.encoder import load_encoder
+    from pipeline.records import alignable
+    from pipeline.store import Store
+    docs, out = tmp_path / "docs", tmp_path / "out"
+    write_docs(docs, 6)
+    batch.run([docs], out, workers=2)
+    recs = [json.loads(x) for x in (out / "targets.jsonl").read_text().splitlines()]
+    texts = alignment_texts(r["metric"] for r in recs if alignable(r))
+    assert texts
+    store = Store(out)
+    try:
+        stored = store.vectors(texts)
+    finally:
+        store.close()
+    missing = [t for t in texts if t not in stored and t not in load_encoder().shipped]
+    assert not missing
+    fresh = load_encoder().compute(sorted(stored))
+    assert all((fresh[i] == stored[t]).all() for i, t in enumerate(sorted(stored)))
