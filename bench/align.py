@@ -19,7 +19,7 @@ from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "pipeline"))
 
 OBJECTS = ["R&D", "basic research", "high-tech industry", "digital economy", "technology contracts",
            "new energy vehicles", "software industry", "biomedicine industry", "AI industry",
@@ -55,11 +55,11 @@ def main() -> None:
     args = ap.parse_args()
     import torch
     torch.set_num_threads(1)
-    from pipeline.align import align_keys
-    from pipeline.encoder import load_encoder
+    from policytrace.align import align_keys
+    from policytrace.encoder import load_encoder
     enc = load_encoder()
     enc.encode(["warm up"])
-    from pipeline.align import catalogue_index
+    from policytrace.align import catalogue_index
     t = time.perf_counter()
     catalogue_index(enc)
     print(f"indicator catalogue embedded once per process: {time.perf_counter() - t:.2f} s "

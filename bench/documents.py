@@ -19,9 +19,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "pipeline"))
 
-from pipeline import pool  # noqa: E402  (the same /proc reading the worker pool uses)
+from policytrace import pool  # noqa: E402  (the same /proc reading the worker pool uses)
 
 
 def _tree(pid: int) -> list[int]:
@@ -52,7 +52,7 @@ def pages_of(documents: Path) -> int:
 
 def run(folder: Path, workers: int, encoder: bool) -> dict:
     exe = Path(sys.executable).with_name("policytrace")
-    cmd = [str(exe) if exe.exists() else sys.executable, *([] if exe.exists() else ["-m", "pipeline.cli"]),
+    cmd = [str(exe) if exe.exists() else sys.executable, *([] if exe.exists() else ["-m", "policytrace.cli"]),
            "extract", str(folder), "--out", "", "--workers", str(workers), "-q"]
     with tempfile.TemporaryDirectory() as tmp:
         cmd[cmd.index("")] = tmp

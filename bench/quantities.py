@@ -4,7 +4,7 @@
 
 Sentences: the public quantity benchmarks beside the checkout (../shared/dev/quantities/*.json)
 plus the sample documents' sentences, or one sentence a line from --sentences.  Prints, on one
-core: sentences/s of pipeline.quantities.parse once loaded, of quantulum3's parser.parse, the
+core: sentences/s of policytrace.quantities.parse once loaded, of quantulum3's parser.parse, the
 ratio, the wall time `policytrace quantities` needs to answer its first sentence (start-up, no
 spaCy), and sentences/s through the command itself (stdin to stdout, JSON included).
 """
@@ -20,7 +20,7 @@ import warnings
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "pipeline"))
 
 
 def default_sentences() -> list[str]:
@@ -43,7 +43,7 @@ def rate(fn, sentences, repeat) -> float:
 
 def cli_rate(sentences: list[str], repeat: int) -> float:
     """Sentences/s through `policytrace quantities` itself (stdin to stdout), start-up included."""
-    cmd = [sys.executable, "-c", "from pipeline.cli import main; main()", "quantities"]
+    cmd = [sys.executable, "-c", "from policytrace.cli import main; main()", "quantities"]
     data = "\n".join(sentences * repeat) + "\n"
     t = time.perf_counter()
     out = subprocess.run(cmd, input=data, capture_output=True, text=True, check=True, cwd=ROOT).stdout
@@ -53,7 +53,7 @@ def cli_rate(sentences: list[str], repeat: int) -> float:
 
 
 def startup(sentence: str) -> float:
-    cmd = [sys.executable, "-c", "from pipeline.cli import main; main()", "quantities"]
+    cmd = [sys.executable, "-c", "from policytrace.cli import main; main()", "quantities"]
     t = time.perf_counter()
     subprocess.run(cmd, input=sentence + "\n", capture_output=True, text=True, check=True, cwd=ROOT)
     return time.perf_counter() - t
@@ -66,7 +66,7 @@ def main() -> None:
     a = ap.parse_args()
     sents = (a.sentences.read_text(encoding="utf-8").splitlines() if a.sentences else default_sentences())
     sents = [s for s in sents if s.strip()]
-    from pipeline import quantities
+    from policytrace import quantities
     t = time.perf_counter()
     quantities.parse("warm-up: 5 km and $3 billion")
     load = time.perf_counter() - t

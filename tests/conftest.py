@@ -1,9 +1,18 @@
 import json
+import os
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+SRC = ROOT / "pipeline"  # the source root of the package `policytrace`
+# commands the tests start import the source too, not an older installed copy
+os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(SRC), os.environ.get("PYTHONPATH")) if p)
+
+
+def installed_env() -> dict:
+    """The environment of a command that must use the installed wheel, not the source."""
+    return {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
 DATA = Path(__file__).resolve().parent / "data"
 
 
@@ -15,7 +24,7 @@ def load_cases(name):
 @pytest.fixture(scope="session")
 def extractor():
     """The real models (spaCy sm + MiniLM), loaded once for the whole session."""
-    from pipeline.runner import Extractor
+    from policytrace.runner import Extractor
     return Extractor(use_encoder=True)
 
 
@@ -26,5 +35,5 @@ def encoder(extractor):
 
 @pytest.fixture(scope="session")
 def nlp():
-    from pipeline.nlp import load_nlp
+    from policytrace.nlp import load_nlp
     return load_nlp()

@@ -4,7 +4,7 @@ import pytest
 import json
 
 from conftest import ROOT
-from pipeline.align import align_keys, catalogue, catalogue_index, indicator_class, reduce, unit_class
+from policytrace.align import align_keys, catalogue, catalogue_index, indicator_class, reduce, unit_class
 
 
 def same(mapping, a, b):
@@ -94,15 +94,15 @@ def test_a_series_never_spans_currencies_or_dimensions(encoder):
 
 
 def test_library_and_cli_give_the_same_series(extractor, tmp_path, monkeypatch):
-    """pipeline.extract() aligns like `policytrace extract`; compare.views refuses unaligned input."""
+    """policytrace.extract() aligns like `policytrace extract`; compare.views refuses unaligned input."""
     import json
 
     import pytest
 
     from conftest import ROOT
-    from pipeline import compare, export
-    from pipeline.errors import PolicytraceError
-    from pipeline.runner import extract
+    from policytrace import compare, export
+    from policytrace.errors import PolicytraceError
+    from policytrace.runner import extract
     monkeypatch.chdir(ROOT)
     res = extract(["corpus"], extractor)
     lib = {(r["doc"], int(r["value_start"]), r["kind"]): (r["series"] if isinstance(r["series"], str) else None)

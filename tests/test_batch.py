@@ -12,9 +12,9 @@ import pandas as pd
 import pytest
 
 from conftest import ROOT
-from pipeline import batch
-from pipeline.errors import OutputError
-from pipeline.pool import Limits
+from policytrace import batch
+from policytrace.errors import OutputError
+from policytrace.pool import Limits
 
 CITIES = ["Lisbon", "Porto", "Madrid", "Seville", "Lyon", "Nantes", "Turin", "Genoa", "Ghent", "Utrecht",
           "Aarhus", "Malmo", "Tampere", "Gdansk", "Brno", "Graz", "Split", "Cork", "Leeds", "Bergen"]
@@ -33,7 +33,7 @@ def write_docs(folder, n, start=0):
 
 
 def cli(*args, timeout=600, **kw):
-    return subprocess.run([sys.executable, "-c", "from pipeline.cli import main; main()", *args],
+    return subprocess.run([sys.executable, "-c", "from policytrace.cli import main; main()", *args],
                           capture_output=True, text=True, cwd=ROOT, timeout=timeout, **kw)
 
 
@@ -67,7 +67,7 @@ def test_killed_run_resumes_to_the_same_output(tmp_path):
     ref = tmp_path / "ref"
     assert cli("extract", str(docs), "--out", str(ref), "--workers", "1", "--no-encoder", "-q").returncode == 0
     out = tmp_path / "out"
-    proc = subprocess.Popen([sys.executable, "-c", "from pipeline.cli import main; main()", "extract", str(docs),
+    proc = subprocess.Popen([sys.executable, "-c", "from policytrace.cli import main; main()", "extract", str(docs),
                              "--out", str(out), "--workers", "1", "--no-encoder", "-q"],
                             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     db = out / ".policytrace" / "store.sqlite"
@@ -102,7 +102,7 @@ def test_mixed_outputs_are_refused_and_repaired(tmp_path):
     batch.run([docs], out, workers=1, use_encoder=False)
     good = (out / "targets.jsonl").read_text()
     (out / "targets.jsonl").write_text(good.splitlines()[0] + "\n")  # as if killed between renames
-    from pipeline import compare
+    from policytrace import compare
     with pytest.raises(OutputError, match="interrupted run"):
         compare.load(out)
     again = batch.run([docs], out, workers=1, use_encoder=False)
@@ -144,10 +144,10 @@ def test_one_worker_writes_what_two_wrote(tmp_path, monkeypatch):
 def test_workers_embed_every_phrase_alignment_needs(tmp_path):
     """The parent aligns from vectors the workers stored and the catalogue ships: it never
     needs the model for a document's phrases."""
-    from pipeline.align import alignment_texts
-    from pipeline.encoder import load_encoder
-    from pipeline.records import alignable
-    from pipeline.store import Store
+    from policytrace.align import alignment_texts
+    from policytrace.encoder import load_encoder
+    from policytrace.records import alignable
+    from policytrace.store import Store
     docs, out = tmp_path / "docs", tmp_path / "out"
     write_docs(docs, 6)
     batch.run([docs], out, workers=2)

@@ -1,8 +1,8 @@
 """Evolution views on records built by hand: every verdict and the quotes it rests on."""
 import pandas as pd
 
-from pipeline import compare
-from pipeline.records import Target
+from policytrace import compare
+from policytrace.records import Target
 
 
 def rec(doc, kind, value, year, quote, series="S1", comparator="about", subject="Shanghai"):
@@ -94,7 +94,7 @@ def test_undated_plan_gets_an_inferred_date():
 def test_evolution_end_to_end_from_texts(tmp_path, extractor):
     """Two Shanghai plans and a statistics bulletin: the story comes out of the records."""
     from conftest import DATA
-    from pipeline import export
+    from policytrace import export
     out = tmp_path / "out"
     for _ in export.write(extractor.run([DATA / "shanghai"]), out, series=extractor.series):
         pass

@@ -4,7 +4,7 @@ import spacy
 
 from conftest import load_cases
 
-from pipeline import nlp as nlp_mod  # registers the factories
+from policytrace import nlp as nlp_mod  # registers the factories
 
 
 def test_domains_component_on_blank_pipeline():
@@ -93,9 +93,48 @@ ORG_CASES = load_cases("orgs.jsonl")
 
 @pytest.mark.parametrize("case", ORG_CASES, ids=[c["text"][:40] for c in ORG_CASES])
 def test_orgs_golden(case):
-    from pipeline.nlp import load_nlp, parse_text
+    from policytrace.nlp import load_nlp, parse_text
     got = [o.text for o in parse_text(load_nlp(), case["text"]).orgs]
     for name in case["expected"]:
         assert name in got, (name, got)
     for name in case["absent"]:
         assert name not in got, (name, got)
+
+
+@pytest.mark.parametrize("factory,needs", [("policytrace_orgs", "a tagger"), ("policytrace_pos", "a tagger")])
+def test_missing_prerequisites_give_a_clear_error(factory, needs):
+    from policytrace.errors import ComponentError
+    blank = spacy.blank("en")
+    blank.add_pipe(factory)
+    with pytest.raises(ComponentError, match=f"{factory} needs {needs}.*before it in the pipeline"):
+        blank("The Ministry of Science and Technology will fund 5G.")
+
+
+def test_factories_declare_what_they_require_and_assign():
+    meta = {name: spacy.Language.get_factory_meta(name) for name in
+            ("policytrace_sentences", "policytrace_pos", "policytrace_orgs", "policytrace_domains")}
+    assert meta["policytrace_orgs"].requires == ["doc.ents", "doc.sents", "token.tag", "token.dep"]
+    assert meta["policytrace_orgs"].assigns == ["doc.spans"]
+    assert meta["policytrace_pos"].assigns == ["token.pos"]
+    assert meta["policytrace_sentences"].assigns == ["token.is_sent_start"]
+    assert meta["policytrace_domains"].default_config == {"taxonomy": "taxonomy.json"}
+    for m in meta.values():
+        assert m.factory and (m.requires or m.assigns)
+
+
+def test_readme_add_pipe_example_runs(capsys):
+    """The README's example, run as written, on the real model."""
+    from conftest import ROOT
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("<!-- add_pipe example: tests/test_components.py runs this block -->", 1)[1]
+    code = block.split("```python\n", 1)[1].split("```", 1)[0]
+    exec(compile(code, "README.md", "exec"), {})
+    orgs, domains = capsys.readouterr().out.splitlines()
+    assert "Ministry of Industry and Information Technology" in orgs
+    assert "'5G networks'" in domains or "5G" in domains
+    assert "artificial intelligence" in domains
+    names = [n for n in README_FACTORIES if f"`{n}`" in readme]
+    assert names == README_FACTORIES  # the README lists every factory
+
+
+README_FACTORIES = ["policytrace_sentences", "policytrace_pos", "policytrace_orgs", "policytrace_domains"]

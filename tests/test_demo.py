@@ -4,7 +4,7 @@ import json
 import pandas as pd
 
 from conftest import ROOT
-from pipeline import compare, export, report
+from policytrace import compare, export, report
 
 VIEWS = sorted(compare.VIEW_FILES.values())
 

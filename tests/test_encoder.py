@@ -6,8 +6,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pipeline import resources
-from pipeline.encoder import VECTORS_FILE, Encoder, shipped_vectors
+from policytrace import resources
+from policytrace.encoder import VECTORS_FILE, Encoder, shipped_vectors
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures"))
 
@@ -50,7 +50,7 @@ def test_lookups_come_before_the_model(bare):
 def test_the_model_loads_only_for_an_unknown_text():
     enc = Encoder("no_such_encoder_package", {"GDP": np.ones(384, dtype=np.float32)})
     assert enc.encode(["GDP"]).sum() == 384 and not enc.loaded
-    from pipeline.errors import ResourceError
+    from policytrace.errors import ResourceError
     with pytest.raises(ResourceError, match="not installed"):
         enc.encode(["something else"])
 
@@ -66,3 +66,22 @@ def test_shipped_vectors_are_current_and_exact(bare):
 
 def test_shipped_vectors_are_ignored_for_another_encoder():
     assert shipped_vectors("some_other_encoder") == {}
+
+
+def test_vectors_match_transformers_bert(bare):
+    """The hand-written forward pass is BERT: transformers' own BertModel and tokenizer give the
+    same token ids and (to float rounding) the same mean-pooled, normalised vectors."""
+    import torch
+    from transformers import AutoModel, AutoTokenizer
+    from policytrace.encoder import model_path
+    path = model_path(bare.package)
+    tok = AutoTokenizer.from_pretrained(path, local_files_only=True)
+    model = AutoModel.from_pretrained(path, local_files_only=True).eval()
+    ours = bare.compute(PHRASES)
+    for i, text in enumerate(PHRASES):
+        enc = tok([text], truncation=True, max_length=128, return_tensors="pt")
+        assert enc["input_ids"][0].tolist() == bare.load()._model.tokenizer.encode(text).ids
+        with torch.inference_mode():
+            hidden = model(**enc).last_hidden_state
+        ref = torch.nn.functional.normalize(hidden.mean(1), p=2, dim=1)[0].numpy()
+        assert np.abs(ours[i] - ref).max() < 1e-5, text

@@ -154,7 +154,7 @@ def hostile_run(tmp_path_factory):
     d, cases = make_cases(root)
     out = d / "out"  # inside the inputs: must never be read back
     try:
-        run = subprocess.run([sys.executable, "-c", "from pipeline.cli import main; main()", "extract", str(d),
+        run = subprocess.run([sys.executable, "-c", "from policytrace.cli import main; main()", "extract", str(d),
                               "--out", str(out), "--timeout", str(TIMEOUT), "--no-encoder"],
                              capture_output=True, cwd=ROOT, timeout=RUN_LIMIT)
         hung = False
@@ -207,7 +207,7 @@ def test_unusable_output_folder_is_a_clear_error(tmp_path, kind):
     target = tmp_path / "out"
     target.write_text("not a folder")
     out = target if kind == "file" else target / "sub"
-    res = subprocess.run([sys.executable, "-c", "from pipeline.cli import main; main()", "extract",
+    res = subprocess.run([sys.executable, "-c", "from policytrace.cli import main; main()", "extract",
                           str(tmp_path / "in"), "--out", str(out), "-q"], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert res.returncode != 0 and "Traceback" not in res.stderr and "Error:" in res.stderr
     assert not list(tmp_path.glob("**/.*.tmp"))

@@ -5,8 +5,8 @@ import json
 import pytest
 
 from conftest import ROOT
-from pipeline import ingest
-from pipeline.errors import IngestError, UnsupportedFormat
+from policytrace import ingest
+from policytrace.errors import IngestError, UnsupportedFormat
 
 CORPUS = ROOT / "corpus"
 

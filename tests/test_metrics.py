@@ -3,9 +3,9 @@ import pytest
 from spacy.matcher import DependencyMatcher
 
 from conftest import load_cases
-from pipeline import depmatch, resources
-from pipeline.records import Document
-from pipeline.targets import content_metric
+from policytrace import depmatch, resources
+from policytrace.records import Document
+from policytrace.targets import content_metric
 
 CASES = load_cases("metric_patterns.jsonl")
 
@@ -38,13 +38,13 @@ def test_every_pattern_compiles_and_names_what_it_takes():
 
 
 def test_engine_agrees_with_spacys_dependency_matcher(nlp):
-    """The same JSON run by spaCy's DependencyMatcher and by pipeline.depmatch binds the same
+    """The same JSON run by spaCy's DependencyMatcher and by policytrace.depmatch binds the same
     tokens on a real parse."""
     import json
     d = json.loads((resources.models_dir() / "metric_patterns.json").read_text(encoding="utf-8"))
     lists = {k: list(v) for k, v in d["lists"].items()}
     doc = nlp("Kenya has an installed geothermal capacity of 950 MW, and Chile connected 73 new plants.")
-    from pipeline.nlp import _adapt
+    from policytrace.nlp import _adapt
     toks, sents, *_ = _adapt(doc, 0, 0)
     children = {}
     for t in toks:
@@ -86,7 +86,7 @@ def _to_spacy(node, lists):
 
 
 def test_engine_operators_on_a_hand_built_tree():
-    from pipeline.nlp import Tok
+    from policytrace.nlp import Tok
     words = [("Output", "NOUN", "nsubj", 1), ("grew", "VERB", "ROOT", 1), ("5", "NUM", "nummod", 3),
              ("%", "NOUN", "dobj", 1)]
     toks = [Tok(i, w, i * 10, i * 10 + len(w), p, "", d, h, "", w.lower()) for i, (w, p, d, h) in enumerate(words)]

@@ -2,7 +2,7 @@
 import pytest
 
 from conftest import load_cases
-from pipeline.quantities import has_number, local_currencies, parse
+from policytrace.quantities import has_number, local_currencies, parse
 
 CASES = load_cases("quantities.jsonl")
 
@@ -63,7 +63,7 @@ def test_has_number_prefilter():
 def test_cli_quantities(tmp_path):
     from click.testing import CliRunner
 
-    from pipeline.cli import main
+    from policytrace.cli import main
     res = CliRunner().invoke(main, ["quantities"], input="about 6% of GDP\nnothing here\n")
     assert res.exit_code == 0
     lines = res.output.strip().split("\n")
@@ -109,7 +109,7 @@ def test_every_cldr_currency_is_read_by_name_and_code():
 
 
 def test_cents_are_read_in_cents_and_compared_in_the_currency():
-    from pipeline.quantities import in_major_unit
+    from policytrace.quantities import in_major_unit
     q = parse("The tariff will remain at 11.5 cent/kW and households pay $7.7 cents/kWh.")
     assert [(x.value, x.unit) for x in q] == [(11.5, "USD cent per kW"), (7.7, "USD cent per kWh")]
     assert [(in_major_unit(x).value, in_major_unit(x).unit) for x in q] == [(0.115, "USD per kW"), (0.077, "USD per kWh")]

@@ -29,7 +29,7 @@ def _scorer():
 def test_value_f1_on_public_benchmark(name, tmp_path):
     data = SHARED / "dev" / "quantities" / f"{name}.json"
     sentences = [item["text"].replace("\n", " ") for item in json.loads(data.read_text(encoding="utf-8"))]
-    run = subprocess.run([sys.executable, "-c", "from pipeline.cli import main; main()", "quantities"],
+    run = subprocess.run([sys.executable, "-c", "from policytrace.cli import main; main()", "quantities"],
                          input="\n".join(sentences) + "\n", capture_output=True, text=True, cwd=ROOT,
                          check=True)
     pred = tmp_path / "pred.jsonl"

@@ -2,7 +2,7 @@
 import pytest
 
 from conftest import load_cases
-from pipeline.records import Document
+from policytrace.records import Document
 
 CASES = load_cases("targets.jsonl")
 
@@ -127,7 +127,7 @@ def test_gazetteer_is_generated_from_maintained_data():
 
 
 def test_gazetteer_lookups():
-    from pipeline import places
+    from policytrace import places
     assert places.lookup("NZ").name == "New Zealand"
     assert places.lookup("Gujarat").country == "IN"  # "Gujarāt" in ISO 3166-2
     assert places.lookup("Thai").country == "TH"

@@ -1,7 +1,7 @@
 import pytest
 
 from conftest import load_cases
-from pipeline import timeexpr
+from policytrace import timeexpr
 
 
 def kinds(text, pub=None):

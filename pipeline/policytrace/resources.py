@@ -17,8 +17,9 @@ _PKG = Path(__file__).resolve().parent
 
 
 def models_dir() -> Path:
-    """The installed wheel carries models/ as pipeline/models; a source checkout has it beside."""
-    for cand in (_PKG / "models", _PKG.parent / "models"):
+    """The installed wheel carries models/ as policytrace/models; a source checkout keeps it at
+    the top level, two folders up from pipeline/policytrace/."""
+    for cand in (_PKG / "models", _PKG.parent.parent / "models"):
         if (cand / "config.json").is_file():
             return cand
     raise ResourceError(f"models/ directory not found next to {_PKG}")

@@ -1,5 +1,5 @@
 """Reading files into text: the one place pdfplumber, pypdfium2, trafilatura and python-docx
-objects exist.  :func:`read` returns a :class:`~pipeline.records.Document` or raises :class:`IngestError` with a
+objects exist.  :func:`read` returns a :class:`~policytrace.records.Document` or raises :class:`IngestError` with a
 reason a person can act on.
 """
 from __future__ import annotations
@@ -355,6 +355,15 @@ def _sidecar(path: Path) -> dict:
         raise IngestError(path, f"sidecar {side.name} is not valid JSON: {e}") from e
     if not isinstance(meta, dict):
         raise IngestError(path, f"sidecar {side.name} must hold a JSON object")
+    for key in ("doc", "title", "published"):
+        if meta.get(key) is not None and not isinstance(meta[key], str):
+            raise IngestError(path, f"sidecar {side.name}: {key!r} must be a string, not {meta[key]!r}")
+    if meta.get("published"):
+        iso = parse_date(meta["published"])
+        if iso is None:
+            raise IngestError(path, f"sidecar {side.name}: \"published\" {meta['published']!r} is not a "
+                                    f"full date (write it as YYYY-MM-DD)")
+        meta = {**meta, "published": iso}
     return meta
 
 
@@ -380,7 +389,7 @@ def read(path: str | Path, max_bytes: Optional[int] = None) -> Document:
     meta = _sidecar(path)
     published, source = None, None
     if meta.get("published"):
-        published, source = parse_date(str(meta["published"])) or str(meta["published"])[:10], "sidecar"
+        published, source = meta["published"], "sidecar"
     if not published:
         published = header_date(text, resources.config()["header_lines"])
         source = "text" if published else None

@@ -1,9 +1,9 @@
-"""spaCy's DependencyMatcher semantics over :class:`~pipeline.nlp.Parsed` tokens.
+"""spaCy's DependencyMatcher semantics over :class:`~policytrace.nlp.Parsed` tokens.
 
 Patterns are written in spaCy's JSON format (``RIGHT_ID``, ``RIGHT_ATTRS``, ``LEFT_ID``,
 ``REL_OP``) so they can be read, tested and even loaded into spaCy's own DependencyMatcher, but
 they run here on the plain records every stage after the parse works with (no spaCy object
-leaves pipeline.nlp).  Supported: the operators ``>  <  >>  <<  .  ;  .*  ;*  $+  $-  $++  $--``
+leaves policytrace.nlp).  Supported: the operators ``>  <  >>  <<  .  ;  .*  ;*  $+  $-  $++  $--``
 and the token attributes ORTH, TEXT, LOWER, POS, TAG, DEP, ENT_TYPE with a literal value or
 ``{"IN": [...]}`` / ``{"NOT_IN": [...]}`` / ``{"REGEX": "..."}``; a list value written as
 ``"$name"`` is looked up in the pattern file's ``lists``.  The anchor (first node) may carry

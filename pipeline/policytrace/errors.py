@@ -24,3 +24,7 @@ class ResourceError(PolicytraceError):
 
 class OutputError(PolicytraceError):
     """An output directory or file could not be written."""
+
+
+class ComponentError(PolicytraceError, ValueError):
+    """A policytrace spaCy component was run without the annotations it needs."""

@@ -16,6 +16,7 @@ import pandas as pd
 
 from .align import base_factor
 from .errors import PolicytraceError
+from .records import SCHEMA_VERSION, Target
 
 VIEW_FILES = {
     "series_timeline": "series_timeline.csv",
@@ -41,7 +42,6 @@ def load(out_dir: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     except (FileNotFoundError, ValueError) as e:
         raise PolicytraceError(f"{out} is not an extraction output (targets.jsonl, documents.jsonl): {e}") from e
     if targets.empty:
-        from .records import Target
         targets = pd.DataFrame(columns=Target.columns())
     return targets, docs
 
@@ -98,7 +98,7 @@ def _base(value, unit) -> Optional[float]:
 
 
 def series_timeline(targets: pd.DataFrame, dates: pd.DataFrame) -> pd.DataFrame:
-    cols = ["series", "series_name", "indicator", "indicator_code", "subject", "date", "date_inferred",
+    cols = ["id", "series", "series_name", "indicator", "indicator_code", "subject", "date", "date_inferred",
             "doc", "title", "kind", "value", "value_max", "comparator", "unit", "year", "period", "quote",
             "start", "end"]
     t = _with_dates(targets[targets["series"].notna()], dates)
@@ -110,8 +110,8 @@ def series_timeline(targets: pd.DataFrame, dates: pd.DataFrame) -> pd.DataFrame:
 
 def milestones_by_plan(targets: pd.DataFrame, dates: pd.DataFrame) -> pd.DataFrame:
     """For each document, the horizon years it targets and its goal statements."""
-    cols = ["date", "doc", "title", "horizons", "year", "kind", "statement", "value", "unit",
-            "comparator", "start", "end"]
+    cols = ["id", "date", "date_inferred", "doc", "title", "horizons", "year", "kind", "statement", "value",
+            "unit", "comparator", "start", "end"]
     t = _with_dates(targets[targets["kind"].isin(["milestone", "target"])], dates)
     if t.empty:
         return pd.DataFrame(columns=cols)
@@ -143,8 +143,8 @@ def revisions(targets: pd.DataFrame, dates: pd.DataFrame) -> pd.DataFrame:
     """How each series' goal changed from one document to the next, and targets against the
     latest achievement.  Every verdict carries the two statements it rests on."""
     cols = ["series", "series_name", "indicator", "indicator_code", "subject", "verdict",
-            "from_doc", "from_title", "from_date", "from_date_inferred", "from_value", "from_unit",
-            "from_year", "from_quote", "to_doc", "to_title", "to_date", "to_date_inferred", "to_value",
+            "from_id", "from_doc", "from_title", "from_date", "from_date_inferred", "from_value", "from_unit",
+            "from_year", "from_quote", "to_id", "to_doc", "to_title", "to_date", "to_date_inferred", "to_value",
             "to_unit", "to_year", "to_quote", "gap", "gap_unit", "unit"]
     t = _with_dates(targets[targets["series"].notna()], dates)
     rows = []
@@ -219,7 +219,7 @@ def _copies(a, b) -> bool:
 
 
 def _side(prefix: str, r) -> dict:
-    return {f"{prefix}_doc": r["doc"], f"{prefix}_date": r["date"], f"{prefix}_value": r["value"],
+    return {f"{prefix}_id": r["id"], f"{prefix}_doc": r["doc"], f"{prefix}_date": r["date"], f"{prefix}_value": r["value"],
             f"{prefix}_year": None if pd.isna(r["year"]) else int(r["year"]),
             f"{prefix}_quote": r["quote"], f"{prefix}_unit": r["unit"],
             f"{prefix}_title": r.get("title"), f"{prefix}_date_inferred": bool(r.get("date_inferred"))}
@@ -230,18 +230,20 @@ def domains_over_time(docs: pd.DataFrame, dates: pd.DataFrame) -> pd.DataFrame:
     for _, d in docs.iterrows():
         for dom in d.get("domains") or []:
             rows.append({"doc": d["doc"], "domain": dom})
-    df = pd.DataFrame(rows, columns=["doc", "domain"]).merge(dates[["doc", "date"]], on="doc", how="left")
+    df = pd.DataFrame(rows, columns=["doc", "domain"]).merge(dates[["doc", "date", "date_inferred"]], on="doc",
+                                                               how="left")
     df["_order"] = df["date"].fillna("9999")
-    return df.sort_values(["_order", "doc", "domain"], kind="stable")[["date", "doc", "domain"]].reset_index(drop=True)
+    return df.sort_values(["_order", "doc", "domain"], kind="stable")[
+        ["date", "date_inferred", "doc", "domain"]].reset_index(drop=True)
 
 
 def views(targets: pd.DataFrame, docs: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """The evolution views.  TARGETS must be aligned (``pipeline.extract`` and
+    """The evolution views.  TARGETS must be aligned (``policytrace.extract`` and
     ``policytrace extract`` align them); unaligned records would give empty series silently."""
     numeric = targets[(targets["kind"] != "milestone") & targets["value"].notna()] if len(targets) else targets
     if len(numeric) and ("series" not in targets.columns or targets["series"].isna().all()):
         raise PolicytraceError("compare.views needs aligned records: every record's `series` is empty "
-                               "(use pipeline.extract(paths) with align=True, or the output of "
+                               "(use policytrace.extract(paths) with align=True, or the output of "
                                "`policytrace extract`)")
     dates = document_dates(docs)
     return {
@@ -259,6 +261,6 @@ def write(out_dir: str | Path) -> dict[str, Path]:
     written = {}
     for name, df in views(targets, docs).items():
         path = Path(out_dir) / VIEW_FILES[name]
-        write_frame(df, path)
+        write_frame(df.assign(schema_version=SCHEMA_VERSION)[["schema_version", *df.columns]], path)
         written[name] = path
     return written

@@ -17,8 +17,8 @@ from typing import Callable, Iterable, Iterator, Optional
 
 from . import export, ingest, resources
 from .errors import OutputError
-from .pool import Limits, WorkerPool
-from .records import DocError, DocResult
+from .pool import Limits, WorkerPool, default_workers
+from .records import SCHEMA_VERSION, DocError, DocResult
 from .store import STATE_DIR, Store, file_key
 
 MANIFEST = "manifest.json"
@@ -103,23 +103,41 @@ def discover(paths: Iterable[str | Path], out: Path) -> list[Path]:
 
 def run(paths: Iterable[str | Path], out_dir: str | Path, workers: int = 0, limits: Limits = Limits(),
         use_encoder: bool = True, on_result: Optional[Callable[[DocResult], None]] = None,
-        series: Optional[Callable] = None, on_plan: Optional[Callable[[Summary, int], None]] = None) -> Summary:
-    """Extract PATHS into OUT_DIR incrementally; see the module docstring."""
+        series: Optional[Callable] = None, on_plan: Optional[Callable[[Summary, int], None]] = None,
+        formats: Iterable[str] = export.FORMATS, spacy_model: Optional[str] = None,
+        on_status: Optional[Callable[[str], None]] = None) -> Summary:
+    """Extract PATHS into OUT_DIR incrementally; see the module docstring.  ON_STATUS hears what
+    the run is waiting for (models loading, alignment, writing) for a status line."""
     t0 = time.perf_counter()
     out = prepare_out(out_dir)
     lock = _Lock(out)
+    opts = _Options(workers, limits, use_encoder, on_result, series, on_plan, tuple(sorted({"jsonl", *formats})),
+                    spacy_model, on_status or (lambda msg: None))
     try:
         _clean_temp(out)
         store = Store(out)
         try:
-            return _run(paths, out, store, workers, limits, use_encoder, on_result, series, on_plan, t0)
+            return _run(paths, out, store, opts, t0)
         finally:
             store.close()
     finally:
         lock.release()
 
 
-def _run(paths, out, store, workers, limits, use_encoder, on_result, series, on_plan, t0) -> Summary:
+@dataclass(frozen=True)
+class _Options:
+    workers: int
+    limits: Limits
+    use_encoder: bool
+    on_result: Optional[Callable]
+    series: Optional[Callable]
+    on_plan: Optional[Callable]
+    formats: tuple[str, ...]
+    spacy_model: Optional[str]
+    status: Callable[[str], None]
+
+
+def _run(paths, out, store, o: _Options, t0) -> Summary:
     s = Summary(store_reset=store.reset)
     files = discover(paths, out)
     s.files = len(files)
@@ -132,9 +150,10 @@ def _run(paths, out, store, workers, limits, use_encoder, on_result, series, on_
     store.drop(s.removed)
     todo = [p for p, (sha, _) in keys.items() if sha is not None and known.get(p) != sha]
     s.reused = sum(1 for p, (sha, _) in keys.items() if sha is not None and known.get(p) == sha)
-    if on_plan:
-        on_plan(s, len(todo))
-    inputs = hashlib.sha256(json.dumps(sorted((p, k[0] or k[1]) for p, k in keys.items())).encode()).hexdigest()
+    if o.on_plan:
+        o.on_plan(s, len(todo))
+    inputs = hashlib.sha256(json.dumps([sorted((p, k[0] or k[1]) for p, k in keys.items()), o.formats])
+                            .encode()).hexdigest()
     if not todo and not s.removed and not store.reset and _manifest_inputs(out) == inputs:
         # nothing changed since the outputs on disk were written: they stand
         s.documents, s.records, s.errors = _counts(out)
@@ -146,7 +165,8 @@ def _run(paths, out, store, workers, limits, use_encoder, on_result, series, on_
         pass
     transient: dict[str, DocResult] = {}
     if todo:
-        with WorkerPool(workers, limits, use_encoder=use_encoder) as pool:
+        o.status(f"loading the models in {min(o.workers or default_workers(), len(todo))} worker(s)")
+        with WorkerPool(o.workers, o.limits, use_encoder=o.use_encoder, spacy_model=o.spacy_model) as pool:
             for idx, res, vectors in pool.map([real[p] for p in todo]):
                 path = todo[idx]
                 if res.error and _TRANSIENT.match(res.error.reason):
@@ -154,8 +174,8 @@ def _run(paths, out, store, workers, limits, use_encoder, on_result, series, on_
                 else:
                     store.put(path, keys[path][0], res, vectors)
                 s.processed += 1
-                if on_result:
-                    on_result(res)
+                if o.on_result:
+                    o.on_result(res)
 
     def final() -> Iterator[DocResult]:
         for p in files:
@@ -167,9 +187,14 @@ def _run(paths, out, store, workers, limits, use_encoder, on_result, series, on_
             got = next(store.results([key]), None)
             yield got if got is not None else transient[key]
 
-    if series is None:
-        series = partial(_series, known=store.vectors)
-    for res in export.write(unique_ids(final()), out, series=series):
+    series = o.series or partial(_series, known=store.vectors)
+
+    def aligning(triples):
+        o.status("aligning series over the store")
+        return series(triples)
+
+    o.status("writing the outputs")
+    for res in export.write(unique_ids(final()), out, series=aligning, formats=o.formats):
         if res.error:
             s.errors += 1
         else:
@@ -235,7 +260,7 @@ def write_manifest(out: Path, inputs: str, s: Summary) -> None:
                     h.update(chunk)
             files[name] = h.hexdigest()
     with export.atomic_open(out / MANIFEST) as f:
-        json.dump({"files": files, "inputs": inputs, "documents": s.documents, "records": s.records,
+        json.dump({"schema_version": SCHEMA_VERSION, "files": files, "inputs": inputs, "documents": s.documents, "records": s.records,
                    "errors": s.errors}, f, indent=1)
 
 

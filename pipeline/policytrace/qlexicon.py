@@ -1,7 +1,7 @@
 """The quantity lexicon, compiled once per process: number words, magnitudes, units, currencies,
 comparators and the patterns that are not quantities, all read from models/ (quantities.json,
 units.json, currencies.json, currency_table.json).  Only regexes and dicts live here; the rules
-that use them are in pipeline.numbers and pipeline.quantities."""
+that use them are in policytrace.numbers and policytrace.quantities."""
 from __future__ import annotations
 
 import re
