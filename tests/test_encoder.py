@@ -85,3 +85,13 @@ def test_vectors_match_transformers_bert(bare):
             hidden = model(**enc).last_hidden_state
         ref = torch.nn.functional.normalize(hidden.mean(1), p=2, dim=1)[0].numpy()
         assert np.abs(ours[i] - ref).max() < 1e-5, text
+
+
+def test_vectors_match_sentence_transformers(bare):
+    """The model as its publisher runs it (sentence-transformers reads the wheel's modules.json:
+    BERT, mean pooling, normalisation) gives the same vectors."""
+    from sentence_transformers import SentenceTransformer
+    from policytrace.encoder import model_path
+    st = SentenceTransformer(model_path(bare.package), device="cpu")
+    ref = st.encode(PHRASES, batch_size=4, convert_to_numpy=True)
+    assert np.abs(bare.compute(PHRASES) - ref).max() < 1e-5

@@ -69,6 +69,9 @@ def _pick(surface: str, names: tuple, tb: _Table) -> str:
     return min(names, key=lambda n: (tb.entity_rank.get(tb.entities.get(n, ""), 99), n))
 
 
+# the SI prefixes whose case is their meaning: "MJ" is never millijoule, "Pg" never picogram, so
+# a symbol starting with one is not matched case-insensitively
+_PREFIX_CASE = re.compile(r"[MmPp][A-Za-z]")
 _TOKEN_RE = re.compile(r"[^\s\d,;:()\[\]{}!?\"“”]+")
 _WORDS_RE = re.compile(r"[A-Za-z][A-Za-z'-]*")
 
@@ -104,7 +107,7 @@ def lookup(text: str, pos: int, glued: bool) -> Optional[TableUnit]:
         if nxt and nxt.isalpha():
             continue
         names = tb.symbols.get(sym)
-        if names is None and len(sym) > 1:
+        if names is None and len(sym) > 1 and not _PREFIX_CASE.match(sym):
             names = tb.symbols_lower.get(sym.lower())
         if not names:
             continue
