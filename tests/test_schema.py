@@ -111,3 +111,13 @@ def test_wheel_pins_nothing_exactly(tmp_path):
     assert requires and not [r for r in requires if "==" in r], requires
     assert "policytrace/__init__.py" in names and "policytrace/models/schema.json" in names
     assert "policytrace/models/vectors.npz" in names and not any(n.startswith("pipeline/") for n in names)
+
+
+def test_years_in_views_are_integers():
+    import csv
+    for name in ("series_timeline.csv", "milestones_by_plan.csv", "revisions.csv"):
+        with open(OUT / name, encoding="utf-8") as f:
+            for row in csv.DictReader(f):
+                for col, val in row.items():
+                    if col.endswith("year") or col in ("start", "end"):
+                        assert val == "" or val.isdigit(), (name, col, val)

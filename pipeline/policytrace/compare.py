@@ -246,12 +246,22 @@ def views(targets: pd.DataFrame, docs: pd.DataFrame) -> dict[str, pd.DataFrame]:
                                "(use policytrace.extract(paths) with align=True, or the output of "
                                "`policytrace extract`)")
     dates = document_dates(docs)
-    return {
+    out = {
         "series_timeline": series_timeline(targets, dates),
         "milestones_by_plan": milestones_by_plan(targets, dates),
         "revisions": revisions(targets, dates),
         "domains_over_time": domains_over_time(docs, dates),
     }
+    return {name: _integers(df) for name, df in out.items()}
+
+
+_INT_COLUMNS = ("year", "from_year", "to_year", "start", "end")
+
+
+def _integers(df: pd.DataFrame) -> pd.DataFrame:
+    """Years and offsets stay integers next to blanks (a null made them floats: "2025.0")."""
+    cols = [c for c in _INT_COLUMNS if c in df.columns]
+    return df.astype({c: "Int64" for c in cols}) if cols else df
 
 
 def write(out_dir: str | Path) -> dict[str, Path]:
