@@ -105,14 +105,16 @@ def run(paths: Iterable[str | Path], out_dir: str | Path, workers: int = 0, limi
         use_encoder: bool = True, on_result: Optional[Callable[[DocResult], None]] = None,
         series: Optional[Callable] = None, on_plan: Optional[Callable[[Summary, int], None]] = None,
         formats: Iterable[str] = export.FORMATS, spacy_model: Optional[str] = None,
-        on_status: Optional[Callable[[str], None]] = None) -> Summary:
+        on_status: Optional[Callable[[str], None]] = None, scheduler: Optional[str] = None) -> Summary:
     """Extract PATHS into OUT_DIR incrementally; see the module docstring.  ON_STATUS hears what
-    the run is waiting for (models loading, alignment, writing) for a status line."""
+    the run is waiting for (models loading, alignment, writing) for a status line.  SCHEDULER
+    ("tcp://HOST:PORT" or "local:N") runs the per-document work on Dask instead of the local
+    worker pool; the store, the alignment and the outputs are the same."""
     t0 = time.perf_counter()
     out = prepare_out(out_dir)
     lock = _Lock(out)
     opts = _Options(workers, limits, use_encoder, on_result, series, on_plan, tuple(sorted({"jsonl", *formats})),
-                    spacy_model, on_status or (lambda msg: None))
+                    spacy_model, on_status or (lambda msg: None), scheduler)
     try:
         _clean_temp(out)
         store = Store(out)
@@ -135,6 +137,7 @@ class _Options:
     formats: tuple[str, ...]
     spacy_model: Optional[str]
     status: Callable[[str], None]
+    scheduler: Optional[str] = None
 
 
 def _run(paths, out, store, o: _Options, t0) -> Summary:
@@ -165,8 +168,14 @@ def _run(paths, out, store, o: _Options, t0) -> Summary:
         pass
     transient: dict[str, DocResult] = {}
     if todo:
-        o.status(f"loading the models in {min(o.workers or default_workers(), len(todo))} worker(s)")
-        with WorkerPool(o.workers, o.limits, use_encoder=o.use_encoder, spacy_model=o.spacy_model) as pool:
+        if o.scheduler:
+            from .cluster import DaskPool
+            o.status(f"starting the Dask workers ({o.scheduler}); each loads the models on its first document")
+            pool_cm = DaskPool(o.scheduler, use_encoder=o.use_encoder, spacy_model=o.spacy_model)
+        else:
+            o.status(f"loading the models in {min(o.workers or default_workers(), len(todo))} worker(s)")
+            pool_cm = WorkerPool(o.workers, o.limits, use_encoder=o.use_encoder, spacy_model=o.spacy_model)
+        with pool_cm as pool:
             for idx, res, vectors in pool.map([real[p] for p in todo]):
                 path = todo[idx]
                 if res.error and _TRANSIENT.match(res.error.reason):

