@@ -71,3 +71,12 @@ def test_a_bad_scheduler_is_a_clear_error(tmp_path):
     (tmp_path / "d.txt").write_text("Lyon will plant 1,000 trees by 2030.\n", encoding="utf-8")
     with pytest.raises(ClusterError, match="cannot reach the Dask scheduler"):
         batch.run([tmp_path / "d.txt"], tmp_path / "out", scheduler="tcp://127.0.0.1:9")
+
+
+def test_local_pool_options_do_not_mix_with_a_scheduler(tmp_path):
+    from click.testing import CliRunner
+    from policytrace.cli import main
+    (tmp_path / "d.txt").write_text("Lyon will plant 1,000 trees by 2030.\n", encoding="utf-8")
+    res = CliRunner().invoke(main, ["extract", str(tmp_path / "d.txt"), "--out", str(tmp_path / "o"),
+                                    "--scheduler", "local:1", "--workers", "2"])
+    assert res.exit_code == 2 and "--workers applies to the local worker pool" in res.output

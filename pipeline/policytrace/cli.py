@@ -95,6 +95,14 @@ def extract(paths, out, formats, quiet, strict, no_encoder, workers, timeout, me
     processes only new or changed files and drops removed ones."""
     from . import batch
     from .pool import Limits
+    if scheduler:
+        ctx = click.get_current_context()
+        local = [f"--{n.replace('_', '-')}" for n in ("workers", "timeout", "memory_limit")
+                 if ctx.get_parameter_source(n) is not click.core.ParameterSource.DEFAULT]
+        if local:
+            raise click.UsageError(f"{', '.join(local)} {'applies' if len(local) == 1 else 'apply'} to the local "
+                                   "worker pool; with --scheduler the cluster decides (dask worker "
+                                   "--nworkers/--memory-limit)")
     to_stdout = out == "-"
     show = not quiet
     status = _Status(show)
