@@ -112,7 +112,8 @@ def _unit_after(text: str, pos: int, lx: Lexicon):
                 else "percent"), "percent", m.end()
     m = lx.cur_after_re.match(text, pos)
     if m:
-        return lx.cur_after[m.group(1).lower()], "currency", m.end()
+        unit, end = _per(text, m.end(), lx.cur_after[m.group(1).lower()], lx)  # "5 USD per kWh"
+        return unit, "currency", end
     m = re.match(r"\s*-?\s*(times|fold)\b", text[pos:pos + 10], re.I)
     if m:
         return "times", "multiplier", pos + m.end()
@@ -199,6 +200,13 @@ def _per(text: str, end: int, unit: str, lx: Lexicon) -> tuple[str, int]:
                 unit, end = f"{unit} per {pn.group(1)} {name}", (pm.end() if entry else tu.end)
                 continue
         m = lx.per_re.match(text, end)
+        if not m and (unit in lx.units_by_name or unit.endswith(" CO2e") or unitlex.entity_of(unit)):
+            # a physical amount per unit of money: "3.2 MJ/EUR", "0.45 kg CO2 per US dollar"
+            cm = re.match(r"\s*/\s*|\s+per\s+", text[end:end + 8])
+            km = lx.cur_after_re.match(text, end + cm.end()) if cm else None
+            if km and km.group(1).lower() in lx.cur_after:
+                unit, end = f"{unit} per {lx.cur_after[km.group(1).lower()]}", km.end()
+                continue
         if not m:
             m2 = re.match(r"\s*/\s*|\s+(?:per|an?|each)\s+", text[end:end + 8])
             tu = unitlex.lookup(text, end + m2.end(), glued=True) if m2 else None
