@@ -95,3 +95,20 @@ def test_vectors_match_sentence_transformers(bare):
     st = SentenceTransformer(model_path(bare.package), device="cpu")
     ref = st.encode(PHRASES, batch_size=4, convert_to_numpy=True)
     assert np.abs(bare.compute(PHRASES) - ref).max() < 1e-5
+
+
+def test_alignment_vectors_survive_the_memo_bound(extractor, monkeypatch):
+    """A phrase embedded before the per-process memo is emptied is embedded again, not lost."""
+    from policytrace import runner
+    from policytrace.records import DocResult, Target
+
+    def result(*metrics):
+        return DocResult(path="x", targets=tuple(Target(doc="x", kind="target", metric=m, quote=m, start=0, end=1,
+                                                        value=1.0, unit="percent") for m in metrics))
+
+    monkeypatch.setattr(extractor, "_memo", {})
+    monkeypatch.setattr(runner, "_MEMO_TEXTS", 1)
+    first = extractor.alignment_vectors(result("energy intensity"))
+    second = extractor.alignment_vectors(result("energy intensity", "broadband coverage"))
+    assert first["energy intensity"] == second["energy intensity"]
+    assert "broadband coverage" in second

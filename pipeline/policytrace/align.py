@@ -250,11 +250,11 @@ def alignment_texts(metrics: Iterable[str], r: Optional[_Rules] = None) -> list[
     """Every text the alignment of METRICS embeds: each metric and its reduced numerator and
     denominator.  A worker embeds these for its document so the parent need not."""
     r = r or rules()
-    out: set[str] = set()
-    for m in metrics:
-        p = reduce(m, r)
-        out.update((m, p.num, p.den) if p.den else (m, p.num))
-    return sorted(out)
+    return _phrase_texts({m: reduce(m, r) for m in metrics})
+
+
+def _phrase_texts(phrases: dict[str, Phrase]) -> list[str]:
+    return sorted(set(phrases) | {p.num for p in phrases.values()} | {p.den for p in phrases.values() if p.den})
 
 
 def align_keys(triples: Iterable[tuple[str, Optional[str], Optional[str]]], encoder,
@@ -272,8 +272,7 @@ def align_keys(triples: Iterable[tuple[str, Optional[str], Optional[str]]], enco
         blocks[_key(subject, unit)][metric] += n
         units[(_key(subject, unit), metric)] = indicator_class(unit)
     phrases = {m: reduce(m, r) for b in blocks.values() for m in b}
-    texts = sorted({p.num for p in phrases.values()} | {p.den for p in phrases.values() if p.den}
-                   | set(phrases))
+    texts = _phrase_texts(phrases)
     vecs = dict(zip(texts, encoder.encode(texts, known))) if texts else {}
     dim = next(iter(vecs.values())).shape[0] if vecs else 0
     index = catalogue_index(encoder) if phrases else None

@@ -269,8 +269,8 @@ def write_manifest(out: Path, inputs: str, s: Summary) -> None:
                     h.update(chunk)
             files[name] = h.hexdigest()
     with export.atomic_open(out / MANIFEST) as f:
-        json.dump({"schema_version": SCHEMA_VERSION, "files": files, "inputs": inputs, "documents": s.documents, "records": s.records,
-                   "errors": s.errors}, f, indent=1)
+        json.dump({"schema_version": SCHEMA_VERSION, "files": files, "inputs": inputs,
+                   "documents": s.documents, "records": s.records, "errors": s.errors}, f, indent=1)
 
 
 def check_manifest(out: Path, required: bool = False) -> None:

@@ -15,8 +15,7 @@ from pathlib import Path
 import click
 
 from .errors import PolicytraceError
-
-FORMATS = ("jsonl", "csv", "parquet")  # export.FORMATS; repeated here so --help imports nothing
+from .export import FORMATS  # a light module: no pandas, pyarrow or spaCy at import
 
 
 def output_options(f):

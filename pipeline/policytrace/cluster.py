@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
 from .errors import PolicytraceError
+from .pool import file_size
 from .records import DocError, DocResult
 
 LOCAL_PREFIX = "local:"
@@ -82,15 +83,15 @@ class DaskPool:
         except ImportError as e:
             raise ClusterError("--scheduler needs Dask: pip install 'policytrace[dask]'") from e
         from .pool import THREAD_VARS
-        for var in THREAD_VARS:  # local workers inherit these: one compute thread each
-            os.environ.setdefault(var, "false" if var == "TOKENIZERS_PARALLELISM" else "1")
+        # one compute thread per local worker (remote workers are started that way, docs/scale.md)
+        env = {var: "false" if var == "TOKENIZERS_PARALLELISM" else "1" for var in THREAD_VARS}
         try:
             with dask.config.set({"distributed.scheduler.allowed-failures": self.allowed_failures,
                                   "distributed.logging.distributed": "error"}):
                 if self.kind == "local":
                     self.cluster = LocalCluster(n_workers=self.target, threads_per_worker=1, processes=True,
                                                 host="127.0.0.1", dashboard_address=None, memory_limit=None,
-                                                silence_logs=40)
+                                                silence_logs=40, env=env)
                     self.client = Client(self.cluster)
                 else:
                     self.client = Client(self.target, timeout=30)
@@ -123,8 +124,7 @@ class DaskPool:
             return
         # the largest files first, as in the local pool; a bounded number in flight, so a
         # million paths never sit in the scheduler at once
-        todo.sort(key=lambda t: (-_size(t[1]), t[0]))
-        todo.reverse()
+        todo.sort(key=lambda t: (file_size(t[1]), -t[0]))  # popped from the end
         limit = self.inflight_per_worker * self.workers()
         index = {}
         pending = as_completed()
@@ -154,9 +154,3 @@ class DaskPool:
                 submit()
             yield idx, res, vectors
 
-
-def _size(path: str) -> int:
-    try:
-        return os.stat(path).st_size
-    except OSError:
-        return 0

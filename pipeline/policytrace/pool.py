@@ -164,7 +164,7 @@ class WorkerPool:
         self.slots = [self._spawn() for _ in range(min(self.n, len(todo)))]
         # the largest files first (the longest-processing-time rule): a long document started
         # last would leave the other workers idle while it runs
-        self.queue = queue = sorted(todo, key=lambda t: (_size(t[1]), -t[0]))
+        self.queue = queue = sorted(todo, key=lambda t: (file_size(t[1]), -t[0]))
         done: dict[int, tuple[DocResult, dict]] = {}
         left = len(todo)
         while left:
@@ -225,7 +225,7 @@ class WorkerPool:
             self.slots.remove(s)  # nothing left for a new worker to do
 
 
-def _size(path: str) -> int:
+def file_size(path: str) -> int:
     try:
         return os.stat(path).st_size
     except OSError:

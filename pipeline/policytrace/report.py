@@ -312,9 +312,9 @@ def render(out_dir: str | Path) -> str:
             numeric[c] = None
     numeric["_base"] = [float(x) * base_factor(u) for x, u in zip(numeric["value"], numeric["unit"])]
     sizes = numeric.groupby("series")["doc"].nunique().sort_values(ascending=False, kind="stable")
+    by_series = dict(tuple(numeric.groupby("series", sort=False)))
     charts = [c for sid in sizes.index
-              if (c := _chart_data(sid, numeric.loc[numeric["series"] == sid, "series_name"].iloc[0],
-                                   numeric[numeric["series"] == sid], rec_ids))]
+              if (c := _chart_data(sid, by_series[sid]["series_name"].iloc[0], by_series[sid], rec_ids))]
 
     revisions = []
     for _, r in v["revisions"].iterrows():

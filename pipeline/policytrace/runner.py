@@ -55,9 +55,9 @@ class Extractor:
         from .align import alignment_texts
         texts = alignment_texts(t.metric for t in res.targets if alignable(t.to_dict()))
         memo = self._memo
-        fresh = [t for t in texts if t not in memo]
-        if len(memo) + len(fresh) > _MEMO_TEXTS:
+        if len(memo) + len(texts) > _MEMO_TEXTS:
             memo.clear()  # a bound, not an eviction policy: phrases repeat within a batch mostly
+        fresh = [t for t in texts if t not in memo]
         memo.update(zip(fresh, (v.tobytes() for v in self._encoder.encode(fresh))))
         return {t: memo[t] for t in texts}
 
