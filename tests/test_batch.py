@@ -126,11 +126,12 @@ def test_second_run_into_the_same_folder_fails_fast(tmp_path):
 def test_a_hanging_document_costs_only_itself(tmp_path):
     docs, out = tmp_path / "docs", tmp_path / "out"
     write_docs(docs, 3)
-    # 40k numbers in one sentence: slow enough to meet a 1 s limit on any machine
+    # 40k numbers in one sentence take ~25 s on an idle core here; a short plan takes ~0.1 s.  A
+    # 5 s limit is 5x under the one and 50x over the others, so a loaded machine changes nothing
     (docs / "numbers.txt").write_text("Values: " + ", ".join(str(i) for i in range(40000)) + ".\n")
-    s = batch.run([docs], out, workers=1, use_encoder=False, limits=Limits(timeout=1))
+    s = batch.run([docs], out, workers=1, use_encoder=False, limits=Limits(timeout=5))
     errors = [json.loads(x) for x in (out / "errors.jsonl").read_text().splitlines()]
-    assert s.documents == 3 and [e["reason"] for e in errors] == ["timeout after 1 s"]
+    assert s.documents == 3 and [e["reason"] for e in errors] == ["timeout after 5 s"]
 
 
 def test_one_worker_writes_what_two_wrote(tmp_path, monkeypatch):
@@ -145,7 +146,7 @@ def test_workers_embed_every_phrase_alignment_needs(tmp_path):
     """The parent aligns from vectors the workers stored and the catalogue ships: it never
     needs the model for a document's phrases."""
     from policytrace.align import alignment_texts
-    from policytrace.encoder import load_encoder
+    from policytrace.encoder import differing, load_encoder
     from policytrace.records import alignable
     from policytrace.store import Store
     docs, out = tmp_path / "docs", tmp_path / "out"
@@ -161,5 +162,6 @@ def test_workers_embed_every_phrase_alignment_needs(tmp_path):
         store.close()
     missing = [t for t in texts if t not in stored and t not in load_encoder().shipped]
     assert not missing
-    fresh = load_encoder().compute(sorted(stored))
-    assert all((fresh[i] == stored[t]).all() for i, t in enumerate(sorted(stored)))
+    # the same vectors as this process computes, within the tolerance (a worker's threading
+    # settings differ from this process's, and on some processors so does the rounding)
+    assert differing(stored, dict(zip(sorted(stored), load_encoder().compute(sorted(stored))))) == []

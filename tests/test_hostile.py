@@ -1,6 +1,13 @@
 """Hostile inputs, generated here (no committed binaries): each must end as a clear line in
 errors.jsonl or as correct output — never a crash, a hang, a leaked secret or a lost good
-document.  The suite prints its tally: cases, handled, crashes, hangs, lost good documents."""
+document.  The suite prints its tally: cases, handled, crashes, hangs, lost good documents, slow.
+
+The verdict must not depend on how busy the machine is.  On an idle machine here the whole run
+takes 42 s: the slowest cases end at the worker's memory limit within half a minute (without it,
+tiny-objects.pdf takes 117 s of one core, one-line-2mb.txt 78 s, numbers-100k.txt 64 s).  The
+per-document limit is 600 s, and a case that still reaches it is run again alone with twice the
+limit: one that then finishes was slow (counted, not a failure), one that does not is a hang.
+"""
 import io
 import json
 import os
@@ -15,8 +22,8 @@ from conftest import ROOT
 GOOD = ("Lisbon will install 500 MW of solar capacity by 2030. "
         "Renewables reached 42% of electricity in 2022.\n")
 SECRET = "TOPSECRET-7f3a9c"
-TIMEOUT = 120  # per document, inside the run
-RUN_LIMIT = 900  # the whole batch
+TIMEOUT = 600  # per document, inside the run: over 10x the slowest case here
+RUN_LIMIT = 3600  # the whole batch: a hang (TIMEOUT) plus the rest at a third of a core
 
 
 def _pdf(pages=1, text_per_page=None, tiny=0, table_rows=0):
@@ -148,18 +155,35 @@ def make_cases(root):
     return d, cases
 
 
+def _extract(paths, out, timeout, limit):
+    """The CLI over PATHS; (completed process or TimeoutExpired, whether the run itself hung)."""
+    try:
+        return subprocess.run([sys.executable, "-c", "from policytrace.cli import main; main()", "extract", *map(str, paths),
+                               "--out", str(out), "--timeout", str(timeout), "--no-encoder"],
+                              capture_output=True, cwd=ROOT, timeout=limit), False
+    except subprocess.TimeoutExpired as e:
+        return e, True
+
+
+def _lines(path):
+    return list(map(json.loads, path.read_text().splitlines())) if path.exists() else []
+
+
+def _alone(path, out):
+    """PATH run again by itself with twice the limit: 'error', 'doc', or 'hang'."""
+    run, hung = _extract([path], out, 2 * TIMEOUT, 2 * TIMEOUT + 300)
+    errors = _lines(out / "errors.jsonl")
+    if hung or any("timeout after" in e["reason"] for e in errors):
+        return "hang"
+    return "error" if errors else "doc" if _lines(out / "documents.jsonl") else "absent"
+
+
 @pytest.fixture(scope="module")
 def hostile_run(tmp_path_factory):
     root = tmp_path_factory.mktemp("hostile")
     d, cases = make_cases(root)
     out = d / "out"  # inside the inputs: must never be read back
-    try:
-        run = subprocess.run([sys.executable, "-c", "from policytrace.cli import main; main()", "extract", str(d),
-                              "--out", str(out), "--timeout", str(TIMEOUT), "--no-encoder"],
-                             capture_output=True, cwd=ROOT, timeout=RUN_LIMIT)
-        hung = False
-    except subprocess.TimeoutExpired as e:
-        run, hung = e, True
+    run, hung = _extract([d], out, TIMEOUT, RUN_LIMIT)
     return root, d, out, cases, run, hung
 
 
@@ -167,16 +191,16 @@ def test_hostile_inputs(hostile_run, capsys):
     root, d, out, cases, run, hung = hostile_run
     stderr = (run.stderr or b"").decode("utf-8", "replace")
     crashed = hung or run.returncode != 0 or "Traceback" in stderr
-    errors = {os.path.relpath(e["path"], d): e for e in map(json.loads, (out / "errors.jsonl").read_text().splitlines())} \
-        if (out / "errors.jsonl").exists() else {}
-    docs = {os.path.relpath(x["path"], d): x for x in map(json.loads, (out / "documents.jsonl").read_text().splitlines())} \
-        if (out / "documents.jsonl").exists() else {}
-    tally = {"cases": len(cases), "handled": 0, "crashes": int(crashed), "hangs": int(hung), "lost good documents": 0}
+    errors = {os.path.relpath(e["path"], d): e for e in _lines(out / "errors.jsonl")}
+    docs = {os.path.relpath(x["path"], d): x for x in _lines(out / "documents.jsonl")}
+    tally = {"cases": len(cases), "handled": 0, "crashes": int(crashed), "hangs": int(hung), "lost good documents": 0,
+             "slow": 0}
     wrong = []
-    for name, want in cases.items():
+    for i, (name, want) in enumerate(cases.items()):
         got = "error" if name in errors else "doc" if name in docs else "absent"
-        if name in errors and "timeout after" in errors[name]["reason"]:
-            tally["hangs"] += 1
+        if name in errors and "timeout after" in errors[name]["reason"]:  # slow or hung: run it alone
+            got = _alone(d / name, root / f"alone-{i}") if (d / name).exists() else "hang"
+            tally["hangs" if got == "hang" else "slow"] += 1
         ok = got == want or (want == "either" and got in ("error", "doc"))
         if ok:
             tally["handled"] += 1

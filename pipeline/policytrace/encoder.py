@@ -7,12 +7,15 @@ costs 2.3 s here (it pulls in torch._dynamo and torch.distributed) and its forwa
 on these short phrases; tests/test_encoder.py checks the vectors against transformers' BertModel
 and the token ids against its tokenizer.
 
-A text's vector is a pure function of the text: texts are encoded in groups of one token length
-(no padding) and in batches of a fixed size (a short batch is filled with copies), on one thread.
-So a vector computed in a worker, in the parent, in another run or at build time
-(models/vectors.npz) is the same to the last bit, and alignment never depends on which process
-or which batch encoded a phrase.  Grouping by length is also ~1.4x faster than padded batches.
-The model itself loads on the first text that no lookup knows.
+A text's vector is a function of the text alone on one machine: texts are encoded in groups of
+one token length (no padding) and in batches of a fixed size (a short batch is filled with
+copies), on one thread, so which batch or run encoded a phrase does not change its vector.  Across
+processors torch's CPU kernels round differently (seen: -0.11851696 on one x86-64 machine,
+-0.11851699 on another), so a vector computed on a user's machine, in a process with other
+threading settings, or at build time (models/vectors.npz) equals any other within TOLERANCE, not
+bit for bit.  Nothing depends on more: records are the same when every vector moves by that much
+(tests/test_encoder.py moves them and compares the demo's records).  Grouping by length is also
+~1.4x faster than padded batches.  The model itself loads on the first text that no lookup knows.
 """
 from __future__ import annotations
 
@@ -30,6 +33,10 @@ from .errors import ResourceError
 
 DIM = 384
 VECTORS_FILE = "vectors.npz"
+# Two vectors of one text agree to this, element by element, on any two machines (observed
+# across processors: 3e-8); a changed text, a changed model or another encoder moves a vector
+# by far more (a one-word change of a phrase: > 1e-2).
+TOLERANCE = 1e-5
 
 # texts -> {text: vector} for those it knows (the store's vectors, say)
 Lookup = Callable[[Sequence[str]], Mapping[str, np.ndarray]]
@@ -150,6 +157,18 @@ class _MiniLM:
             x = F.layer_norm(lin(h, p + "output.dense") + x, (dim,),
                              w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"], eps)
         return F.normalize(x.mean(1), p=2, dim=1)
+
+
+def differing(a: Mapping[str, np.ndarray], b: Mapping[str, np.ndarray],
+              tolerance: float = TOLERANCE) -> list[str]:
+    """The texts of A and B that one of them lacks or whose vectors differ by more than TOLERANCE
+    in some element: the check that a stored or shipped vector is the vector of its text."""
+    out = sorted(set(a) ^ set(b))
+    common = sorted(set(a) & set(b))
+    if common:
+        diff = np.abs(np.vstack([a[t] for t in common]) - np.vstack([b[t] for t in common])).max(axis=1)
+        out += [t for t, d in zip(common, diff) if not d <= tolerance]
+    return sorted(out)
 
 
 def model_path(package: str) -> str:
