@@ -93,9 +93,6 @@ class DaskPool:
                                                 host="127.0.0.1", dashboard_address=None, memory_limit=None,
                                                 silence_logs=40, env=env)
                     self.client = Client(self.cluster)
-                    # all N workers, not the first to come up: on a busy machine the others
-                    # can lag, and the in-flight bound is taken from the count
-                    self.client.wait_for_workers(self.target, timeout=600)
                 else:
                     self.client = Client(self.target, timeout=30)
         except (OSError, TimeoutError) as e:
