@@ -15,8 +15,9 @@ processors torch's CPU kernels round differently (seen: -0.11851696 on one x86-6
 threading settings, or at build time (models/vectors.npz) equals any other within TOLERANCE, not
 bit for bit.  Records do not depend on more on the texts the tests run (tests/test_encoder.py
 moves every vector by that much and compares the demo's and the dev set's records); a record
-could change only where a similarity lies within about 1e-4 of a threshold or of a rival.  Grouping by length is also
-~1.4x faster than padded batches.  The model itself loads on the first text that no lookup knows.
+could change only where a similarity lies within about 1e-4 of a threshold or of a rival.
+Grouping by length is also ~1.4x faster than padded batches.  The model itself loads on the
+first text that no lookup knows.
 """
 from __future__ import annotations
 
