@@ -111,6 +111,9 @@ class Target:
     series_name: Optional[str] = None
     indicator: Optional[str] = None
     indicator_code: Optional[str] = None
+    # provenance: the ids of the rules that made this record, in the order they applied
+    # (models/rules/*.json, models/metric_patterns.json); not part of ``id``
+    rules: tuple[str, ...] = ()
 
     @property
     def id(self) -> str:
@@ -120,11 +123,16 @@ class Target:
         return "T" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
 
     def to_dict(self) -> dict:
-        return {"schema_version": SCHEMA_VERSION, "id": self.id, **asdict(self)}
+        d = asdict(self)
+        d["rules"] = list(self.rules)
+        return {"schema_version": SCHEMA_VERSION, "id": self.id, **d}
 
     @classmethod
     def from_dict(cls, d: dict) -> "Target":
-        return cls(**{f.name: d.get(f.name) for f in fields(cls) if f.name in d})
+        kw = {f.name: d.get(f.name) for f in fields(cls) if f.name in d}
+        if "rules" in kw:
+            kw["rules"] = tuple(kw["rules"] or ())
+        return cls(**kw)
 
     @classmethod
     def columns(cls) -> list[str]:

@@ -1,0 +1,344 @@
+"""One engine for every surface rule: regexes kept as data in ``models/rules/*.json``.
+
+A rule file holds ``rules`` (an ordered list: file order is precedence — when two hits overlap,
+the one from the earlier rule stays) and ``patterns`` (named regexes other code uses as helpers,
+HeidelTime's ``repattern``).  Every rule and pattern carries ``examples`` that
+``tests/test_rule_examples.py`` runs through this engine alone.  ``%name`` in a pattern is a
+macro: the file's own ``macros``, or one of ``models/rules/macros.json`` (a regex, or a word list
+read from its one home in another knowledge file).  Guards (may this match count?) and actions
+(what does it produce?) are Python functions registered by name, spaCy-registry style, so a
+rule file names them and a wrong name is an error when the file is loaded.
+"""
+from __future__ import annotations
+
+import importlib
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from types import MappingProxyType
+from typing import Any, Callable, Iterator, Mapping, Optional
+
+from .. import resources
+from ..errors import ResourceError
+
+_GUARDS: dict[str, Callable[..., bool]] = {}
+_ACTIONS: dict[str, Callable[..., Any]] = {}
+
+_FLAGS = {"I": re.I, "X": re.X, "M": re.M, "S": re.S, "A": re.A}
+_FILE_KEYS = {"_about", "module", "flags", "macros", "prefilter", "rules", "patterns"}
+_RULE_KEYS = {"id", "pattern", "action", "examples", "flags", "guards", "args", "about", "window"}
+_PATTERN_KEYS = {"pattern", "examples", "flags", "about", "not"}
+_MACRO_KEYS = {"pattern", "lexicon", "key", "case", "about", "escape"}
+_MACRO = re.compile(r"%([A-Za-z][A-Za-z0-9_]*)")
+
+
+def guard(name: str) -> Callable:
+    """Register ``fn(match, ctx, **args) -> bool`` as the guard NAME."""
+    def deco(fn):
+        _GUARDS[name] = fn
+        return fn
+    return deco
+
+
+def action(name: str) -> Callable:
+    """Register ``fn(match, ctx, **args) -> value`` as the action NAME; None rejects the match."""
+    def deco(fn):
+        _ACTIONS[name] = fn
+        return fn
+    return deco
+
+
+@action("match")
+def _match_action(m: re.Match, ctx: "Context", **args) -> Any:
+    """The default: the rule's ``args`` if it has any, else the matched text."""
+    return dict(args) if args else m.group(0)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a run sees: the whole text, where the searched window starts in it, and the
+    caller's facts (a publication year, a sentence's tokens...)."""
+
+    text: str
+    offset: int = 0
+    facts: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+
+    def __getitem__(self, key: str) -> Any:
+        return self.facts[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.facts.get(key, default)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One rule's match: which rule, where (offsets in the caller's text) and what its action
+    made of it."""
+
+    rule: str
+    start: int
+    end: int
+    value: Any
+    match: re.Match = field(compare=False, repr=False)
+
+    @property
+    def text(self) -> str:
+        return self.match.group(0)
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    regex: re.Pattern
+    action: str
+    args: Mapping[str, Any]
+    guards: tuple[tuple[str, Mapping[str, Any]], ...]
+    window: Optional[tuple[int, int]]
+    examples: tuple
+    about: str = ""
+
+    def fire(self, m: re.Match, ctx: Context) -> Any:
+        """The action's value, or None when a guard or the action refuses the match."""
+        for name, gargs in self.guards:
+            negate = name.startswith("!")
+            ok = bool(_GUARDS[name.lstrip("!")](m, ctx, **gargs))
+            if ok == negate:
+                return None
+        return _ACTIONS[self.action](m, ctx, **self.args)
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """A named helper regex with the texts it must (``examples``) and must not (``not``) find."""
+
+    id: str
+    regex: re.Pattern
+    examples: tuple
+    negatives: tuple
+
+    def __getattr__(self, name: str) -> Any:  # search, match, sub, finditer... of the regex
+        return getattr(self.regex, name)
+
+
+class RuleSet:
+    """The rules and named patterns of one file, compiled."""
+
+    def __init__(self, name: str, rules: tuple[Rule, ...], patterns: Mapping[str, Pattern],
+                 prefilter: Optional[re.Pattern]):
+        self.name = name
+        self.rules = rules
+        self.patterns = MappingProxyType(dict(patterns))
+        self.prefilter = prefilter
+        self._by_id = MappingProxyType({r.id: r for r in rules})
+
+    def __getitem__(self, pattern_id: str) -> Pattern:
+        try:
+            return self.patterns[pattern_id]
+        except KeyError:
+            raise ResourceError(f"models/rules/{self.name}.json: no pattern {pattern_id!r}") from None
+
+    def rule(self, rule_id: str) -> Rule:
+        return self._by_id[rule_id]
+
+    def hits(self, text: str, facts: Optional[Mapping[str, Any]] = None, *, offset: int = 0,
+             only: Optional[set] = None) -> Iterator[Hit]:
+        """Every accepted match of every rule, rule by rule in file order (overlaps kept)."""
+        if self.prefilter is not None and not self.prefilter.search(text):
+            return
+        ctx = Context(text, offset, MappingProxyType(dict(facts or {})))
+        for r in self.rules:
+            if only is not None and r.id not in only:
+                continue
+            for m in r.regex.finditer(text):
+                v = r.fire(m, ctx)
+                if v is not None:
+                    yield Hit(r.id, m.start() + offset, m.end() + offset, v, m)
+
+    def run(self, text: str, facts: Optional[Mapping[str, Any]] = None, *, offset: int = 0,
+            overlaps: bool = False) -> list[Hit]:
+        """Accepted hits sorted by position; unless ``overlaps``, a hit that overlaps one of an
+        earlier rule (file order) is dropped."""
+        kept: list[Hit] = []
+        for h in self.hits(text, facts, offset=offset):
+            if overlaps or not any(h.start < k.end and k.start < h.end for k in kept):
+                kept.append(h)
+        return sorted(kept, key=lambda h: (h.start, h.end))
+
+    def first(self, text: str, facts: Optional[Mapping[str, Any]] = None, *, offset: int = 0) -> Optional[Hit]:
+        """The hit of the earliest rule in file order (its leftmost match): for chains of cues
+        where the first rule that applies decides."""
+        return next(iter(self.hits(text, facts, offset=offset)), None)
+
+    def around(self, text: str, start: int, end: int, facts: Optional[Mapping[str, Any]] = None) -> Optional[Hit]:
+        """The first rule (file order) that matches inside its own window around [start, end):
+        ``window: [before, after]`` characters; a rule without one looks at the whole text."""
+        ctx_facts = MappingProxyType(dict(facts or {}))
+        for r in self.rules:
+            lo, hi = (max(0, start - r.window[0]), min(len(text), end + r.window[1])) if r.window else (0, len(text))
+            ctx = Context(text, lo, ctx_facts)
+            for m in r.regex.finditer(text, lo, hi):
+                v = r.fire(m, ctx)
+                if v is not None:
+                    return Hit(r.id, m.start(), m.end(), v, m)
+        return None
+
+
+# ---------------------------------------------------------------- loading and validation
+
+def _flags(spec: Any, where: str) -> int:
+    out = 0
+    for f in spec or ():
+        if f not in _FLAGS:
+            raise ResourceError(f"{where}: unknown flag {f!r} (one of {', '.join(_FLAGS)})")
+        out |= _FLAGS[f]
+    return out
+
+
+def _check_keys(obj: Any, allowed: set, required: set, where: str) -> None:
+    if not isinstance(obj, Mapping):
+        raise ResourceError(f"{where}: expected an object, got {type(obj).__name__}")
+    for k in obj:
+        if k not in allowed:
+            raise ResourceError(f"{where}: unknown key {k!r}")
+    for k in required:
+        if k not in obj:
+            raise ResourceError(f"{where}: missing key {k!r}")
+
+
+def _alternation(words: Any, case: str, where: str) -> str:
+    if isinstance(words, Mapping):
+        words = list(words)
+    if not isinstance(words, (list, tuple)) or not all(isinstance(w, str) for w in words):
+        raise ResourceError(f"{where}: the list is not a list of words")
+    if case == "capitalize":
+        words = [w.capitalize() for w in words]
+    elif case not in ("", "as-is"):
+        raise ResourceError(f"{where}: unknown case {case!r}")
+    alts = sorted({re.escape(w).replace(r"\ ", r"\s+") for w in words}, key=lambda s: (-len(s), s))
+    return "(?:" + "|".join(alts) + ")"
+
+
+def _macro_source(name: str, spec: Any, where: str) -> str:
+    if isinstance(spec, str):
+        return spec
+    _check_keys(spec, _MACRO_KEYS, set(), f"{where}: macro {name!r}")
+    if "pattern" in spec:
+        return spec["pattern"]
+    if "lexicon" not in spec or "key" not in spec:
+        raise ResourceError(f"{where}: macro {name!r} needs 'pattern' or 'lexicon' and 'key'")
+    data: Any = resources.load(spec["lexicon"])
+    for part in spec["key"].split("."):
+        if part not in data:
+            raise ResourceError(f"{where}: macro {name!r}: models/{spec['lexicon']} has no key {spec['key']!r}")
+        data = data[part]
+    return _alternation(data, spec.get("case", ""), f"{where}: macro {name!r}")
+
+
+@lru_cache(maxsize=None)
+def shared_macros() -> Mapping[str, str]:
+    """``models/rules/macros.json``: the macros every rule file may use."""
+    data = resources.load("rules/macros.json")
+    where = "models/rules/macros.json"
+    _check_keys(data, {"_about", "macros"}, {"macros"}, where)
+    return MappingProxyType({k: _macro_source(k, v, where) for k, v in data["macros"].items()})
+
+
+def expand(src: str, macros: Mapping[str, str], where: str, _depth: int = 0) -> str:
+    """Replace every ``%name`` with its macro (macros may use macros); an unknown one is an
+    error naming where it was used."""
+    if _depth > 8:
+        raise ResourceError(f"{where}: macros nest too deeply (a cycle?)")
+
+    def sub(m: re.Match) -> str:
+        name = m.group(1)
+        if name not in macros:
+            raise ResourceError(f"{where}: unknown macro %{name}")
+        return "(?:" + expand(macros[name], macros, where, _depth + 1) + ")"
+    return _MACRO.sub(sub, src)
+
+
+def compile_pattern(src: Any, flags: int, macros: Mapping[str, str], where: str) -> re.Pattern:
+    if isinstance(src, (list, tuple)):  # a long pattern may be written as a list of pieces
+        src = "".join(src)
+    if not isinstance(src, str):
+        raise ResourceError(f"{where}: 'pattern' must be a string or a list of strings")
+    try:
+        return re.compile(expand(src, macros, where), flags)
+    except re.error as e:
+        raise ResourceError(f"{where}: bad pattern: {e}") from e
+
+
+def _guards(spec: Any, where: str) -> tuple:
+    out = []
+    for g in spec or ():
+        name, args = (g, {}) if isinstance(g, str) else (g.get("name"), g.get("args", {}))
+        if not isinstance(name, str) or name.lstrip("!") not in _GUARDS:
+            raise ResourceError(f"{where}: unknown guard {name!r}")
+        out.append((name, MappingProxyType(dict(args))))
+    return tuple(out)
+
+
+def _rule(spec: Any, flags: int, macros: Mapping[str, str], where: str) -> Rule:
+    _check_keys(spec, _RULE_KEYS, {"id", "pattern", "examples"}, where)
+    where = f"{where} ({spec['id']})"
+    act = spec.get("action", "match")
+    if act not in _ACTIONS:
+        raise ResourceError(f"{where}: unknown action {act!r}")
+    if not spec["examples"]:
+        raise ResourceError(f"{where}: a rule needs at least one example")
+    win = spec.get("window")
+    if win is not None and not (isinstance(win, (list, tuple)) and len(win) == 2):
+        raise ResourceError(f"{where}: 'window' is [chars before, chars after]")
+    regex = compile_pattern(spec["pattern"], flags | _flags(spec.get("flags"), where), macros, where)
+    return Rule(spec["id"], regex, act, MappingProxyType(dict(spec.get("args", {}))),
+                _guards(spec.get("guards"), where), tuple(win) if win else None,
+                tuple(spec["examples"]), spec.get("about", ""))
+
+
+def _pattern(pid: str, spec: Any, flags: int, macros: Mapping[str, str], where: str) -> Pattern:
+    where = f"{where}: pattern {pid!r}"
+    if isinstance(spec, str):
+        raise ResourceError(f"{where}: a pattern needs 'examples'")
+    _check_keys(spec, _PATTERN_KEYS, {"pattern", "examples"}, where)
+    if not spec["examples"]:
+        raise ResourceError(f"{where}: a pattern needs at least one example")
+    regex = compile_pattern(spec["pattern"], flags | _flags(spec.get("flags"), where), macros, where)
+    return Pattern(pid, regex, tuple(spec["examples"]), tuple(spec.get("not", ())))
+
+
+@lru_cache(maxsize=None)
+def load(name: str) -> RuleSet:
+    """``models/rules/NAME.json`` compiled; any malformed part is a ResourceError naming the
+    file and the key.  The file's ``module`` is imported first: it registers the guards and
+    actions the rules name."""
+    where = f"models/rules/{name}.json"
+    data = resources.load(f"rules/{name}.json")
+    _check_keys(data, _FILE_KEYS, {"module"}, where)
+    try:
+        importlib.import_module(data["module"])
+    except ImportError as e:
+        raise ResourceError(f"{where}: module {data['module']!r} cannot be imported: {e}") from e
+    flags = _flags(data.get("flags"), where)
+    local = data.get("macros", {})
+    _check_keys(local, set(local), set(), f"{where}: macros")
+    macros = {**shared_macros(), **{k: _macro_source(k, v, f"{where}: macros") for k, v in local.items()}}
+    rules, seen = [], set()
+    for i, spec in enumerate(data.get("rules", ())):
+        r = _rule(spec, flags, macros, f"{where}: rules[{i}]")
+        if r.id in seen:
+            raise ResourceError(f"{where}: duplicate rule id {r.id!r}")
+        seen.add(r.id)
+        rules.append(r)
+    patterns = {}
+    for pid, spec in data.get("patterns", {}).items():
+        if pid in seen:
+            raise ResourceError(f"{where}: pattern {pid!r} has a rule's id")
+        patterns[pid] = _pattern(pid, spec, flags, macros, where)
+    pre = data.get("prefilter")
+    prefilter = compile_pattern(pre, flags, macros, f"{where}: prefilter") if pre else None
+    return RuleSet(name, tuple(rules), patterns, prefilter)
+
+
+def rule_files() -> list[str]:
+    """The names of every rule file shipped (macros.json is not one)."""
+    return sorted(p.stem for p in (resources.models_dir() / "rules").glob("*.json") if p.stem != "macros")
