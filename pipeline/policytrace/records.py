@@ -71,6 +71,7 @@ class Quantity:
     spelled: bool = False
     conversion_of: Optional[int] = None
     attributive: bool = False  # hyphened to the noun it modifies: "a 45-acre farm", "three-step plan"
+    rules: tuple[str, ...] = ()  # the ids of the rules that read it (provenance; not in to_dict)
 
     def to_dict(self) -> dict:
         return {

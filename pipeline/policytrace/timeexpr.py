@@ -30,6 +30,7 @@ class TimeExpr:
     year: Optional[int] = None
     period: Optional[tuple[int, int]] = None
     text: str = ""
+    rule: str = ""  # the id of the rule that found it (models/rules/time.json)
 
 
 @lru_cache(maxsize=1)
