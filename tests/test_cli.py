@@ -98,7 +98,7 @@ def _run_cli(*args, stdin=None):
                           input=stdin, capture_output=True, text=True, timeout=600)
 
 
-@pytest.mark.parametrize("command", [[], ["extract"], ["compare"], ["report"], ["quantities"], ["schema"]])
+@pytest.mark.parametrize("command", [[], ["extract"], ["compare"], ["report"], ["quantities"], ["schema"], ["explain"]])
 def test_every_help_has_an_example(command):
     res = CliRunner().invoke(main, [*command, "--help"])
     assert res.exit_code == 0 and "Example" in res.output, res.output

@@ -21,7 +21,6 @@ is deterministic; the series id is a hash of the block and the indicator id or l
 from __future__ import annotations
 
 import hashlib
-import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -31,10 +30,12 @@ from typing import Iterable, Optional
 import numpy as np
 
 from . import resources
+from .rules import engine as rules_engine, lexicon
 
 PERCENT_UNITS = {"percent", "%"}
-CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
-_CURRENCY_HEAD = re.compile(r"^[A-Z]{3}(?=\s|$)")
+_P = rules_engine.load("align")
+CURRENCY_RE = _P["currency_code"]
+_CURRENCY_HEAD = _P["currency_head"]
 
 
 @dataclass(frozen=True)
@@ -57,10 +58,10 @@ def rules() -> _Rules:
     syn = []
     for canon, forms in d["measure_synonyms"].items():
         for f in sorted(forms, key=len, reverse=True):
-            syn.append((re.compile(r"\b" + re.escape(f) + r"\b", re.I), canon))
+            syn.append((lexicon.whole_word(f), canon))
     syn.sort(key=lambda x: -len(x[0].pattern))
     groups = [g if isinstance(g, Mapping) else {"words": g} for g in d["contrast_groups"]]
-    contrasts = tuple(tuple((m, re.compile(r"(?<![\w-])" + re.escape(m) + r"s?(?![\w-])", re.I))
+    contrasts = tuple(tuple((m, lexicon.word_or_plural(m))
                             for m in g["words"]) for g in groups)
     strict = tuple(bool(g.get("strict")) for g in groups)
     return _Rules(d["numerator_threshold"], d["denominator_threshold"],
@@ -124,8 +125,8 @@ class Phrase:
 def reduce(metric: str, r: Optional[_Rules] = None) -> Phrase:
     r = r or rules()
     m = metric or ""
-    m = re.sub(r"\bper\s+[\d,]+(?:\s+[\w-]+){1,3}\s*$", " ", m)  # the rate is the unit's business
-    m = re.sub(r"[\d.,%$€£¥]+", " ", m)
+    m = _P["rate_tail"].sub(" ", m)  # the rate is the unit's business
+    m = _P["figures"].sub(" ", m)
     num, _, den = m.partition(" share of ")
     found = set()
 
@@ -134,7 +135,7 @@ def reduce(metric: str, r: Optional[_Rules] = None) -> Phrase:
             if rx.search(s):
                 found.add(c)
                 s = rx.sub(c, s)
-        words = [_singular(w) for w in re.findall(r"[\w&-]+", s.lower()) if w not in r.strip]
+        words = [_singular(w) for w in _P["word_token"].findall(s.lower()) if w not in r.strip]
         return " ".join(words)
 
     n, d = canon(num), canon(den)

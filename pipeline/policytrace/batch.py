@@ -8,14 +8,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import time
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
 
-from . import export, ingest, resources
+from . import export, ingest, resources, rules
 from .errors import OutputError
 from .pool import Limits, WorkerPool, default_workers
 from .records import SCHEMA_VERSION, DocError, DocResult
@@ -23,7 +22,7 @@ from .store import STATE_DIR, Store, file_key
 
 MANIFEST = "manifest.json"
 # failures that say more about the moment than the file: tried again on the next run
-_TRANSIENT = re.compile(r"^(?:timeout after|worker crashed|memory limit)")
+_TRANSIENT = rules.load("ingest")["transient_error"]
 
 
 @dataclass

@@ -196,6 +196,27 @@ def quantities(file):
 
 @main.command(epilog="""\b
 Examples:
+  policytrace explain corpus/001_83d582cd0ceeef92.txt
+  policytrace explain plan.pdf --no-encoder | less""")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--no-encoder", is_flag=True, help="Skip MiniLM paraphrase matching of domains.")
+@click.option("--model", "spacy_model", metavar="NAME", help="spaCy model to use.")
+def explain(file, no_encoder, spacy_model):
+    """Extract FILE and print each record with the rules that made it and the words each
+    matched (rule ids as in the records' `rules` field; where each rule lives)."""
+    from . import explain as explain_mod
+    from .runner import Extractor
+    try:
+        res = Extractor(use_encoder=not no_encoder, spacy_model=spacy_model).process_path(Path(file))
+    except PolicytraceError as e:
+        _fail(e)
+    if res.error:
+        _fail(PolicytraceError(f"{res.error.path}: {res.error.reason}"))
+    click.echo(explain_mod.render(res.document, res.targets))
+
+
+@main.command(epilog="""\b
+Examples:
   policytrace schema > records.schema.json
   policytrace schema target""")
 @click.argument("record", required=False, type=click.Choice(("target", "document", "error")))

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from pathlib import Path
 from typing import Optional
 
 import pandas as pd
 
+from . import rules
 from .align import base_factor
 from .errors import PolicytraceError
 from .records import SCHEMA_VERSION, Target
@@ -74,7 +74,7 @@ def text_key(text) -> Optional[str]:
     re-post) share it, so a document is never compared with a copy of itself."""
     if not isinstance(text, str) or not text.strip():
         return None
-    words = re.findall(r"[a-z0-9]+", text.lower())
+    words = rules.load("align")["alnum_token"].findall(text.lower())
     return hashlib.sha1(" ".join(words).encode()).hexdigest()[:16]
 
 

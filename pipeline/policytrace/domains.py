@@ -2,14 +2,13 @@
 plus MiniLM similarity for paraphrases the taxonomy does not list."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Optional
 
 import numpy as np
 
-from . import resources
+from . import resources, rules
 from .nlp import Parsed
 from .records import Span
 
@@ -47,7 +46,8 @@ def _co_labels() -> dict:
     return out
 
 
-_DET = re.compile(r"^(?:the|a|an|its|their|our|this|these|those|such|other|many|some|all)\s+", re.I)
+_P = rules.load("align")
+_DET = _P["determiner"]
 
 
 def candidates(parsed: Parsed, limit: int) -> list[Span]:
@@ -59,7 +59,7 @@ def candidates(parsed: Parsed, limit: int) -> list[Span]:
             continue
         t = _DET.sub("", ch.text.strip())
         n = len(t.split())
-        if not (1 <= n <= 5) or not re.search(r"[a-z]", t) or t.lower() in seen:
+        if not (1 <= n <= 5) or not _P["has_letter"].search(t) or t.lower() in seen:
             continue
         seen.add(t.lower())
         out.append(Span(ch.start + (len(ch.text) - len(t)) if ch.text.endswith(t) else ch.start,

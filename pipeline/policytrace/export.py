@@ -167,28 +167,7 @@ def write(results: Iterable[DocResult], out_dir: str | Path, batch: int = 2000,
         mapping = {}
         if series is not None:
             mapping = series((d["metric"], d["unit"], d["subject"]) for d in spooled() if alignable(d))
-        with ExitStack() as stack:
-            tj = files["targets.jsonl"].open()
-            cw = None
-            if "targets.csv" in files:
-                cw = csv.DictWriter(files["targets.csv"].open(), fieldnames=Target.columns())
-                cw.writeheader()
-            tp = _parquet(files.get("targets.parquet"), "target", stack)
-            pending: list[dict] = []
-            for d in spooled():
-                key = (d["metric"], d["unit"], d["subject"])
-                if key in mapping and alignable(d):
-                    d.update(mapping[key])
-                tj.write(_dump(d) + "\n")
-                if cw is not None:
-                    cw.writerow(d)
-                if tp is not None:
-                    pending.append(d)
-                    if len(pending) >= batch:
-                        tp.write_table(pa.Table.from_pylist(pending, schema=tp.schema))
-                        pending = []
-            if pending:
-                tp.write_table(pa.Table.from_pylist(pending, schema=tp.schema))
+        _write_targets(files, spooled(), mapping, batch)
         ok = True
     finally:
         spool.abort()
@@ -202,6 +181,38 @@ def write(results: Iterable[DocResult], out_dir: str | Path, batch: int = 2000,
             (out / name).unlink()
         except FileNotFoundError:
             pass
+
+
+def _write_targets(files: dict, rows: Iterable[dict], mapping: dict, batch: int) -> None:
+    """The second pass: each spooled target with its series, to every target file asked for."""
+    import pyarrow as pa
+    with ExitStack() as stack:
+        tj = files["targets.jsonl"].open()
+        cw = None
+        if "targets.csv" in files:
+            cw = csv.DictWriter(files["targets.csv"].open(), fieldnames=Target.columns())
+            cw.writeheader()
+        tp = _parquet(files.get("targets.parquet"), "target", stack)
+        pending: list[dict] = []
+        for d in rows:
+            key = (d["metric"], d["unit"], d["subject"])
+            if key in mapping and alignable(d):
+                d.update(mapping[key])
+            tj.write(_dump(d) + "\n")
+            if cw is not None:
+                cw.writerow(_csv_row(d))
+            if tp is not None:
+                pending.append(d)
+                if len(pending) >= batch:
+                    tp.write_table(pa.Table.from_pylist(pending, schema=tp.schema))
+                    pending = []
+        if pending:
+            tp.write_table(pa.Table.from_pylist(pending, schema=tp.schema))
+
+
+def _csv_row(d: dict) -> dict:
+    """A target as a CSV row: the list of rule ids joined by ';' (a cell holds one string)."""
+    return {**d, "rules": ";".join(d.get("rules") or ())}
 
 
 def _parquet(f: Optional["AtomicFile"], record: str, stack: ExitStack):

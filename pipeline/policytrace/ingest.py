@@ -8,15 +8,15 @@ import datetime as _dt
 import hashlib
 import json
 import os
-import re
 import warnings
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
-from . import resources
+from . import resources, rules
 from .errors import IngestError, UnsupportedFormat
 from .normalize import nfkc
 from .records import Document, Table
+from .rules import lexicon
 
 TEXT_EXT = {".txt", ".md", ".text"}
 HTML_EXT = {".html", ".htm", ".xhtml"}
@@ -58,18 +58,10 @@ def doc_id(path: Path) -> str:
 
 # ------------------------------------------------------------------ dates
 
-_MONTHS = {m: i for i, names in enumerate(
-    [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",),
-     ("jun", "june"), ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"),
-     ("oct", "october"), ("nov", "november"), ("dec", "december")], 1) for m in names}
-_MON = r"(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
-_DATE_PATTERNS = (
-    (re.compile(r"(?<!\d)((?:19|20)\d{2})[-/.](0?[1-9]|1[0-2])[-/.](0?[1-9]|[12]\d|3[01])(?!\d)"), "ymd"),
-    (re.compile(_MON + r"\s+(\d{1,2})(?:st|nd|rd|th)?\s*,?\s*((?:19|20)\d{2})(?!\d)", re.I), "mdy"),
-    (re.compile(r"(?<!\d)(\d{1,2})(?:st|nd|rd|th)?\s+" + _MON + r",?\s+((?:19|20)\d{2})(?!\d)", re.I), "dmy"),
-    (re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"), "ymd"),
-)
-_DATE_LINE_CUES = re.compile(r"^\W*(date|updated|published|posted|released?|time|issued)\b", re.I)
+_P = rules.load("ingest")
+_MONTHS = lexicon.table("quantities.json", "months")
+_DATE_PATTERNS = ((_P["date_ymd"], "ymd"), (_P["date_mdy"], "mdy"), (_P["date_dmy"], "dmy"), (_P["date_cjk"], "ymd"))
+_DATE_LINE_CUES = _P["date_line_cue"]
 
 
 def _mk_date(y, m, d) -> Optional[str]:
@@ -111,13 +103,13 @@ def header_date(text: str, n_lines: int = 12) -> Optional[str]:
 
 
 def _pdf_date(s: Optional[str]) -> Optional[str]:
-    m = re.match(r"D?:?(\d{4})(\d{2})(\d{2})", s or "")
+    m = _P["pdf_date"].match(s or "")
     return _mk_date(*m.groups()) if m else None
 
 
 # ------------------------------------------------------------------ titles
 
-_BOILER = re.compile(r"\||^\s*home\s*/|^\s*(app|menu|search|login|sign in)\b", re.I)
+_BOILER = _P["boiler"]
 
 
 def guess_title(text: str) -> Optional[str]:
@@ -183,7 +175,7 @@ def read_html(path: Path, data: bytes) -> dict:
 
 
 def _numbers_per_line(text: str) -> int:
-    return sum(1 for ln in text.splitlines() if len(re.findall(r"\d[\d,.]*", ln)) >= 2)
+    return sum(1 for ln in text.splitlines() if len(_P["number_token"].findall(ln)) >= 2)
 
 
 def read_pdf(path: Path, data: bytes) -> dict:
@@ -222,7 +214,7 @@ def read_pdf(path: Path, data: bytes) -> dict:
             "meta_date": _pdf_date(meta.get("CreationDate")), "tables": tables}
 
 
-_SOFT_BREAK = re.compile(r"(?<=[a-z])[-\u00ad]\n(?=[a-z])")
+_SOFT_BREAK = _P["soft_break"]
 
 
 def _dehyphenate(page: str) -> str:

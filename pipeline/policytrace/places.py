@@ -6,12 +6,11 @@ not only the places a developer thought of.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable, Optional
 
-from . import resources
+from . import resources, rules
 
 
 @dataclass(frozen=True)
@@ -28,8 +27,9 @@ def _tables():
 
 
 def _key(name: str) -> str:
-    name = re.sub(r"^(?:the)\s+", "", name.strip(), flags=re.I)
-    name = re.sub(r"(?:'s|’s)$", "", name)
+    p = rules.load("align")
+    name = p["leading_the"].sub("", name.strip())
+    name = p["possessive"].sub("", name)
     return " ".join(name.replace("’", "'").split()).lower().strip(" .,;:")
 
 

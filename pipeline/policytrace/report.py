@@ -54,7 +54,7 @@ th{background:#f0f2f5}.num{text-align:right;white-space:nowrap}
 .stats{display:flex;flex-wrap:wrap;gap:8px}.stat{border:1px solid #dde2e8;border-radius:4px;padding:4px 10px;min-width:88px}
 .stat b{display:block;font-size:20px}.stat span{font-size:12px;color:#6b7785}
 .chart-legend span{margin-right:10px;font-size:11px;white-space:nowrap}.chart-legend i{display:inline-block;width:10px;height:10px;margin-right:3px;border-radius:2px}
-.scroll{overflow-x:auto}.inferred{font-style:italic;color:#8a5a00}q{color:#44505c}td.quotes{min-width:220px;font-size:12px}
+.scroll{overflow-x:auto}.inferred{font-style:italic;color:#8a5a00}q{color:#44505c}td.quotes{min-width:220px;font-size:12px}td.rules code{font-size:11px;color:#44505c;white-space:nowrap}
 @media (max-width:600px){main{padding:4px 8px 30px}header{padding:10px 12px}section{padding:10px}}
 .chart{border:1px solid #e6e9ed;border-radius:4px;padding:6px}.chart h3{margin:2px 0 4px}
 .legend span{margin-right:14px;font-size:12px}.ach{fill:#2a9d8f}.tgt{fill:#fff;stroke:#e76f51;stroke-width:2}
@@ -125,6 +125,15 @@ def _f(x: float) -> str:
     return f"{x:.1f}"
 
 
+def _target_point(x: float, yy: float, r, rec_ids: dict, colour: dict, title: str) -> dict:
+    """One plan's target on the chart: a diamond in its horizon's colour, with its label."""
+    hz = int(r["year"]) if pd.notna(r["year"]) else None
+    return {"rid": rec_ids.get(r["_rid"], ""), "colour": colour.get(hz, "#555"),
+            "d": f"M{x:.1f},{yy - 6:.1f} L{x + 6:.1f},{yy:.1f} L{x:.1f},{yy + 6:.1f} L{x - 6:.1f},{yy:.1f} Z",
+            "label": f'target {fmt_value(r["value"], r["unit"])} ({r["comparator"]}) by '
+                     f'{hz or "no year"}, set by {title} ({r.get("date")})'}
+
+
 def _chart_data(sid: str, name: str, rows: pd.DataFrame, rec_ids: dict) -> Optional[dict]:
     """How a series' goals evolved: each plan's targets stand at the year the plan was published
     (a vertical line per plan, labelled with its title), the targets for one horizon are joined
@@ -180,14 +189,7 @@ def _chart_data(sid: str, name: str, rows: pd.DataFrame, rec_ids: dict) -> Optio
         lo = min(p[1] for p in grp)
         right = sx(y) > 0.62 * w
         lx, anchor = (sx(y) - 4, "end") if right else (sx(y) + 4, "start")
-        points = []
-        for _, v, r in grp:
-            hz = int(r["year"]) if pd.notna(r["year"]) else None
-            x, yy = sx(y), sy(v)
-            points.append({"rid": rec_ids.get(r["_rid"], ""), "colour": colour.get(hz, "#555"),
-                           "d": f"M{x:.1f},{yy - 6:.1f} L{x + 6:.1f},{yy:.1f} L{x:.1f},{yy + 6:.1f} L{x - 6:.1f},{yy:.1f} Z",
-                           "label": f'target {fmt_value(r["value"], r["unit"])} ({r["comparator"]}) by '
-                                    f'{hz or "no year"}, set by {title} ({r.get("date")})'})
+        points = [_target_point(sx(y), sy(v), r, rec_ids, colour, title) for _, v, r in grp]
         plans.append({"doc": doc, "title": title, "x": _f(sx(y)), "y1": _f(sy(lo) + 8),
                       "y2": _f(12 + 9 * (n_plan % rows_lab)), "lx": _f(lx), "ly": _f(9 + 9 * (n_plan % rows_lab)),
                       "anchor": anchor, "label": _short(title, 26) + ("*" if _flag(r0.get("date_inferred")) else ""),
@@ -293,6 +295,11 @@ def _pieces(text: str, spans: list[tuple[int, int, str, str]]) -> list[tuple[str
     return out
 
 
+def _rules(x) -> list[str]:
+    """A record's rule ids (none for output written before records carried them)."""
+    return [str(r) for r in x] if isinstance(x, (list, tuple)) else []
+
+
 def _int(x) -> Optional[int]:
     return None if x is None or pd.isna(x) else int(x)
 
@@ -355,7 +362,8 @@ def render(out_dir: str | Path) -> str:
             "pieces": _pieces(d.get("text") or "", spans),
             "records": [{"rid": rec_ids[r["_rid"]], "kind": r["kind"], "metric": r["metric"],
                          "value": fmt_value(r["value"], r["unit"]), "comparator": r["comparator"],
-                         "year": _int(r["year"]), "quote": r["quote"]} for _, r in recs.iterrows()]})
+                         "year": _int(r["year"]), "quote": r["quote"], "rules": _rules(r.get("rules"))}
+                        for _, r in recs.iterrows()]})
 
     return _template().render(
         title=f"policytrace report: {Path(out_dir).name}", css=CSS, script=SCRIPT, n_docs=len(docs),

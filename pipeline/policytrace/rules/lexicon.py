@@ -46,3 +46,15 @@ def alternation(file: str, key: str, boundary: bool = True) -> re.Pattern:
     alts = sorted({re.escape(w).replace(r"\ ", r"\s+") for w in words(file, key)}, key=lambda s: (-len(s), s))
     src = "(?:" + "|".join(alts) + ")"
     return re.compile(r"\b" + src + r"\b" if boundary else src, re.I)
+
+
+@lru_cache(maxsize=None)
+def whole_word(word: str) -> re.Pattern:
+    """A lexicon word as a case-insensitive whole-word regex."""
+    return re.compile(r"\b" + re.escape(word) + r"\b", re.I)
+
+
+@lru_cache(maxsize=None)
+def word_or_plural(word: str) -> re.Pattern:
+    """A lexicon word or its plural in -s, not inside a longer or hyphened word."""
+    return re.compile(r"(?<![\w-])" + re.escape(word) + r"s?(?![\w-])", re.I)
