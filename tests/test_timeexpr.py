@@ -44,3 +44,14 @@ def test_golden(case):
 
 def test_a_year_never_comes_from_a_quantity():
     assert timeexpr.bare_years("It carries 2000 MW over 2,000 km, up from 1990 levels.") == [1990]
+
+
+def test_each_expression_names_its_rule():
+    """TimeExpr.rule is the id of the rule of models/rules/time.json that found it."""
+    assert [t.rule for t in timeexpr.find("by 2030")] == ["time.horizon"]
+    got = [(t.rule, t.text) for t in timeexpr.find(
+        "In 2019 sales fell; two years later, by June 2025, the 14th Five-Year Plan set it.", 0, 2020)]
+    assert got == [("time.point", "In 2019"), ("time.years_later", "two years later"),
+                   ("time.month_year", "by June 2025"), ("time.five_year_plan", "the 14th Five-Year Plan")]
+    ids = {r.id for r in timeexpr.rules.load("time").rules}
+    assert all(t.rule in ids for t in timeexpr.find("Since 2015, over 2018-30, this year and to date", 0, 2021))
