@@ -3,6 +3,7 @@ the engine alone (no spaCy), and a rule's hit must name the rule itself."""
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 
 import pytest
 
@@ -30,7 +31,8 @@ def _pattern_cases():
 
 
 def _norm(v):
-    return json.loads(json.dumps(v, default=list))
+    """A value as JSON would hold it (read-only mappings as objects, tuples as lists)."""
+    return json.loads(json.dumps(v, default=lambda o: dict(o) if isinstance(o, Mapping) else list(o)))
 
 
 @pytest.mark.parametrize("name,rule_id,example", list(_cases()))

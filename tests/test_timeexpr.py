@@ -55,3 +55,10 @@ def test_each_expression_names_its_rule():
                    ("time.month_year", "by June 2025"), ("time.five_year_plan", "the 14th Five-Year Plan")]
     ids = {r.id for r in timeexpr.rules.load("time").rules}
     assert all(t.rule in ids for t in timeexpr.find("Since 2015, over 2018-30, this year and to date", 0, 2021))
+
+
+def test_a_spelled_ordinal_plan_is_its_period():
+    """"the fourteenth Five-Year Plan" is the 14th plan's period (it used to raise IndexError)."""
+    from policytrace.timeexpr import find
+    [te] = find("Goals of the fourteenth Five-Year Plan are set.")
+    assert (te.kind, te.year, te.period, te.rule) == ("period", 2025, (2021, 2025), "time.five_year_plan")

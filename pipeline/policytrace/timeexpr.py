@@ -123,9 +123,8 @@ def _present(m: re.Match, ctx: rules.Context) -> tuple:
 
 @rules.action("time.five_year_plan")
 def _five_year_plan(m: re.Match, ctx: rules.Context) -> Optional[tuple]:
-    # The pattern has four groups, so an ordinal word ("the fourteenth Five-Year Plan") raises
-    # IndexError at m.group(5), as it always has (kept as it was).
-    n = int(m.group(1)) if m.group(1) else lexicon.table("time.json", "ordinal_words").get((m.group(5) or "").lower())
+    # "the 14th Five-Year Plan" (group 1) or "the fourteenth Five-Year Plan" (group 4)
+    n = int(m.group(1)) if m.group(1) else lexicon.table("time.json", "ordinal_words").get((m.group(4) or "").lower())
     if m.group(2):
         a, b = int(m.group(2)), m.group(3)
         period = (a, int(b) if len(b) == 4 else int(str(a)[:2] + b))
