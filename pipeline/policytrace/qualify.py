@@ -99,19 +99,19 @@ def complete(records: list[Target], parsed: Parsed, headline_chars: int = 400) -
         quals = {m[2] for m in found if m[1] in anchors}
         anchor = head
         if owner:
-            qual = owner  # "73 new offshore wind turbines with a total capacity of 742 MW"
+            qual, rule = owner, "qualify.owner"  # "73 new offshore wind turbines with a total capacity of 742 MW"
         elif same:
-            qual, anchor = same[-1][2], same[-1][1]
+            qual, anchor, rule = same[-1][2], same[-1][1], "qualify.sentence"
         elif len(quals) == 1 and (next(iter(quals)) in headline
                                   or sum(m[2] in quals for m in found) >= 2):
-            qual = next(iter(quals))  # the document's only kind, named in its headline or twice
+            qual, rule = next(iter(quals)), "qualify.document"  # the document's only kind, named in its headline or twice
             anchor = next(m[1] for m in found if m[1] in anchors and m[2] == qual)
         else:
             out.append(rec)
             continue
         change = _CHANGE.search(rec.metric.lower())
         core = f"{qual} {anchor} {head}" if anchor != head else f"{qual} {head}"
-        out.append(replace(rec, metric=core + (f" {change.group(1)}" if change else "")))
+        out.append(replace(rec, metric=core + (f" {change.group(1)}" if change else ""), rules=(*rec.rules, rule)))
     return out
 
 

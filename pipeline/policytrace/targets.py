@@ -522,17 +522,18 @@ def _metric(parsed: Parsed, text: str, ts: int, te_: int, q: Quantity, c: _Cues,
     while k is not None and k < te_ and not _NUMTOK.match(toks[k].text) and toks[k].end <= q.end:
         k += 1
     if k is None or k >= te_:
-        return "", None
+        return "", None, ()
     place = None
     groups = depmatch.load_groups("metric_patterns.json")
     sent = depmatch.Sentence(toks, ts, te_, ch)
     # a count's own noun: "144 invention patents", "more than 560 foreign research institutions"
-    noun_i = depmatch.first(groups["own_noun"], sent, k)
+    noun_i, noun_rule = depmatch.first_rule(groups["own_noun"], sent, k)
     noun = toks[noun_i] if noun_i is not None else None
     # governing verb (outside the quantity: "2.2 trillion won" is no verb) and its subject
-    verb_i = depmatch.first(groups["verb"], sent, k, lambda j: not (q.start <= toks[j].start < q.end))
+    verb_i, verb_rule = depmatch.first_rule(groups["verb"], sent, k, lambda j: not (q.start <= toks[j].start < q.end))
     verb = toks[verb_i] if verb_i is not None else toks[k]
-    subj = depmatch.first(groups["subject"], sent, verb.i) if verb_i is not None else None
+    subj, subj_rule = depmatch.first_rule(groups["subject"], sent, verb.i) if verb_i is not None else (None, None)
+    used = [r for r in (verb_rule, subj_rule) if r]
     metric = ""
     subj_text = ""
     if subj is not None:
@@ -552,8 +553,8 @@ def _metric(parsed: Parsed, text: str, ts: int, te_: int, q: Quantity, c: _Cues,
     # the direct object that the number sets: "raise R&D investment to 2.4%"
     dobj_text = ""
     for v in (verb.i, *[x for x in ch.get(verb.i, ()) if toks[x].dep == "xcomp"]):
-        x = depmatch.first(groups["object"], sent, v,
-                           lambda j: toks[j].start < q.start and k not in _subtree(ch, j))
+        x, obj_rule = depmatch.first_rule(groups["object"], sent, v,
+                                          lambda j: toks[j].start < q.start and k not in _subtree(ch, j))
         if x is not None:
             ds, de = _phrase(parsed, text, _subtree(ch, x))
             dobj_text = text[ds:min(de, q.start)]
@@ -567,6 +568,7 @@ def _metric(parsed: Parsed, text: str, ts: int, te_: int, q: Quantity, c: _Cues,
                and toks[x].dep not in ("prep", "relcl", "acl", "punct", "cc", "conj")]
         idx = [x for x in idx if x <= noun.i] or [noun.i]
         metric = text[toks[idx[0]].start:toks[noun.i].end]
+        used += [noun_rule, "metric.count-noun"]
         if not subj_is_empty and subj_text and q.unit_class == "rate":
             metric = subj_text
     before_q = text[max(0, q.start - 60):q.start]
@@ -580,11 +582,12 @@ def _metric(parsed: Parsed, text: str, ts: int, te_: int, q: Quantity, c: _Cues,
                     and t.dep not in ("amod", "compound"):
                 nb_text = text[t.end:base + nb.end(1)].strip()
         metric = nb_text if subj_is_empty else f"{subj_text} {nb_text}"
+        used.append("metric.noun-before-of")
     if not metric and q.unit_class in ("physical", "currency"):
         # "an installed geothermal capacity of 950 MW": the noun the quantity is "of"
         qhead = next((j for j in range(ts, te_) if q.start <= toks[j].start < q.end
                       and not (q.start <= toks[toks[j].head].start < q.end)), None)
-        x = depmatch.first(groups["of_head"], sent, qhead) if qhead is not None else None
+        x, head_rule = depmatch.first_rule(groups["of_head"], sent, qhead) if qhead is not None else (None, None)
         if x is not None and toks[x].lower not in _GOAL_NOUNS:
             mods = {j for y in ch.get(x, ()) if y < x and toks[y].dep in ("amod", "compound", "nmod")
                     for j in _subtree(ch, y)}
@@ -593,6 +596,7 @@ def _metric(parsed: Parsed, text: str, ts: int, te_: int, q: Quantity, c: _Cues,
                     toks[first - 1].text == "-" and toks[first - 1].end == toks[first].start)):
                 first -= 1  # the noun's own modifiers ("record-breaking"), never across a dash or comma
             metric = text[toks[first].start:toks[x].end]
+            used += [head_rule, "metric.of-head"]
     of_np = re.match(r"\s+of\s+((?:[\w&'’-]+\s+){0,5}?[\w&-]+?)(?=\s+(?:per|by|in|on|for|from|to|at|this|last|next|over|which|that|will|would|was|were|is|are|has|have|and\s+(?:will|to|is|are|train|create))\b|[,;.()]|$)",
                      text[q.end:q.end + 100])
     goal_object = dobj_text.strip().lower().split()[-1:] and dobj_text.strip().lower().split()[-1] in _GOAL_NOUNS
@@ -601,31 +605,39 @@ def _metric(parsed: Parsed, text: str, ts: int, te_: int, q: Quantity, c: _Cues,
     if not metric and of_np and q.unit_class in ("physical", "currency", "count") and (
             subj_is_empty or goal_object or verb.lower in c.verb_nouns or verb.lower.startswith(("target", "aim"))):
         metric = of_np.group(1)
+        used.append("metric.of-np")
     if not metric and re.search(r"\b(?:out\s+of|in)\b", q.text) and q.unit_class == "percent":
         fr = re.match(r"\s+((?:[a-z-]+\s+){0,3}?[a-z-]+s)\b", text[q.end:q.end + 60])
         if fr:
             metric = "share of " + fr.group(1)
+            used.append("metric.out-of")
     if not metric and verb.lower in c.verb_nouns and (subj_is_empty or in_dobj) and q.unit_class in ("currency", "count", "physical"):
         tail = re.match(r"\s*(?:\([^)]*\)\s*)?((?:in|on|for|into|to)\s+(?!(?:19|20)\d\d\b)[^,;.()]+?)(?=\s+(?:by|from|during|in|before|until)\s+(?:the\s+)?(?:end\s+of\s+)?(?:19|20)\d\d|\s+(?:this|last|next)\s+year|[,;.()]|$)",
                         text[q.end:q.end + 120])
         vn = c.verb_nouns[verb.lower]
         if subj_is_empty:
             metric = vn + (" " + tail.group(1) if tail else "")
+            used.append("metric.verb-noun")
         elif tail:
             metric = subj_text + " " + re.sub(r"^\w+\s+", "", tail.group(1)) + (
                 " " + vn if vn in ("investment", "spending", "allocation", "budget") else "")
+            used.append("metric.verb-noun")
         else:
             metric = subj_text + " " + vn
+            used.append("metric.verb-noun")
     if not metric and dobj_text:
         metric = dobj_text
+        used += [obj_rule, "metric.direct-object"]
     if not metric and q.unit_class == "percent" and in_dobj and verb.lower not in c.share_verbs:
         m = re.match(r"\s*of\s+(?:the\s+|its\s+|their\s+|all\s+)?((?:[\w&'’-]+\s+){0,5}?[\w&'’-]+?)"
                      r"(?=\s+(?:of|by|in|from|to|for|with|and|that|which|annually|each|every)\b|[,;.()]|$)",
                      text[q.end:q.end + 100])
         if m and not re.match(r"(?i)GDP\b", m.group(1)):
             metric = "share of " + m.group(1)  # "renovate 3% of the floor area": what the 3% is of
+            used.append("metric.share-of-object")
     if not metric and not subj_is_empty and not index.is_name(subj_text):
         metric = subj_text  # an organisation or a place is whose figure it is, not what it measures
+        used.append("metric.subject")
     if not metric:
         # the number is the subject: "at least 80% of adults should have basic digital skills"
         m = re.match(r"\s*of\s+([^,;]+?)\s+(?:(?:will|shall|should|must|would|can)\s+)?(\w+\s+[^,;.]+?)(?=\s+and\s+|[,;.]|$)", text[q.end:q.end + 120])
@@ -633,8 +645,10 @@ def _metric(parsed: Parsed, text: str, ts: int, te_: int, q: Quantity, c: _Cues,
                 r"(?:will|shall|should|must|would|can|have|has|are|is|were|was|use|own|live|work|get|receive|hold)\b",
                 m.group(2)):
             metric = f"share of {m.group(1)} who {m.group(2)}"
+            used.append("metric.share-who")
     if not metric or metric.lower().strip() in _UNIT_WORDS or index.is_name(metric):
         metric = _fallback_subject(text, q, prev_end, clause_start)
+        used.append("metric.fallback-subject")
         if index.is_name(metric):
             metric = ""
     if q.unit_class == "percent" and not content_metric(_normalise_metric(metric, c, gpes), c):
@@ -644,6 +658,7 @@ def _metric(parsed: Parsed, text: str, ts: int, te_: int, q: Quantity, c: _Cues,
                      text[q.end:q.end + 100])
         if m and not re.match(r"(?i)GDP\b", m.group(1)):
             metric = "share of " + m.group(1)
+            used.append("metric.share-of-following")
     # "N% of GDP" after a share verb or a share noun -> "X share of GDP"
     if q.unit_class == "percent":
         m = re.match(r"\s*(?:of|in)\s+(?:the\s+)?([\w\s'’&-]{1,80}?)(?=\s+(?:while|and|by|in\s+(?:19|20)\d\d|compared|from|since|over|last|this)\b|[^\w\s'’&-]|$)",
@@ -659,30 +674,19 @@ def _metric(parsed: Parsed, text: str, ts: int, te_: int, q: Quantity, c: _Cues,
                     # ", accounting for 27% of GDP": the share of what the previous clause measured
                     metric = re.sub(r"\s+(?:growth|decline)$", "", prev_metric.split(" share of ")[0])
                 metric = f"{metric} share of {m.group(1)}"
+                used.append("metric.share-of-whole")
     before = text[max(0, q.start - 40):q.start].lower()
     m = re.search(r"\b(increase|growth|rise|decrease|decline|drop|reduction|fall)\s+(?:of|by)\s+(?:\w+\s+)?$", before)
     if m and not re.search(r"\b(?:growth|increase|decline)\b", metric):
         metric = f"{metric} {'decline' if m.group(1) in ('decrease', 'decline', 'drop', 'reduction', 'fall') else 'growth'}"
+        used.append("metric.change-noun")
     elif q.comparator in ("growth", "decline") and not re.search(r"\b(?:growth|increase|decline|rate)\b", metric):
         metric = f"{metric} {q.comparator}"
+        used.append("metric.comparator-change")
     elif q.unit_class == "percent" and verb.lower in _GROW_VERBS and not re.search(r"\b(?:growth|increase|decline|rate|share)\b", metric):
         metric = f"{metric} {_GROW_VERBS[verb.lower]}"
-    return _normalise_metric(metric, c, gpes), place
-
-
-def _kind_cues(clause: str, sentence: str, c: _Cues, target_mode: bool) -> Optional[str]:
-    low_c, low_s = clause.lower(), sentence.lower()
-    if any(re.search(r"\b" + re.escape(p) + r"\b", low_s) for p in c.projection):
-        return Kind.PROJECTION.value
-    words_c = set(re.findall(r"[a-z']+", low_c))
-    words_s = set(re.findall(r"[a-z']+", low_s))
-    if words_c & c.modals or words_s & c.target_words:
-        return Kind.TARGET.value
-    if target_mode:
-        return Kind.TARGET.value
-    if words_s & c.modals and not re.search(r"\b(?:has|have|had|was|were|reached|rose|fell|grew|stood)\b", low_c):
-        return Kind.TARGET.value
-    return None
+        used.append("metric.change-verb")
+    return _normalise_metric(metric, c, gpes), place, tuple(used)
 
 
 _LIST_HEAD = re.compile(
@@ -813,11 +817,11 @@ def _numeric(doc, text, parsed, ts, te_, stext, s_start, qs, resolved, ctx, subj
             k += 1
         verdict = kinds.decide(parsed.tokens, children, k, stext, q.unit_class == "currency", (q.start, q.end)) \
             if k is not None else kinds.Verdict(None)
-        kind = verdict.kind
+        kind, kind_rule = verdict.kind, verdict.rule
         if kind is None:
             if cl not in cues:  # once per clause: a sentence of 100k numbers stays linear
-                cues[cl] = _kind_cues(clause_text, stext, c, False)
-            kind = cues[cl]
+                cues[cl] = kinds.cue(clause_text, stext)
+            kind, kind_rule = cues[cl]
         te, year = _choose_time(q, cl, clauses, resolved, tos.busy, kind, ref)
         in_list = list_start is not None and q.start >= list_start and not baseline
         cont = out[-1] if out and re.match(r"\s*(?:including|includes|such\s+as|among\s+them|or(?:\s+about|\s+around|\s+roughly)?)\b",
@@ -834,23 +838,25 @@ def _numeric(doc, text, parsed, ts, te_, stext, s_start, qs, resolved, ctx, subj
                 te, year = after[0]
             elif te is not None and (_is_future(te, year, ref) or te.kind == "decade"):
                 te, year = None, None
-            kind = Kind.ACHIEVEMENT.value
+            kind, kind_rule = Kind.ACHIEVEMENT.value, "kind.baseline"
         elif (ctx.target_mode or in_list) and not (te is not None and year is not None and ref is not None
                                                    and year < ref):
-            kind = Kind.TARGET.value  # "- 30% reduction in energy demand" under "targets include:"
+            kind, kind_rule = Kind.TARGET.value, "kind.target-list"  # "- 30% reduction in energy demand" under "targets include:"
         elif te is not None and kind != Kind.PROJECTION.value and cl[0] <= te.start < cl[1] \
                 and _is_future(te, year, ref) and te.kind in _FUTURE_KINDS + ("named", "decade", "later"):
-            kind = Kind.TARGET.value  # a date still ahead makes it a goal: "upped its ante to 450 GW over the next ten years"
+            kind, kind_rule = Kind.TARGET.value, "kind.future-date"  # a date still ahead makes it a goal: "upped its ante to 450 GW over the next ten years"
         if cont is not None and te is None and not baseline and (
                 verdict.kind is None or verdict.tense in ("present", "perfect", "past")):
             kind, te, year = cont.kind, None, cont.year  # ", including up to 5GW of floating wind"
+            kind_rule = "kind.continuation"
         if kind is None and te is not None:
             kind = Kind.TARGET.value if _is_future(te, year, ref) else Kind.ACHIEVEMENT.value
+            kind_rule = "kind.dated"
         if kind is None:
-            kind = Kind.ACHIEVEMENT.value
+            kind, kind_rule = Kind.ACHIEVEMENT.value, "kind.default"
         if verdict.instrument and kind == Kind.TARGET.value and year is not None and ref is not None \
                 and te is not None and not _is_future(te, year, ref) and year < ref:
-            kind = Kind.ACHIEVEMENT.value  # "investment of $745m ... in 2016": money spent
+            kind, kind_rule = Kind.ACHIEVEMENT.value, "kind.money-spent"  # "investment of $745m ... in 2016": money spent
         if te is not None and kind != Kind.ACHIEVEMENT.value and not _is_future(te, year, ref) \
                 and not (cl[0] <= te.start < cl[1]):
             te, year = None, None
@@ -886,21 +892,28 @@ def _numeric(doc, text, parsed, ts, te_, stext, s_start, qs, resolved, ctx, subj
         prev = next(([x] for x in reversed(qs[max(0, i - 64):i]) if x.conversion_of is None and x.end <= q.start
                      and x.start >= cl[0]), [])
         prev_rec = out[-1] if out else (history[-1] if history else None)
-        metric, place = _metric(parsed, text, ts, te_, q, c, index, children,
-                                prev[-1].end if prev else None, cl[0],
-                                prev_rec.metric if prev_rec is not None and prev_rec.metric else None)
+        metric, place, metric_rules = _metric(parsed, text, ts, te_, q, c, index, children,
+                                              prev[-1].end if prev else None, cl[0],
+                                              prev_rec.metric if prev_rec is not None and prev_rec.metric else None)
+        metric_rules = list(metric_rules)
         if prev_rec is not None and prev_rec.metric:
+            before_anaphora = metric
             metric = _anaphora(metric, prev_rec.metric, q.comparator, clause_text, c)
+            if metric != before_anaphora:
+                metric_rules.append("metric.anaphora")
         metric = re.sub(r"^(?:such|these|those|same)\s+", "", metric)
         if not content_metric(metric, c) and prev_rec is not None and prev_rec.metric \
                 and (prev_rec.value_start or 0) >= s_start:
             metric = _restated(prev_rec, q)
+            metric_rules.append("metric.restated")
         part = _part_of(text, q, cl, s_start, out)
         if part:
             metric = part
+            metric_rules.append("metric.part-of")
         label = _line_label(text, q, cl)
         if label and not part:
             metric = _normalise_metric(label, c, index.gpes)  # "• Coal in installed capacity: 18.6% by 2040 (2018: 31.4%)"
+            metric_rules.append("metric.line-label")
         comparator = q.comparator
         if comparator == "equal" and re.search(r"\bgrowth\b|\bgrow(?:s|th)?\s+rate\b|\bincrease\b", metric):
             comparator = "growth"
@@ -910,8 +923,15 @@ def _numeric(doc, text, parsed, ts, te_, stext, s_start, qs, resolved, ctx, subj
                           start=qs_, end=qe_, value=q.value, value_max=q.value_max, unit=q.unit,
                           comparator=comparator, year=year, period=period,
                           subject=place or subject, value_start=q.start, value_end=q.end,
-                          alt_value=alt.value if alt else None, alt_unit=alt.unit if alt else None))
+                          alt_value=alt.value if alt else None, alt_unit=alt.unit if alt else None,
+                          rules=_provenance("statement.numeric", q.rules, te, kind_rule, *metric_rules)))
     return out
+
+
+def _provenance(path: str, q_rules=(), te=None, *rest: str) -> tuple[str, ...]:
+    """A record's rule ids in the order they applied: its statement path, its quantity's rules,
+    its time expression's rule, then the kind and metric rules (empty ids dropped)."""
+    return tuple(r for r in (path, *q_rules, te.rule if te is not None else "", *rest) if r)
 
 
 @lru_cache(maxsize=1)
@@ -1116,10 +1136,14 @@ def _milestones(doc, text, stext, s_start, resolved, numeric, ctx, subject, c):
             elif ps >= rel + len(te.text) and hi == len(quote):
                 hi = ps
         goal = quote[lo:hi] if parts else quote
-        out.append(Target(doc=doc, kind=Kind.MILESTONE.value, metric=_milestone_metric(goal, te.text),
+        metric, metric_rule = _milestone_metric(goal, te.text)
+        out.append(Target(doc=doc, kind=Kind.MILESTONE.value, metric=metric,
                           quote=quote, start=a, end=b, year=year,
                           period=timeexpr.period_str(te.period) if te.kind != "decade" else None,
-                          subject=subject))
+                          subject=subject,
+                          rules=_provenance("statement.milestone", (), te,
+                                            "milestone.goal-cue" if cue else "milestone.by-date",
+                                            "milestone.clause-part" if parts else "", metric_rule)))
     # one milestone per year per sentence
     seen, uniq = set(), []
     for r in out:
@@ -1129,7 +1153,8 @@ def _milestones(doc, text, stext, s_start, resolved, numeric, ctx, subject, c):
     return uniq
 
 
-def _milestone_metric(quote: str, when: str) -> str:
+def _milestone_metric(quote: str, when: str) -> tuple[str, str]:
+    """(the goal a dated sentence states, the id of the rule that found it)."""
     q = quote.replace(when, " ")
     m = _MILESTONE_OBJ.search(q)
     s = m.group(1) if m else q
@@ -1139,7 +1164,7 @@ def _milestone_metric(quote: str, when: str) -> str:
         s = subj + " " + s if subj else s
     s = re.sub(r"^(?:a|an|the|to)\s+", "", s.strip(), flags=re.I)
     s = " ".join(s.split()[:12]).strip(" .,")
-    return s[:1].lower() + s[1:] if s and not s[:2].isupper() else s
+    return (s[:1].lower() + s[1:] if s and not s[:2].isupper() else s), ("milestone.object" if m else "milestone.sentence")
 
 
 # ------------------------------------------------------------------ tables
@@ -1192,13 +1217,19 @@ def _table_records(doc: str, text: str, table: Table, pub_year, subject) -> list
                 continue
             q = qs[0]
             rate = quantities.lexicon().rate_re.search(indicator)
+            rate_rule = ""
             if rate and q.unit_class == "count":
+                rate_rule = "table.rate-unit"
                 q = replace(q, unit="per " + " ".join(rate.group(0).split()[1:]), unit_class="rate")
                 metric = indicator
             if pub_year is not None:
                 kind = hkind or ("target" if year > pub_year else "achievement")
+                kind_rule = "table.after-publication"
             else:
                 kind = hkind or ("target" if year == last_year else "achievement")
+                kind_rule = "table.last-year"
+            if hkind:
+                kind_rule = "table.target-header" if hkind == "target" else "table.actual-header"
             vs = ve = None
             if span:
                 pos = text.find(row[j].strip(), span[0], span[1] + 1)
@@ -1209,5 +1240,8 @@ def _table_records(doc: str, text: str, table: Table, pub_year, subject) -> list
                               quote=" | ".join(row), start=start, end=end, value=q.value,
                               value_max=q.value_max, unit=q.unit,
                               comparator=comp or q.comparator, year=year, subject=subject,
-                              value_start=vs, value_end=ve, source="table"))
+                              value_start=vs, value_end=ve, source="table",
+                              rules=_provenance("statement.table", q.rules, None, "table.year-column", kind_rule,
+                                                "table.comparator-symbol" if comp else "",
+                                                rate_rule)))
     return out

@@ -28,7 +28,7 @@ _FLAGS = {"I": re.I, "X": re.X, "M": re.M, "S": re.S, "A": re.A}
 _FILE_KEYS = {"_about", "module", "flags", "macros", "prefilter", "rules", "patterns"}
 _RULE_KEYS = {"id", "pattern", "action", "examples", "flags", "guards", "args", "about", "window"}
 _PATTERN_KEYS = {"pattern", "examples", "flags", "about", "not"}
-_MACRO_KEYS = {"pattern", "lexicon", "key", "case", "about", "escape"}
+_MACRO_KEYS = {"pattern", "lexicon", "key", "case", "about", "escape", "exact"}
 _MACRO = re.compile(r"%([A-Za-z][A-Za-z0-9_]*)")
 
 
@@ -205,7 +205,7 @@ def _check_keys(obj: Any, allowed: set, required: set, where: str) -> None:
             raise ResourceError(f"{where}: missing key {k!r}")
 
 
-def _alternation(words: Any, case: str, where: str) -> str:
+def _alternation(words: Any, case: str, where: str, exact: bool = False) -> str:
     if isinstance(words, Mapping):
         words = list(words)
     if not isinstance(words, (list, tuple)) or not all(isinstance(w, str) for w in words):
@@ -214,7 +214,8 @@ def _alternation(words: Any, case: str, where: str) -> str:
         words = [w.capitalize() for w in words]
     elif case not in ("", "as-is"):
         raise ResourceError(f"{where}: unknown case {case!r}")
-    alts = sorted({re.escape(w).replace(r"\ ", r"\s+") for w in words}, key=lambda s: (-len(s), s))
+    alts = sorted({re.escape(w) if exact else re.escape(w).replace(r"\ ", r"\s+") for w in words},
+                  key=lambda s: (-len(s), s))
     return "(?:" + "|".join(alts) + ")"
 
 
@@ -231,7 +232,8 @@ def _macro_source(name: str, spec: Any, where: str) -> str:
         if part not in data:
             raise ResourceError(f"{where}: macro {name!r}: models/{spec['lexicon']} has no key {spec['key']!r}")
         data = data[part]
-    return _alternation(data, spec.get("case", ""), f"{where}: macro {name!r}")
+    # "exact": true keeps a space a space (by default it matches any run of whitespace)
+    return _alternation(data, spec.get("case", ""), f"{where}: macro {name!r}", bool(spec.get("exact")))
 
 
 @lru_cache(maxsize=None)
