@@ -473,17 +473,15 @@ def _normalise_metric(s: str, c: _Cues, gpes: set) -> str:
     return " ".join(words)
 
 
-_GOAL_NOUNS = frozenset({"target", "targets", "goal", "goals", "objective", "objectives", "aim", "ambition",
-                         "ambitions", "plan", "plans", "pledge", "commitment", "mandate", "cap", "quota"})
-_UNIT_WORDS = {"percent", "per cent", "%", "yuan", "dollars", "euros", "pounds", "won", "yen",
-               "billion", "million", "trillion", "rmb", "us dollars", "rupees"}
 _VERB_CUT = _rx("verb-cut").regex
 
 
-_GROW_VERBS = {v: "growth" for v in ("grow", "grows", "grew", "growing", "increase", "increases",
-                                     "increased", "rise", "rises", "rose", "expand", "expands", "expanded")}
-_GROW_VERBS.update({v: "decline" for v in ("fall", "falls", "fell", "decrease", "decreases", "decreased",
-                                          "decline", "declines", "declined", "drop", "drops", "dropped")})
+@lru_cache(maxsize=1)
+def _words() -> tuple:
+    """(goal nouns, unit words, change verb -> "growth" | "decline") of models/metrics.json."""
+    m = resources.load("metrics.json")
+    grow = {v: change for change, verbs in m["change_verbs"].items() for v in verbs}
+    return frozenset(m["goal_nouns"]), frozenset(m["unit_words"]), grow
 
 
 def _fallback_subject(text: str, q: Quantity, prev_end: Optional[int], clause_start: int) -> str:
@@ -572,7 +570,7 @@ def _metric(parsed: Parsed, text: str, ts: int, te_: int, q: Quantity, c: _Cues,
     before_q = text[max(0, q.start - 60):q.start]
     nb = _rx("noun-before-of").search(before_q)
     if not metric and nb and nb.group(2) in c.nouns_before_of and q.unit_class != "percent" \
-            and nb.group(2) not in _GOAL_NOUNS:
+            and nb.group(2) not in _words()[0]:
         base = max(0, q.start - 60)
         nb_text = nb.group(1)
         for t in toks[ts:te_]:  # "recorded annual production value of": the verb is no part of it
@@ -586,7 +584,7 @@ def _metric(parsed: Parsed, text: str, ts: int, te_: int, q: Quantity, c: _Cues,
         qhead = next((j for j in range(ts, te_) if q.start <= toks[j].start < q.end
                       and not (q.start <= toks[toks[j].head].start < q.end)), None)
         x, head_rule = depmatch.first_rule(groups["of_head"], sent, qhead) if qhead is not None else (None, None)
-        if x is not None and toks[x].lower not in _GOAL_NOUNS:
+        if x is not None and toks[x].lower not in _words()[0]:
             mods = {j for y in ch.get(x, ()) if y < x and toks[y].dep in ("amod", "compound", "nmod")
                     for j in _subtree(ch, y)}
             first = x
@@ -596,7 +594,7 @@ def _metric(parsed: Parsed, text: str, ts: int, te_: int, q: Quantity, c: _Cues,
             metric = text[toks[first].start:toks[x].end]
             used += [head_rule, "metric.of-head"]
     of_np = _rx("of-noun-phrase").match(text[q.end:q.end + 100])
-    goal_object = dobj_text.strip().lower().split()[-1:] and dobj_text.strip().lower().split()[-1] in _GOAL_NOUNS
+    goal_object = dobj_text.strip().lower().split()[-1:] and dobj_text.strip().lower().split()[-1] in _words()[0]
     if goal_object:
         dobj_text = ""  # "set a target of 500 GW of installed capacity": the target is of what follows
     if not metric and of_np and q.unit_class in ("physical", "currency", "count") and (
@@ -638,7 +636,7 @@ def _metric(parsed: Parsed, text: str, ts: int, te_: int, q: Quantity, c: _Cues,
         if m and q.unit_class == "percent" and q.end <= verb.start and _rx("finite-start").match(m.group(2)):
             metric = f"share of {m.group(1)} who {m.group(2)}"
             used.append("metric.share-who")
-    if not metric or metric.lower().strip() in _UNIT_WORDS or index.is_name(metric):
+    if not metric or metric.lower().strip() in _words()[1] or index.is_name(metric):
         metric = _fallback_subject(text, q, prev_end, clause_start)
         used.append("metric.fallback-subject")
         if index.is_name(metric):
@@ -672,8 +670,8 @@ def _metric(parsed: Parsed, text: str, ts: int, te_: int, q: Quantity, c: _Cues,
     elif q.comparator in ("growth", "decline") and not _rx("has-change-or-rate").search(metric):
         metric = f"{metric} {q.comparator}"
         used.append("metric.comparator-change")
-    elif q.unit_class == "percent" and verb.lower in _GROW_VERBS and not _rx("has-change-rate-share").search(metric):
-        metric = f"{metric} {_GROW_VERBS[verb.lower]}"
+    elif q.unit_class == "percent" and verb.lower in _words()[2] and not _rx("has-change-rate-share").search(metric):
+        metric = f"{metric} {_words()[2][verb.lower]}"
         used.append("metric.change-verb")
     return _normalise_metric(metric, c, gpes), place, tuple(used)
 
@@ -801,11 +799,12 @@ def _numeric(doc, text, parsed, ts, te_, stext, s_start, qs, resolved, ctx, subj
             k += 1
         verdict = kinds.decide(parsed.tokens, children, k, stext, q.unit_class == "currency", (q.start, q.end)) \
             if k is not None else kinds.Verdict(None)
-        kind, kind_rule = verdict.kind, verdict.rule
+        kind, kind_rules = verdict.kind, [verdict.rule]
         if kind is None:
             if cl not in cues:  # once per clause: a sentence of 100k numbers stays linear
                 cues[cl] = kinds.cue(clause_text, stext)
-            kind, kind_rule = cues[cl]
+            kind, cue_rule = cues[cl]
+            kind_rules = [cue_rule]
         te, year = _choose_time(q, cl, clauses, resolved, tos.busy, kind, ref)
         in_list = list_start is not None and q.start >= list_start and not baseline
         cont = out[-1] if out and _rx("continuation-lead").match(text[cl[0]:q.start]) else None
@@ -821,25 +820,30 @@ def _numeric(doc, text, parsed, ts, te_, stext, s_start, qs, resolved, ctx, subj
                 te, year = after[0]
             elif te is not None and (_is_future(te, year, ref) or te.kind == "decade"):
                 te, year = None, None
-            kind, kind_rule = Kind.ACHIEVEMENT.value, "kind.baseline"
+            kind = Kind.ACHIEVEMENT.value
+            kind_rules.append("kind.baseline")
         elif (ctx.target_mode or in_list) and not (te is not None and year is not None and ref is not None
                                                    and year < ref):
-            kind, kind_rule = Kind.TARGET.value, "kind.target-list"  # "- 30% reduction in energy demand" under "targets include:"
+            kind = Kind.TARGET.value
+            kind_rules.append("kind.target-list")  # "- 30% reduction in energy demand" under "targets include:"
         elif te is not None and kind != Kind.PROJECTION.value and cl[0] <= te.start < cl[1] \
                 and _is_future(te, year, ref) and te.kind in _FUTURE_KINDS + ("named", "decade", "later"):
-            kind, kind_rule = Kind.TARGET.value, "kind.future-date"  # a date still ahead makes it a goal: "upped its ante to 450 GW over the next ten years"
+            kind = Kind.TARGET.value
+            kind_rules.append("kind.future-date")  # a date still ahead makes it a goal: "upped its ante to 450 GW over the next ten years"
         if cont is not None and te is None and not baseline and (
                 verdict.kind is None or verdict.tense in ("present", "perfect", "past")):
             kind, te, year = cont.kind, None, cont.year  # ", including up to 5GW of floating wind"
-            kind_rule = "kind.continuation"
+            kind_rules.append("kind.continuation")
         if kind is None and te is not None:
             kind = Kind.TARGET.value if _is_future(te, year, ref) else Kind.ACHIEVEMENT.value
-            kind_rule = "kind.dated"
+            kind_rules.append("kind.dated")
         if kind is None:
-            kind, kind_rule = Kind.ACHIEVEMENT.value, "kind.default"
+            kind = Kind.ACHIEVEMENT.value
+            kind_rules.append("kind.default")
         if verdict.instrument and kind == Kind.TARGET.value and year is not None and ref is not None \
                 and te is not None and not _is_future(te, year, ref) and year < ref:
-            kind, kind_rule = Kind.ACHIEVEMENT.value, "kind.money-spent"  # "investment of $745m ... in 2016": money spent
+            kind = Kind.ACHIEVEMENT.value
+            kind_rules.append("kind.money-spent")  # "investment of $745m ... in 2016": money spent
         if te is not None and kind != Kind.ACHIEVEMENT.value and not _is_future(te, year, ref) \
                 and not (cl[0] <= te.start < cl[1]):
             te, year = None, None
@@ -907,7 +911,7 @@ def _numeric(doc, text, parsed, ts, te_, stext, s_start, qs, resolved, ctx, subj
                           comparator=comparator, year=year, period=period,
                           subject=place or subject, value_start=q.start, value_end=q.end,
                           alt_value=alt.value if alt else None, alt_unit=alt.unit if alt else None,
-                          rules=_provenance("statement.numeric", q.rules, te, kind_rule, *metric_rules)))
+                          rules=_provenance("statement.numeric", q.rules, te, *kind_rules, *metric_rules)))
     return out
 
 
