@@ -143,3 +143,27 @@ def test_undated_document_gets_a_year_never_a_date(extractor):
     dated = extractor.process_raw(Document(doc="k2", path="k2", format="text", text=text, sha256="",
                                            published="2018-03-01")).document
     assert dated.published_year == 2018 and not dated.date_inferred
+
+
+def test_record_names_the_rules_that_made_it(extractor):
+    """Provenance: a clear target sentence's record lists its statement path, the kind cue
+    that decided it and the metric rule that named its metric, each a rule that exists."""
+    from policytrace import depmatch, rules
+    raw = Document(doc="prov", path="prov", format="text", sha256="", published="2021-01-01",
+                   text="The city will raise the share of renewable power to 30% by 2025.")
+    (r,) = [x for x in extractor.process_raw(raw).targets if x.value == 30]
+    assert r.kind == "target" and r.rules[0] == "statement.numeric"
+    kind_ids = {x.id for x in rules.load("kinds").rules}
+    assert [x for x in r.rules if x.startswith("kind.")][0] == "kind.target-modal"
+    assert all(x in kind_ids for x in r.rules if x.startswith("kind."))
+    metric_ids = {x.id for x in rules.load("metric").rules}
+    used = [x for x in r.rules if x.startswith("metric.")]
+    assert used and all(x in metric_ids for x in used)
+    dep_ids = {p.id for g in depmatch.load_groups("metric_patterns.json").values() for p in g}
+    assert "governing-verb" in r.rules and "governing-verb" in dep_ids
+
+
+def test_every_record_has_rules(extractor):
+    for case in CASES:
+        for r in run(extractor, case):
+            assert r.rules and r.rules[0].startswith("statement."), r

@@ -175,8 +175,14 @@ def load_groups(name: str) -> Mapping[str, tuple[Rule, ...]]:
 
 def first(group: Sequence[Rule], sent: Sentence, anchor: int, accept=None) -> Optional[int]:
     """The token the first matching rule of GROUP takes, or None."""
+    return first_rule(group, sent, anchor, accept)[0]
+
+
+def first_rule(group: Sequence[Rule], sent: Sentence, anchor: int,
+               accept=None) -> tuple[Optional[int], Optional[str]]:
+    """(the token the first matching rule of GROUP takes, that rule's id), or (None, None)."""
     for rule in group:
         b = match(rule.nodes, sent, anchor, accept and (lambda bd, r=rule: accept(bd[r.take])))
         if b is not None:
-            return b[rule.take]
-    return None
+            return b[rule.take], rule.id
+    return None, None

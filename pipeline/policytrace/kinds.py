@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Optional, Sequence
 
-from . import resources
+from . import resources, rules
 from .records import Kind
 
 
@@ -31,28 +31,50 @@ class Classes:
     counterfactual_re: re.Pattern
     copulas: frozenset
     possibility: frozenset
-
-
-def _words_re(words) -> re.Pattern:
-    alt = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-    return re.compile(rf"\b(?:{alt})\b", re.I)
+    forecastable: frozenset   # target verbs that read as a forecast when a forecaster speaks
+    forecast_change: frozenset  # change verbs that, after a modal, do too
 
 
 @lru_cache(maxsize=1)
 def classes() -> Classes:
     v = resources.load("verbs.json")
-    cum = [w for w in v["cumulative_cues"] if " " in w or w in ("already", "cumulatively")]
+    kr = rules.load("kinds")
     return Classes(
         modal_target=frozenset(v["modal_target"]), target_verbs=frozenset(v["target_verbs"]),
         allocation_verbs=frozenset(v["allocation_verbs"]),
         achievement_verbs=frozenset(v["achievement_verbs"]),
         projection_verbs=frozenset(v["projection_verbs"]),
-        forecaster_re=_words_re(v["forecaster_words"]),
+        forecaster_re=kr["forecaster"].regex,
         reporting_verbs=frozenset(v["reporting_verbs"]),
         target_nouns=frozenset(v["target_nouns"]), instrument_nouns=frozenset(v["instrument_nouns"]),
-        cumulative_re=_words_re(cum), counterfactual_re=_words_re(v["counterfactual"]),
+        cumulative_re=kr["cumulative"].regex, counterfactual_re=kr["counterfactual"].regex,
         copulas=frozenset(v["copulas"]), possibility=frozenset(v["possibility_modals"]),
+        forecastable=frozenset(v["forecastable_target_verbs"]),
+        forecast_change=frozenset(v["forecast_change_verbs"]),
     )
+
+
+@rules.guard("clause-reports")
+def _clause_reports(m: re.Match, ctx: rules.Context, **_) -> bool:
+    """Does the number's clause (fact ``clause``) report a result ("rose", "has")?"""
+    return rules.load("kinds")["reported-clause"].search(ctx["clause"]) is not None
+
+
+@lru_cache(maxsize=1)
+def _cue_rules() -> tuple:
+    return tuple(r for r in rules.load("kinds").rules if "on" in r.args)
+
+
+def cue(clause: str, sentence: str) -> tuple[Optional[str], str]:
+    """(kind, rule id) of the first surface cue (models/rules/kinds.json, the rules with 'on')
+    found in the number's clause or its sentence, or (None, "")."""
+    texts = {"clause": clause.lower(), "sentence": sentence.lower()}
+    facts = {"clause": texts["clause"]}
+    for r in _cue_rules():
+        h = next(rules.load("kinds").hits(texts[r.args["on"]], facts, only={r.id}), None)
+        if h is not None:
+            return r.args["kind"], r.id
+    return None, ""
 
 
 @dataclass(frozen=True)
@@ -61,6 +83,7 @@ class Verdict:
     cue: str = ""         # the word that settled it
     tense: str = ""       # past | present | future | "" for the deciding verb
     instrument: bool = False  # the figure sizes a fund, loan or programme
+    rule: str = ""        # the id of the rule that decided it (models/rules/kinds.json)
 
 
 def decide(tokens: Sequence, children: dict, k: int, sentence: str, money: bool = False,
@@ -86,7 +109,7 @@ def decide(tokens: Sequence, children: dict, k: int, sentence: str, money: bool 
             pass  # the quantity's own words ("2.2 trillion won") decide nothing
         elif n.i != k and n.pos in ("NOUN", "PROPN") and w in c.target_nouns and weak is None:
             if w not in c.instrument_nouns:
-                return Verdict(Kind.TARGET.value, w)
+                return Verdict(Kind.TARGET.value, w, rule="kind.goal-noun")
             instrument = instrument or w
         if n.pos in ("VERB", "AUX") and n.i != k and not (span[0] <= n.start < span[1]):
             v = _verb(tokens, children, n, c, forecaster, cumulative, money or infinitive)
@@ -98,16 +121,16 @@ def decide(tokens: Sequence, children: dict, k: int, sentence: str, money: bool 
                 elif instrument and v.kind == Kind.ACHIEVEMENT.value and v.tense == "present":
                     pass
                 elif instrument and v.kind == Kind.ACHIEVEMENT.value:
-                    return Verdict(Kind.ACHIEVEMENT.value, v.cue, v.tense, True)
+                    return Verdict(Kind.ACHIEVEMENT.value, v.cue, v.tense, True, "kind.instrument-spent")
                 elif weak is not None and v.kind == Kind.ACHIEVEMENT.value:
                     return weak
                 else:
-                    return Verdict(v.kind, v.cue, v.tense, bool(instrument))
+                    return Verdict(v.kind, v.cue, v.tense, bool(instrument), v.rule)
         if n.head == n.i:
             break
         n = tokens[n.head]
     if instrument:
-        return Verdict(Kind.TARGET.value, instrument, "", True)
+        return Verdict(Kind.TARGET.value, instrument, "", True, "kind.instrument")
     return weak or Verdict(None)
 
 
@@ -139,41 +162,42 @@ def _verb(tokens, children, n, c: Classes, forecaster: bool, cumulative: bool, m
         # an infinitive says nothing by itself ("to reach"); its governor does ("aims to reach")
         return _cue_only(w, c, forecaster, True) or "infinitive"
     if any(a in c.possibility for a in aux_words) and not any(a in c.modal_target for a in aux_words):
-        return Verdict(Kind.PROJECTION.value, next(a for a in aux_words if a in c.possibility), "possible")
+        return Verdict(Kind.PROJECTION.value, next(a for a in aux_words if a in c.possibility), "possible",
+                       rule="kind.possibility-modal")
     modal = next((a for a in aux_words if a in c.modal_target), None)
     if modal:
         if modal in ("would", "could", "might") and "have" in aux_words:
-            return Verdict(Kind.PROJECTION.value, modal, "conditional")
-        if forecaster and w in c.projection_verbs | {"reach", "rise", "grow", "increase", "fall"}:
-            return Verdict(Kind.PROJECTION.value, modal, "future")
-        return Verdict(Kind.TARGET.value, modal, "future", w in c.allocation_verbs and money)
+            return Verdict(Kind.PROJECTION.value, modal, "conditional", rule="kind.conditional-modal")
+        if forecaster and w in c.projection_verbs | c.forecast_change:
+            return Verdict(Kind.PROJECTION.value, modal, "future", rule="kind.forecast-modal")
+        return Verdict(Kind.TARGET.value, modal, "future", w in c.allocation_verbs and money, "kind.target-modal")
     perfect = any(a in ("has", "have", "had", "'ve") for a in aux_words) and n.tag == "VBN"
     cue = _cue_only(w, c, forecaster, money)
     if cue is not None:
         if cue.kind == Kind.TARGET.value and w in c.allocation_verbs and cumulative and perfect:
-            return Verdict(Kind.ACHIEVEMENT.value, w, "perfect")  # "so far it has contributed"
+            return Verdict(Kind.ACHIEVEMENT.value, w, "perfect", rule="kind.cumulative-perfect")  # "so far it has contributed"
         return cue
     if w in c.copulas or n.tag in ("VBZ", "VBP"):
         subj = [tokens[x] for x in children.get(n.i, ()) if tokens[x].dep in ("nsubj", "nsubjpass")]
         if w in c.copulas and subj and subj[0].lower in c.target_nouns:
-            return Verdict(Kind.TARGET.value, subj[0].lower, "present")
+            return Verdict(Kind.TARGET.value, subj[0].lower, "present", rule="kind.goal-subject")
     if perfect:
-        return Verdict(Kind.ACHIEVEMENT.value, w, "perfect")
+        return Verdict(Kind.ACHIEVEMENT.value, w, "perfect", rule="kind.perfect-tense")
     if n.tag == "VBD":
-        return Verdict(Kind.ACHIEVEMENT.value, w, "past")
+        return Verdict(Kind.ACHIEVEMENT.value, w, "past", rule="kind.past-tense")
     if n.tag in ("VBZ", "VBP"):
-        return Verdict(Kind.ACHIEVEMENT.value, w, "present")
+        return Verdict(Kind.ACHIEVEMENT.value, w, "present", rule="kind.present-tense")
     return None  # a participle or gerund: its governor decides
 
 
 def _cue_only(w: str, c: Classes, forecaster: bool, money: bool) -> Optional[Verdict]:
     if w in c.projection_verbs:
-        return Verdict(Kind.PROJECTION.value, w)
+        return Verdict(Kind.PROJECTION.value, w, rule="kind.projection-verb")
     if w in c.target_verbs:
-        if w in ("expected", "expect", "expects", "anticipate", "set", "slated", "poised", "due") and forecaster:
-            return Verdict(Kind.PROJECTION.value, w)
-        return Verdict(Kind.TARGET.value, w)
+        if w in c.forecastable and forecaster:
+            return Verdict(Kind.PROJECTION.value, w, rule="kind.forecast-verb")
+        return Verdict(Kind.TARGET.value, w, rule="kind.target-verb")
     if w in c.allocation_verbs and money:
         # money allocated is a commitment; capacity "allocated" in tenders is a result
-        return Verdict(Kind.TARGET.value, w)
+        return Verdict(Kind.TARGET.value, w, rule="kind.allocation-verb")
     return None

@@ -10,16 +10,20 @@ different qualifiers in the document and none in the sentence it stays as it is.
 from __future__ import annotations
 
 import bisect
-import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Optional
 
 from . import resources
+from . import rules as engine
 from .nlp import Parsed
 from .records import Target
 
-_CHANGE = re.compile(r"\s+(growth|decline)$")
+
+
+def _rx(name: str) -> engine.Pattern:
+    """A helper regex of models/rules/statements.json: "change-suffix-captured", "lower-word"."""
+    return engine.load("statements")[name]
 
 
 @dataclass(frozen=True)
@@ -42,7 +46,7 @@ def bare_head(metric: Optional[str], r: Optional[_Rules] = None) -> Optional[str
     if not metric or " share of " in metric:
         return None
     r = r or rules()
-    low = _CHANGE.sub("", metric.lower().strip())
+    low = _rx("change-suffix-captured").sub("", metric.lower().strip())
     for head in r.heads:
         if low == head or low.endswith(" " + head):
             rest = low[: len(low) - len(head)].split()
@@ -69,7 +73,7 @@ def mentions(parsed: Parsed, r: Optional[_Rules] = None) -> list[tuple[int, str,
                 or (toks[j].dep == "amod" and toks[j].pos == "NOUN")):
             words.append(toks[j].lower)
             j -= 1
-        words = [w for w in reversed(words) if w not in r.generic and re.fullmatch(r"[a-z][a-z-]*", w)]
+        words = [w for w in reversed(words) if w not in r.generic and _rx("lower-word").fullmatch(w)]
         if words:
             out.append((t.start, t.lower, " ".join(words)))
     return out
@@ -99,19 +103,19 @@ def complete(records: list[Target], parsed: Parsed, headline_chars: int = 400) -
         quals = {m[2] for m in found if m[1] in anchors}
         anchor = head
         if owner:
-            qual = owner  # "73 new offshore wind turbines with a total capacity of 742 MW"
+            qual, rule = owner, "qualify.owner"  # "73 new offshore wind turbines with a total capacity of 742 MW"
         elif same:
-            qual, anchor = same[-1][2], same[-1][1]
+            qual, anchor, rule = same[-1][2], same[-1][1], "qualify.sentence"
         elif len(quals) == 1 and (next(iter(quals)) in headline
                                   or sum(m[2] in quals for m in found) >= 2):
-            qual = next(iter(quals))  # the document's only kind, named in its headline or twice
+            qual, rule = next(iter(quals)), "qualify.document"  # the document's only kind, named in its headline or twice
             anchor = next(m[1] for m in found if m[1] in anchors and m[2] == qual)
         else:
             out.append(rec)
             continue
-        change = _CHANGE.search(rec.metric.lower())
+        change = _rx("change-suffix-captured").search(rec.metric.lower())
         core = f"{qual} {anchor} {head}" if anchor != head else f"{qual} {head}"
-        out.append(replace(rec, metric=core + (f" {change.group(1)}" if change else "")))
+        out.append(replace(rec, metric=core + (f" {change.group(1)}" if change else ""), rules=(*rec.rules, rule)))
     return out
 
 
@@ -145,7 +149,7 @@ def _owner(parsed: Parsed, before: int, pos: int, head: str, r: _Rules) -> Optio
             h = toks[h.head]
         if h.i != owner.i:
             break  # only the modifiers right before the owner ("73" ends them)
-        if toks[j].lower not in r.generic and re.fullmatch(r"[a-z][a-z-]*", toks[j].lower):
+        if toks[j].lower not in r.generic and _rx("lower-word").fullmatch(toks[j].lower):
             words.append(toks[j].lower)
     words.reverse()
     return " ".join(words) or None

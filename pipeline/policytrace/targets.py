@@ -12,9 +12,19 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Optional
 
-from . import depmatch, kinds, places, qualify, quantities, resources, timeexpr
+from . import depmatch, kinds, places, qualify, quantities, resources, rules, timeexpr
 from .nlp import Parsed
 from .records import Kind, Quantity, Table, Target
+
+
+def _rx(name: str) -> rules.Pattern:
+    """A helper regex of models/rules/statements.json, by name."""
+    return rules.load("statements")[name]
+
+
+def _rule_rx(rule_id: str) -> re.Pattern:
+    """The regex of a statement rule (models/rules/statements.json), by id."""
+    return rules.load("statements").rule(rule_id).regex
 
 
 @dataclass(frozen=True)
@@ -62,8 +72,8 @@ def cues() -> _Cues:
     )
 
 
-_CLAUSE_RE = re.compile(r";\s*|,\s+(?!\d)|\s+(?=(?:while|whereas|but)\s)|:\s+|\s+--\s+|\s+—\s+|\s+[-–]\s+(?=\d|[A-Z])")
-_NUMTOK = re.compile(r"^\d|^(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand)$", re.I)
+_CLAUSE_RE = _rx("clause-break").regex
+_NUMTOK = _rx("number-token").regex
 _FUTURE_KINDS = ("horizon", "period")
 
 
@@ -114,7 +124,7 @@ class _Index:
 
     def is_name(self, phrase: str) -> bool:
         """Is PHRASE just the name of an organisation, person or place?"""
-        p = re.sub(r"^(?:the|a|an)\s+", "", (phrase or "").strip(), flags=re.I).rstrip("’'s ")
+        p = _rx("lead-article").sub("", (phrase or "").strip()).rstrip("’'s ")
         if not p:
             return False
         if p in self.person_names or p in self.org_names or places.lookup(p) is not None:
@@ -187,7 +197,7 @@ def main_subject(parsed: Parsed) -> Optional[str]:
     counts: Counter = Counter()
     for e in parsed.ents:
         if e.label == "GPE":
-            name = re.sub(r"^\W+|\W+$", "", e.text).removesuffix("'s").removesuffix("’s")
+            name = _rx("edge-punctuation").sub("", e.text).removesuffix("'s").removesuffix("’s")
             if name:
                 counts[name] += 2 if e.start < 300 else 1
     if counts:
@@ -267,12 +277,12 @@ def _main_horizon(sents, ref_year):
     return None
 
 
-_FUTURE_VERB = re.compile(r"\b(?:will|shall|'ll|is\s+set\s+to|are\s+set\s+to|is\s+due\s+to|is\s+expected\s+to)\b", re.I)
+_FUTURE_VERB = _rx("future-verb").regex
 
 
 def _month_no(text: str) -> int:
     months = resources.load("quantities.json")["months"]
-    for w in re.findall(r"[A-Za-z]+", text):
+    for w in _rx("latin-word").findall(text):
         if w.lower() in months and w[0].isupper():
             return months[w.lower()]
     return 0
@@ -294,7 +304,7 @@ def reference_year(text: str) -> Optional[int]:
     with its horizon ("Energy Strategy to 2035", "Agenda 2063") never does."""
     texprs = timeexpr.find(text)
     points = [t.year for t in texprs if t.year and t.kind == "point"
-              and not re.fullmatch(r"\d{4}", t.text.strip())]  # a bare year may be a horizon
+              and not _rx("four-digits").fullmatch(t.text.strip())]  # a bare year may be a horizon
     points = points or [t.year for t in texprs if t.year and t.kind == "baseline"]
     named = [t.year for t in texprs if t.year and t.kind == "named" and points and t.year <= max(points) + 1]
     years = points + named
@@ -321,7 +331,7 @@ def extract(doc: str, text: str, parsed: Parsed, published: Optional[str],
             sents.append((ts, te_, s_start, s_end, stext, timeexpr.find(stext, s_start, pub_year)))
     ref_year = _reference_year(pub_year, [x[5] for x in sents])
     ctx = _Ctx(pub_year, ref_year)
-    if published and re.match(r"\d{4}-\d{2}", published):
+    if published and _rx("year-month-date").match(published):
         ctx.pub_month = int(published[5:7])
     ctx.main_horizon = _main_horizon(sents, ref_year)
     out: list[Target] = []
@@ -344,9 +354,8 @@ def extract(doc: str, text: str, parsed: Parsed, published: Optional[str],
             out.extend(_milestones(doc, text, stext, s_start, resolved, numeric, ctx, subject, c))
         for t, y in resolved:
             ctx.see(t, y)
-        if _LIST_HEAD.search(stext) and low.rstrip().endswith(":") or any(
-                re.search(re.escape(h) + r"\s*:", low) or (h in low and low.rstrip().endswith(":"))
-                for h in c.target_headings):
+        if _LIST_HEAD.search(stext) and low.rstrip().endswith(":") or _rx("heading-colon").search(low) or (
+                low.rstrip().endswith(":") and any(h in low for h in c.target_headings)):
             ctx.target_mode = 2 if stext.rstrip().endswith(":") else 1
             fut = [(y, t.period) for t, y in resolved if _is_future(t, y, ref_year) and y]
             ctx.list_horizon = fut[-1] if fut else ctx.last_horizon
@@ -363,13 +372,12 @@ def _skip(q: Quantity, text: str, parsed: Parsed, c: _Cues) -> bool:
     if q.unit_class in ("duration", "fraction") or q.conversion_of is not None or quantities.is_vague(q):
         return True  # "a third of residents" is a share of something unnamed, not a goal's value
     if q.attributive and q.unit_class in ("count", "physical") and not quantities.n_is_measure_word(
-            re.sub(r"^[\d.,\s]*-?\s*", "", q.text).split(" ")[0], quantities.lexicon()):
+            _rx("leading-digits").sub("", q.text).split(" ")[0], quantities.lexicon()):
         return True  # "a 10-point plan", "12-inch wafers": a classifier, not a measure
-    if q.unit_class == "count" and q.value == int(q.value) and 1 <= q.value <= 120 and re.search(
-            r"[A-Z][a-z]+,\s*$", text[max(0, q.start - 30):q.start]) and re.match(r"\s*,", text[q.end:q.end + 2]):
+    if q.unit_class == "count" and q.value == int(q.value) and 1 <= q.value <= 120 and _rx("name-comma-before").search(text[max(0, q.start - 30):q.start]) and _rx("comma-after").match(text[q.end:q.end + 2]):
         return True  # "Mining Minister Aurora Williams, 52, told reporters": an age
     after = text[q.end:q.end + 40]
-    nxt = re.match(r"\s+([A-Za-z][\w-]*)(?:\s+([A-Za-z][\w-]*))?", after)
+    nxt = _rx("next-words").match(after)
     before = text[max(0, q.start - 30):q.start].lower()
     if q.unit_class == "count":
         if q.spelled and q.value < 10:
@@ -377,11 +385,11 @@ def _skip(q: Quantity, text: str, parsed: Parsed, c: _Cues) -> bool:
         if nxt and (nxt.group(1).lower() in c.non_metric and q.value < 20 or
                     (nxt.group(2) or "").lower() in c.non_metric and nxt.group(1).lower() in ("consecutive", "other", "more", "new", "major", "key", "main", "different")):
             return True
-        if re.search(r"\b(?:among|aged|age|top|no\.|number)\s*$", before):
+        if _rx("rank-before").search(before):
             return True
-        if re.search(r"\bvotes?\s+(?:to|against)\s*$", before) or (nxt and nxt.group(1).lower() in ("votes", "vote")):
+        if _rx("votes-before").search(before) or (nxt and nxt.group(1).lower() in ("votes", "vote")):
             return True
-    if re.search(r"\bamong\s+(?:more than|over|nearly|about|around|some)?\s*$", before):
+    if _rx("among-before").search(before):
         return True
     return False
 
@@ -438,48 +446,42 @@ def _normalise_metric(s: str, c: _Cues, gpes: set) -> str:
     s = " ".join(s.split()).strip(" ,.;:\"“”'")
     for t in reversed(timeexpr.find(s)):
         a = t.start
-        pm = re.search(r"\b(?:in|by|during|over|for|at|as\s+of|since|until)\s+$", s[:a], re.I)
+        pm = _rx("time-preposition-end").search(s[:a])
         if pm:
             a = pm.start()  # "in the first quarter of 2024" goes as a whole
         s = s[:a] + " " + s[t.end:]
-    s = re.sub(r"(?<![\w.,])(?<!per )\d[\d,.]*(?![\w.])", " ", s)  # "69,000 enterprises": the number is the value
-    gpes = set(gpes) | {m.group() for m in re.finditer(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2}\b", s)
+    s = _rx("bare-number").sub(" ", s)  # "69,000 enterprises": the number is the value
+    gpes = set(gpes) | {m.group() for m in _rx("capitalised-name").finditer(s)
                         if (p := places.lookup(m.group())) is not None and p.kind != "supranational"}
     strip = _gpe_strippers(frozenset(gpes - c.protected))
     if strip:
         s = strip[0].sub(" ", s)
         s = strip[1].sub(" ", s)
-    s = re.sub(r"\b(?:during|in|by|over)\s*$", "", s.strip())
+    s = _rx("trailing-time-preposition").sub("", s.strip())
     for rx, rep in c.rewrites:
         s = rx.sub(rep, s).strip()
     base, _, share = s.partition(" share of ")
     share = share.split(" share of ")[0]  # "X share of GDP" + " share of GDP" said twice
-    base = re.sub(r"\s+(?:in|of|across)\s*$", "", base.strip())
-    parts = [p.strip() for p in re.split(r"\s+of\s+", base) if p.strip()]
+    base = _rx("trailing-of").sub("", base.strip())
+    parts = [p.strip() for p in _rx("of-split").split(base) if p.strip()]
     if 1 < len(parts) <= 3 and parts[0].lower() not in ("share", "proportion", "percentage"):
         base = " ".join(reversed(parts))
     s = base + (" share of " + share.strip() if share else "")
-    s = re.sub(r"\s+", " ", s).strip(" ,.;:")
-    s = re.sub(r"^(?:its|their|our|his|her|this|that)\s+", "", s, flags=re.I)
-    words = [w if (w.isupper() or "&" in w or re.search(r"[A-Z].*[A-Z]", w)) else w.lower() for w in s.split()]
+    s = _rx("whitespace").sub(" ", s).strip(" ,.;:")
+    s = _rx("lead-possessive").sub("", s)
+    words = [w if (w.isupper() or "&" in w or _rx("two-capitals").search(w)) else w.lower() for w in s.split()]
     return " ".join(words)
 
 
-_GOAL_NOUNS = frozenset({"target", "targets", "goal", "goals", "objective", "objectives", "aim", "ambition",
-                         "ambitions", "plan", "plans", "pledge", "commitment", "mandate", "cap", "quota"})
-_UNIT_WORDS = {"percent", "per cent", "%", "yuan", "dollars", "euros", "pounds", "won", "yen",
-               "billion", "million", "trillion", "rmb", "us dollars", "rupees"}
-_VERB_CUT = re.compile(
-    r"\s+(?:(?:will|shall|should|must|is|are|was|were|has|have|had|can)\s+)?(?:be\s+)?(?:accounts?|accounted|accounting|reach(?:es|ed)?|"
-    r"stood|stands?|exceed(?:s|ed)?|total(?:l?ed|s)?|hit|rose|grew|fell|increased|decreased|"
-    r"remain(?:s|ed)?|maintained|kept|amount(?:s|ed)?|makes?|made|represent(?:s|ed)?|is|are|was|"
-    r"were|will|should|has|have|had)\b.*$", re.I)
+_VERB_CUT = _rx("verb-cut").regex
 
 
-_GROW_VERBS = {v: "growth" for v in ("grow", "grows", "grew", "growing", "increase", "increases",
-                                     "increased", "rise", "rises", "rose", "expand", "expands", "expanded")}
-_GROW_VERBS.update({v: "decline" for v in ("fall", "falls", "fell", "decrease", "decreases", "decreased",
-                                          "decline", "declines", "declined", "drop", "drops", "dropped")})
+@lru_cache(maxsize=1)
+def _words() -> tuple:
+    """(goal nouns, unit words, change verb -> "growth" | "decline") of models/metrics.json."""
+    m = resources.load("metrics.json")
+    grow = {v: change for change, verbs in m["change_verbs"].items() for v in verbs}
+    return frozenset(m["goal_nouns"]), frozenset(m["unit_words"]), grow
 
 
 def _fallback_subject(text: str, q: Quantity, prev_end: Optional[int], clause_start: int) -> str:
@@ -487,28 +489,22 @@ def _fallback_subject(text: str, q: Quantity, prev_end: Optional[int], clause_st
     a = max(clause_start, prev_end or clause_start)
     seg = text[a:q.start]
     if prev_end and prev_end > clause_start:
-        parts = re.split(r"\s+and\s+", seg, maxsplit=1)
+        parts = _rx("and-split").split(seg, maxsplit=1)
         seg = parts[1] if len(parts) > 1 else seg
-    seg = re.sub(r"^.*?\b(?:said|says|stated|states|noted|notes|added|announced|reported|"
-                 r"shows?|showed|revealed|indicated|estimated|believes?)\s+(?:that\s+)?", "", seg, flags=re.I)
-    seg = re.sub(r"^\s*(?:there\s+(?:are|is|were|was)\s+)", "", seg, flags=re.I)
-    seg = re.sub(r"(?:\s+(?:of|at|to|by|for|around|about|approximately|some|nearly|over|above|"
-                 r"below|under|beyond|within|exceed|exceeding|more|than|less|at least|no|an?|the|"
-                 r"estimated))+\s*$", "", seg, flags=re.I)
+    seg = _rx("reporting-lead").sub("", seg)
+    seg = _rx("there-is-lead").sub("", seg)
+    seg = _rx("trailing-function-words").sub("", seg)
     m = _AIM_VERB.search(seg)
     if m and seg[m.end():].strip():
         return seg[m.end():].strip()
     if m:
         return ""  # "the state aims for 100% ...": the one who aims is not what is measured
-    if re.match(r"\s*(?:accounting|making|representing|constituting|equal(?:ling)?|up|down)\b", seg, re.I):
+    if _rx("share-clause-lead").match(seg):
         return ""  # ", accounting for 27% of GDP": the subject is the previous statement's
     return _VERB_CUT.sub("", seg).strip()
 
 
-_AIM_VERB = re.compile(r"\b(?:aims?|aimed|targets?|targeted|plans?|seeks?|strives?|wants?|expects?|"
-                       r"intends?|pledged?|vowed?)(?:\s+|$)(?:for|at|to)?\s*(?:(?:reach|achieve|raise|keep|cut|"
-                       r"increase|reduce|boost|lift|lower|grow)\s+)?|\b(?:will|shall|should|must)\s+"
-                       r"(?:reach|achieve|raise|keep|cut|increase|reduce|boost|lift|lower|create|build|add)\s+", re.I)
+_AIM_VERB = _rx("aim-verb").regex
 
 
 def _metric(parsed: Parsed, text: str, ts: int, te_: int, q: Quantity, c: _Cues,
@@ -522,17 +518,18 @@ def _metric(parsed: Parsed, text: str, ts: int, te_: int, q: Quantity, c: _Cues,
     while k is not None and k < te_ and not _NUMTOK.match(toks[k].text) and toks[k].end <= q.end:
         k += 1
     if k is None or k >= te_:
-        return "", None
+        return "", None, ()
     place = None
     groups = depmatch.load_groups("metric_patterns.json")
     sent = depmatch.Sentence(toks, ts, te_, ch)
     # a count's own noun: "144 invention patents", "more than 560 foreign research institutions"
-    noun_i = depmatch.first(groups["own_noun"], sent, k)
+    noun_i, noun_rule = depmatch.first_rule(groups["own_noun"], sent, k)
     noun = toks[noun_i] if noun_i is not None else None
     # governing verb (outside the quantity: "2.2 trillion won" is no verb) and its subject
-    verb_i = depmatch.first(groups["verb"], sent, k, lambda j: not (q.start <= toks[j].start < q.end))
+    verb_i, verb_rule = depmatch.first_rule(groups["verb"], sent, k, lambda j: not (q.start <= toks[j].start < q.end))
     verb = toks[verb_i] if verb_i is not None else toks[k]
-    subj = depmatch.first(groups["subject"], sent, verb.i) if verb_i is not None else None
+    subj, subj_rule = depmatch.first_rule(groups["subject"], sent, verb.i) if verb_i is not None else (None, None)
+    used = [r for r in (verb_rule, subj_rule) if r]
     metric = ""
     subj_text = ""
     if subj is not None:
@@ -545,15 +542,15 @@ def _metric(parsed: Parsed, text: str, ts: int, te_: int, q: Quantity, c: _Cues,
     subj_is_empty = (not subj_text or subj_low in c.pronouns or subj_low.split()[-1:] == ["there"]
                      or index.is_name(subj_text)
                      or subj_text.strip() in ent_texts
-                     or re.sub(r"^the\s+", "", subj_text.strip(), flags=re.I) in ent_texts
+                     or _rx("lead-the").sub("", subj_text.strip()) in ent_texts
                      or subj_low.removeprefix("the ") in c.pronouns
                      or (subj_low.split()[-1:] and subj_low.split()[-1] in c.pronouns
                          and any(w in subj_text for w in ent_texts)))
     # the direct object that the number sets: "raise R&D investment to 2.4%"
     dobj_text = ""
     for v in (verb.i, *[x for x in ch.get(verb.i, ()) if toks[x].dep == "xcomp"]):
-        x = depmatch.first(groups["object"], sent, v,
-                           lambda j: toks[j].start < q.start and k not in _subtree(ch, j))
+        x, obj_rule = depmatch.first_rule(groups["object"], sent, v,
+                                          lambda j: toks[j].start < q.start and k not in _subtree(ch, j))
         if x is not None:
             ds, de = _phrase(parsed, text, _subtree(ch, x))
             dobj_text = text[ds:min(de, q.start)]
@@ -567,12 +564,13 @@ def _metric(parsed: Parsed, text: str, ts: int, te_: int, q: Quantity, c: _Cues,
                and toks[x].dep not in ("prep", "relcl", "acl", "punct", "cc", "conj")]
         idx = [x for x in idx if x <= noun.i] or [noun.i]
         metric = text[toks[idx[0]].start:toks[noun.i].end]
+        used += [noun_rule, "metric.count-noun"]
         if not subj_is_empty and subj_text and q.unit_class == "rate":
             metric = subj_text
     before_q = text[max(0, q.start - 60):q.start]
-    nb = re.search(r"(?:\b(?:an?|the|its|their|total|annual)\s+|\b)((?:(?!(?:an?|the|its|their|of|to|and|or|with|for|in|on|at|by|is|are|was|were|has|have|having|had|be|been)\s)[a-z-]+\s+){0,3}([a-z-]+))\s+of\s+$", before_q)
+    nb = _rx("noun-before-of").search(before_q)
     if not metric and nb and nb.group(2) in c.nouns_before_of and q.unit_class != "percent" \
-            and nb.group(2) not in _GOAL_NOUNS:
+            and nb.group(2) not in _words()[0]:
         base = max(0, q.start - 60)
         nb_text = nb.group(1)
         for t in toks[ts:te_]:  # "recorded annual production value of": the verb is no part of it
@@ -580,12 +578,13 @@ def _metric(parsed: Parsed, text: str, ts: int, te_: int, q: Quantity, c: _Cues,
                     and t.dep not in ("amod", "compound"):
                 nb_text = text[t.end:base + nb.end(1)].strip()
         metric = nb_text if subj_is_empty else f"{subj_text} {nb_text}"
+        used.append("metric.noun-before-of")
     if not metric and q.unit_class in ("physical", "currency"):
         # "an installed geothermal capacity of 950 MW": the noun the quantity is "of"
         qhead = next((j for j in range(ts, te_) if q.start <= toks[j].start < q.end
                       and not (q.start <= toks[toks[j].head].start < q.end)), None)
-        x = depmatch.first(groups["of_head"], sent, qhead) if qhead is not None else None
-        if x is not None and toks[x].lower not in _GOAL_NOUNS:
+        x, head_rule = depmatch.first_rule(groups["of_head"], sent, qhead) if qhead is not None else (None, None)
+        if x is not None and toks[x].lower not in _words()[0]:
             mods = {j for y in ch.get(x, ()) if y < x and toks[y].dep in ("amod", "compound", "nmod")
                     for j in _subtree(ch, y)}
             first = x
@@ -593,109 +592,96 @@ def _metric(parsed: Parsed, text: str, ts: int, te_: int, q: Quantity, c: _Cues,
                     toks[first - 1].text == "-" and toks[first - 1].end == toks[first].start)):
                 first -= 1  # the noun's own modifiers ("record-breaking"), never across a dash or comma
             metric = text[toks[first].start:toks[x].end]
-    of_np = re.match(r"\s+of\s+((?:[\w&'’-]+\s+){0,5}?[\w&-]+?)(?=\s+(?:per|by|in|on|for|from|to|at|this|last|next|over|which|that|will|would|was|were|is|are|has|have|and\s+(?:will|to|is|are|train|create))\b|[,;.()]|$)",
-                     text[q.end:q.end + 100])
-    goal_object = dobj_text.strip().lower().split()[-1:] and dobj_text.strip().lower().split()[-1] in _GOAL_NOUNS
+            used += [head_rule, "metric.of-head"]
+    of_np = _rx("of-noun-phrase").match(text[q.end:q.end + 100])
+    goal_object = dobj_text.strip().lower().split()[-1:] and dobj_text.strip().lower().split()[-1] in _words()[0]
     if goal_object:
         dobj_text = ""  # "set a target of 500 GW of installed capacity": the target is of what follows
     if not metric and of_np and q.unit_class in ("physical", "currency", "count") and (
             subj_is_empty or goal_object or verb.lower in c.verb_nouns or verb.lower.startswith(("target", "aim"))):
         metric = of_np.group(1)
-    if not metric and re.search(r"\b(?:out\s+of|in)\b", q.text) and q.unit_class == "percent":
-        fr = re.match(r"\s+((?:[a-z-]+\s+){0,3}?[a-z-]+s)\b", text[q.end:q.end + 60])
+        used.append("metric.of-np")
+    if not metric and _rx("out-of").search(q.text) and q.unit_class == "percent":
+        fr = _rx("fraction-noun").match(text[q.end:q.end + 60])
         if fr:
             metric = "share of " + fr.group(1)
+            used.append("metric.out-of")
     if not metric and verb.lower in c.verb_nouns and (subj_is_empty or in_dobj) and q.unit_class in ("currency", "count", "physical"):
-        tail = re.match(r"\s*(?:\([^)]*\)\s*)?((?:in|on|for|into|to)\s+(?!(?:19|20)\d\d\b)[^,;.()]+?)(?=\s+(?:by|from|during|in|before|until)\s+(?:the\s+)?(?:end\s+of\s+)?(?:19|20)\d\d|\s+(?:this|last|next)\s+year|[,;.()]|$)",
-                        text[q.end:q.end + 120])
+        tail = _rx("verb-noun-tail").match(text[q.end:q.end + 120])
         vn = c.verb_nouns[verb.lower]
         if subj_is_empty:
             metric = vn + (" " + tail.group(1) if tail else "")
+            used.append("metric.verb-noun")
         elif tail:
-            metric = subj_text + " " + re.sub(r"^\w+\s+", "", tail.group(1)) + (
+            metric = subj_text + " " + _rx("first-word").sub("", tail.group(1)) + (
                 " " + vn if vn in ("investment", "spending", "allocation", "budget") else "")
+            used.append("metric.verb-noun")
         else:
             metric = subj_text + " " + vn
+            used.append("metric.verb-noun")
     if not metric and dobj_text:
         metric = dobj_text
+        used += [obj_rule, "metric.direct-object"]
     if not metric and q.unit_class == "percent" and in_dobj and verb.lower not in c.share_verbs:
-        m = re.match(r"\s*of\s+(?:the\s+|its\s+|their\s+|all\s+)?((?:[\w&'’-]+\s+){0,5}?[\w&'’-]+?)"
-                     r"(?=\s+(?:of|by|in|from|to|for|with|and|that|which|annually|each|every)\b|[,;.()]|$)",
-                     text[q.end:q.end + 100])
-        if m and not re.match(r"(?i)GDP\b", m.group(1)):
+        m = _rx("share-of-object").match(text[q.end:q.end + 100])
+        if m and not _rx("gdp-start").match(m.group(1)):
             metric = "share of " + m.group(1)  # "renovate 3% of the floor area": what the 3% is of
+            used.append("metric.share-of-object")
     if not metric and not subj_is_empty and not index.is_name(subj_text):
         metric = subj_text  # an organisation or a place is whose figure it is, not what it measures
+        used.append("metric.subject")
     if not metric:
         # the number is the subject: "at least 80% of adults should have basic digital skills"
-        m = re.match(r"\s*of\s+([^,;]+?)\s+(?:(?:will|shall|should|must|would|can)\s+)?(\w+\s+[^,;.]+?)(?=\s+and\s+|[,;.]|$)", text[q.end:q.end + 120])
-        if m and q.unit_class == "percent" and q.end <= verb.start and re.match(
-                r"(?:will|shall|should|must|would|can|have|has|are|is|were|was|use|own|live|work|get|receive|hold)\b",
-                m.group(2)):
+        m = _rx("share-who").match(text[q.end:q.end + 120])
+        if m and q.unit_class == "percent" and q.end <= verb.start and _rx("finite-start").match(m.group(2)):
             metric = f"share of {m.group(1)} who {m.group(2)}"
-    if not metric or metric.lower().strip() in _UNIT_WORDS or index.is_name(metric):
+            used.append("metric.share-who")
+    if not metric or metric.lower().strip() in _words()[1] or index.is_name(metric):
         metric = _fallback_subject(text, q, prev_end, clause_start)
+        used.append("metric.fallback-subject")
         if index.is_name(metric):
             metric = ""
     if q.unit_class == "percent" and not content_metric(_normalise_metric(metric, c, gpes), c):
         # "a goal of 50% of new vehicle sales": the share of what follows
-        m = re.match(r"\s*of\s+(?:the\s+|its\s+|their\s+|all\s+)?((?:[\w&'’-]+\s+){0,4}?[\w&'’-]+?)"
-                     r"(?=\s+(?:being|is|are|was|were|will|by|in|from|to|for|with|and|that|which)\b|[,;.()]|$)",
-                     text[q.end:q.end + 100])
-        if m and not re.match(r"(?i)GDP\b", m.group(1)):
+        m = _rx("share-of-following").match(text[q.end:q.end + 100])
+        if m and not _rx("gdp-start").match(m.group(1)):
             metric = "share of " + m.group(1)
+            used.append("metric.share-of-following")
     # "N% of GDP" after a share verb or a share noun -> "X share of GDP"
     if q.unit_class == "percent":
-        m = re.match(r"\s*(?:of|in)\s+(?:the\s+)?([\w\s'’&-]{1,80}?)(?=\s+(?:while|and|by|in\s+(?:19|20)\d\d|compared|from|since|over|last|this)\b|[^\w\s'’&-]|$)",
-                     text[q.end:q.end + 100])
+        m = _rx("share-of-whole").match(text[q.end:q.end + 100])
         verb_is_share = verb.text.lower() in c.share_verbs or bool(
-            re.match(r"\s*(?:of|in)\s+(?:the\s+)?(?:\w+(?:'s|’s)\s+)?(?:regional\s+|local\s+|national\s+)?GDP\b", text[q.end:q.end + 40]))
+            _rx("of-gdp").match(text[q.end:q.end + 40]))
         noun_is_share = any(w in c.share_nouns for w in subj_low.split()[:3])
         if m and (verb_is_share or noun_is_share) and "share of " not in metric:
-            if noun_is_share and re.search(r"\b(?:to|in)\b", subj_low):
+            if noun_is_share and _rx("to-or-in").search(subj_low):
                 pass  # "proportion of A to B" is rewritten by the normaliser
             else:
                 if not metric.strip() and prev_metric:
                     # ", accounting for 27% of GDP": the share of what the previous clause measured
-                    metric = re.sub(r"\s+(?:growth|decline)$", "", prev_metric.split(" share of ")[0])
+                    metric = _rx("change-suffix").sub("", prev_metric.split(" share of ")[0])
                 metric = f"{metric} share of {m.group(1)}"
+                used.append("metric.share-of-whole")
     before = text[max(0, q.start - 40):q.start].lower()
-    m = re.search(r"\b(increase|growth|rise|decrease|decline|drop|reduction|fall)\s+(?:of|by)\s+(?:\w+\s+)?$", before)
-    if m and not re.search(r"\b(?:growth|increase|decline)\b", metric):
+    m = _rx("change-noun-before").search(before)
+    if m and not _rx("has-change-word").search(metric):
         metric = f"{metric} {'decline' if m.group(1) in ('decrease', 'decline', 'drop', 'reduction', 'fall') else 'growth'}"
-    elif q.comparator in ("growth", "decline") and not re.search(r"\b(?:growth|increase|decline|rate)\b", metric):
+        used.append("metric.change-noun")
+    elif q.comparator in ("growth", "decline") and not _rx("has-change-or-rate").search(metric):
         metric = f"{metric} {q.comparator}"
-    elif q.unit_class == "percent" and verb.lower in _GROW_VERBS and not re.search(r"\b(?:growth|increase|decline|rate|share)\b", metric):
-        metric = f"{metric} {_GROW_VERBS[verb.lower]}"
-    return _normalise_metric(metric, c, gpes), place
+        used.append("metric.comparator-change")
+    elif q.unit_class == "percent" and verb.lower in _words()[2] and not _rx("has-change-rate-share").search(metric):
+        metric = f"{metric} {_words()[2][verb.lower]}"
+        used.append("metric.change-verb")
+    return _normalise_metric(metric, c, gpes), place, tuple(used)
 
 
-def _kind_cues(clause: str, sentence: str, c: _Cues, target_mode: bool) -> Optional[str]:
-    low_c, low_s = clause.lower(), sentence.lower()
-    if any(re.search(r"\b" + re.escape(p) + r"\b", low_s) for p in c.projection):
-        return Kind.PROJECTION.value
-    words_c = set(re.findall(r"[a-z']+", low_c))
-    words_s = set(re.findall(r"[a-z']+", low_s))
-    if words_c & c.modals or words_s & c.target_words:
-        return Kind.TARGET.value
-    if target_mode:
-        return Kind.TARGET.value
-    if words_s & c.modals and not re.search(r"\b(?:has|have|had|was|were|reached|rose|fell|grew|stood)\b", low_c):
-        return Kind.TARGET.value
-    return None
+_LIST_HEAD = _rx("list-head").regex
+_BASELINE_BEFORE = _rx("baseline-before").regex
+_FROM_BEFORE = _rx("from-before").regex
 
 
-_LIST_HEAD = re.compile(
-    r"\b(?:targets?|goals?|objectives?|aims|ambitions?|commitments?|priorities|milestones|indicators)\b"
-    r"[^.;:]{0,60}?\b(?:includes?|are|comprises?|covers?|as follows)\s*:", re.I)
-_BASELINE_BEFORE = re.compile(
-    r"\b(?:(?:up|down|rising|falling|increasing|decreasing|growing|dropping|climbing|jumping)\s+from|"
-    r"compared\s+(?:to|with)|as\s+against|versus|vs\.?)\s+(?:(?:about|around|some|just|only|nearly|almost|a\s+mere)\s+)?"
-    r"(?:[^,;()]{0,40}?\d[^,;()]{0,20}?\s+(?:and|or)\s+)?$", re.I)
-_FROM_BEFORE = re.compile(r"\bfrom\s+(?:(?:about|around|some|just|only|nearly|almost|a\s+mere|the\s+current)\s+)?$", re.I)
-
-
-_TO_BEFORE = re.compile(r".*\b(to)\s+(?:\S+\s+){0,2}$", re.S)
+_TO_BEFORE = _rx("to-before").regex
 
 
 class _ToIndex:
@@ -813,44 +799,51 @@ def _numeric(doc, text, parsed, ts, te_, stext, s_start, qs, resolved, ctx, subj
             k += 1
         verdict = kinds.decide(parsed.tokens, children, k, stext, q.unit_class == "currency", (q.start, q.end)) \
             if k is not None else kinds.Verdict(None)
-        kind = verdict.kind
+        kind, kind_rules = verdict.kind, [verdict.rule]
         if kind is None:
             if cl not in cues:  # once per clause: a sentence of 100k numbers stays linear
-                cues[cl] = _kind_cues(clause_text, stext, c, False)
-            kind = cues[cl]
+                cues[cl] = kinds.cue(clause_text, stext)
+            kind, cue_rule = cues[cl]
+            kind_rules = [cue_rule]
         te, year = _choose_time(q, cl, clauses, resolved, tos.busy, kind, ref)
         in_list = list_start is not None and q.start >= list_start and not baseline
-        cont = out[-1] if out and re.match(r"\s*(?:including|includes|such\s+as|among\s+them|or(?:\s+about|\s+around|\s+roughly)?)\b",
-                                            text[cl[0]:q.start], re.I) else None
+        cont = out[-1] if out and _rx("continuation-lead").match(text[cl[0]:q.start]) else None
         if in_list and te is None and list_year:
             year = list_year[0]  # "targets, which include: - 30% ...": the heading's horizon
         if baseline:
             # the baseline's year: the point or period start after it, else "now"
             after = [(t, y) for t, y in resolved if t.start >= q.end and t.start < cl[1]]
             if after and after[0][0].kind == "period" and after[0][0].period:
-                rel = re.search(r"next|coming|following|decade", after[0][0].text, re.I)
+                rel = _rx("relative-period").search(after[0][0].text)
                 te, year = after[0][0], (ref if rel else after[0][0].period[0])
             elif after and after[0][0].kind in ("point", "baseline", "named") and after[0][1] is not None:
                 te, year = after[0]
             elif te is not None and (_is_future(te, year, ref) or te.kind == "decade"):
                 te, year = None, None
             kind = Kind.ACHIEVEMENT.value
+            kind_rules.append("kind.baseline")
         elif (ctx.target_mode or in_list) and not (te is not None and year is not None and ref is not None
                                                    and year < ref):
-            kind = Kind.TARGET.value  # "- 30% reduction in energy demand" under "targets include:"
+            kind = Kind.TARGET.value
+            kind_rules.append("kind.target-list")  # "- 30% reduction in energy demand" under "targets include:"
         elif te is not None and kind != Kind.PROJECTION.value and cl[0] <= te.start < cl[1] \
                 and _is_future(te, year, ref) and te.kind in _FUTURE_KINDS + ("named", "decade", "later"):
-            kind = Kind.TARGET.value  # a date still ahead makes it a goal: "upped its ante to 450 GW over the next ten years"
+            kind = Kind.TARGET.value
+            kind_rules.append("kind.future-date")  # a date still ahead makes it a goal: "upped its ante to 450 GW over the next ten years"
         if cont is not None and te is None and not baseline and (
                 verdict.kind is None or verdict.tense in ("present", "perfect", "past")):
             kind, te, year = cont.kind, None, cont.year  # ", including up to 5GW of floating wind"
+            kind_rules.append("kind.continuation")
         if kind is None and te is not None:
             kind = Kind.TARGET.value if _is_future(te, year, ref) else Kind.ACHIEVEMENT.value
+            kind_rules.append("kind.dated")
         if kind is None:
             kind = Kind.ACHIEVEMENT.value
+            kind_rules.append("kind.default")
         if verdict.instrument and kind == Kind.TARGET.value and year is not None and ref is not None \
                 and te is not None and not _is_future(te, year, ref) and year < ref:
-            kind = Kind.ACHIEVEMENT.value  # "investment of $745m ... in 2016": money spent
+            kind = Kind.ACHIEVEMENT.value
+            kind_rules.append("kind.money-spent")  # "investment of $745m ... in 2016": money spent
         if te is not None and kind != Kind.ACHIEVEMENT.value and not _is_future(te, year, ref) \
                 and not (cl[0] <= te.start < cl[1]):
             te, year = None, None
@@ -886,23 +879,30 @@ def _numeric(doc, text, parsed, ts, te_, stext, s_start, qs, resolved, ctx, subj
         prev = next(([x] for x in reversed(qs[max(0, i - 64):i]) if x.conversion_of is None and x.end <= q.start
                      and x.start >= cl[0]), [])
         prev_rec = out[-1] if out else (history[-1] if history else None)
-        metric, place = _metric(parsed, text, ts, te_, q, c, index, children,
-                                prev[-1].end if prev else None, cl[0],
-                                prev_rec.metric if prev_rec is not None and prev_rec.metric else None)
+        metric, place, metric_rules = _metric(parsed, text, ts, te_, q, c, index, children,
+                                              prev[-1].end if prev else None, cl[0],
+                                              prev_rec.metric if prev_rec is not None and prev_rec.metric else None)
+        metric_rules = list(metric_rules)
         if prev_rec is not None and prev_rec.metric:
+            before_anaphora = metric
             metric = _anaphora(metric, prev_rec.metric, q.comparator, clause_text, c)
-        metric = re.sub(r"^(?:such|these|those|same)\s+", "", metric)
+            if metric != before_anaphora:
+                metric_rules.append("metric.anaphora")
+        metric = _rx("lead-demonstrative").sub("", metric)
         if not content_metric(metric, c) and prev_rec is not None and prev_rec.metric \
                 and (prev_rec.value_start or 0) >= s_start:
             metric = _restated(prev_rec, q)
+            metric_rules.append("metric.restated")
         part = _part_of(text, q, cl, s_start, out)
         if part:
             metric = part
+            metric_rules.append("metric.part-of")
         label = _line_label(text, q, cl)
         if label and not part:
             metric = _normalise_metric(label, c, index.gpes)  # "• Coal in installed capacity: 18.6% by 2040 (2018: 31.4%)"
+            metric_rules.append("metric.line-label")
         comparator = q.comparator
-        if comparator == "equal" and re.search(r"\bgrowth\b|\bgrow(?:s|th)?\s+rate\b|\bincrease\b", metric):
+        if comparator == "equal" and _rx("growth-metric").search(metric):
             comparator = "growth"
         qs_, qe_ = _trim_clause(text, cl)
         alt = conversions.get(i)
@@ -910,8 +910,15 @@ def _numeric(doc, text, parsed, ts, te_, stext, s_start, qs, resolved, ctx, subj
                           start=qs_, end=qe_, value=q.value, value_max=q.value_max, unit=q.unit,
                           comparator=comparator, year=year, period=period,
                           subject=place or subject, value_start=q.start, value_end=q.end,
-                          alt_value=alt.value if alt else None, alt_unit=alt.unit if alt else None))
+                          alt_value=alt.value if alt else None, alt_unit=alt.unit if alt else None,
+                          rules=_provenance("statement.numeric", q.rules, te, *kind_rules, *metric_rules)))
     return out
+
+
+def _provenance(path: str, q_rules=(), te=None, *rest: str) -> tuple[str, ...]:
+    """A record's rule ids in the order they applied: its statement path, its quantity's rules,
+    its time expression's rule, then the kind and metric rules (empty ids dropped)."""
+    return tuple(r for r in (path, *q_rules, te.rule if te is not None else "", *rest) if r)
 
 
 @lru_cache(maxsize=1)
@@ -921,8 +928,8 @@ def _verb_forms() -> frozenset:
                                  "reporting_verbs", "copulas") for w in v[k]) | {"wants", "includes", "include"}
 
 
-_LEAD_FUNCTION = re.compile(r"^(?:(?:with|to|and|or|of|by|for|in|on|at|as|from|into)\s+)+", re.I)
-_CLAUSE_START = re.compile(r"^(?:will|would|shall|should|can|could|may|might|must|is|are|was|were|has|have|had)\b", re.I)
+_LEAD_FUNCTION = _rx("lead-function-words").regex
+_CLAUSE_START = _rx("clause-start").regex
 
 
 def content_metric(metric: Optional[str], c: Optional[_Cues] = None) -> Optional[str]:
@@ -935,7 +942,7 @@ def content_metric(metric: Optional[str], c: Optional[_Cues] = None) -> Optional
     metric = _LEAD_FUNCTION.sub("", metric).strip()
     if not metric or _CLAUSE_START.match(metric):
         return None  # "will bring private": a piece of a clause, not a measure
-    words = re.findall(r"[A-Za-z][A-Za-z&'’-]*", metric)
+    words = _rx("metric-word").findall(metric)
     if len(words) == 1 and words[0].lower() in _verb_forms():
         return None  # "wants", "includes": a verb, not a measure
     if len(words) == 1 and words[0].lower().endswith("ing") and words[0].lower() not in c.ing_nouns:
@@ -949,13 +956,11 @@ def content_metric(metric: Optional[str], c: Optional[_Cues] = None) -> Optional
     return None
 
 
-_OF_WHICH = re.compile(r"\bof\s+which\s+(?:\w+\s+){0,2}$", re.I)
-_PART_TAIL = re.compile(
-    r"\s*(?:(?:(?:is|are|was|were)\s+expected\s+to\s+come\s+from|must\s+come\s+from|should\s+come\s+from|"
-    r"will\s+come\s+from|came\s+from|comes\s+from|will\s+be|would\s+be|was|were|is|are|from)\s+)?(?:the\s+)?([A-Za-z][\w \t\n-]{1,40}?)(?=\s*(?:,|;|\.|\band\b|$))")
+_OF_WHICH = _rx("of-which").regex
+_PART_TAIL = _rx("part-tail").regex
 
 
-_LABEL = re.compile(r"(?:^|\n)[ \t]*(?:[-•*·▪–]|\(?[0-9a-z]{1,2}[.)])?[ \t]*([A-Za-z][^:\n]{2,90}?)[ \t]*:[ \t]*$")
+_LABEL = _rx("line-label").regex
 
 
 def _line_label(text: str, q: Quantity, cl: tuple[int, int]) -> Optional[str]:
@@ -964,17 +969,16 @@ def _line_label(text: str, q: Quantity, cl: tuple[int, int]) -> Optional[str]:
     line_start = text.rfind("\n", 0, q.start) + 1
     head = text[line_start:q.start]
     colon = head.rfind(":")
-    if colon < 0 or not re.fullmatch(r"\s*(?:(?:about|around|approximately|nearly|over|more\s+than|at\s+least|"
-                                     r"up\s+to|some|~|>|<|≥|≤)\s*)?", head[colon + 1:], re.I):
+    if colon < 0 or not _rx("label-value-lead").fullmatch(head[colon + 1:]):
         return None  # the value must follow the colon: "Label: 17%", not "Budget 2023: India targets 500 GW"
-    head = re.sub(r"\([^()]*$", "", head)  # inside "(2018: 7%)": the label of the line
+    head = _rx("open-bracket-tail").sub("", head)  # inside "(2018: 7%)": the label of the line
     m = _LABEL.search("\n" + head.rstrip())
     if m is None:
         m = _LABEL.search("\n" + head[:head.find(":") + 1]) if ":" in head else None
     if m is None:
         return None
     label = m.group(1).strip()
-    if len(label.split()) > 12 or re.search(r"\b(?:is|are|was|were|will|has|have|said|include|includes)\b", label):
+    if len(label.split()) > 12 or _rx("label-verb").search(label):
         return None
     return label
 
@@ -1001,16 +1005,16 @@ def _anaphora(metric: str, prev_metric: Optional[str], comparator: str, clause: 
     """'it grew 16%', 'such patents', 'up 12%': the metric is the previous statement's."""
     if not prev_metric:
         return metric
-    content = [w for w in re.findall(r"[\w&-]+", metric.lower()) if w not in c.fillers]
+    content = [w for w in _rx("metric-token").findall(metric.lower()) if w not in c.fillers]
     if content and content not in (["growth"], ["decline"]) and \
-            not re.match(r"^(?:such|these|those|same)\b", metric):
+            not _rx("lead-demonstrative-word").match(metric):
         return metric
     base = prev_metric.split(" share of ")[0]
     change = content[-1] if content and content[-1] in ("growth", "decline") else None
     head = content[-1] if content and not change else None
     if head is None or head in base:
         metric = f"{base} {change}" if change else base
-    if comparator in ("growth", "decline") or re.search(r"\b(?:grew|grow|rose|rate)\b", clause):
+    if comparator in ("growth", "decline") or _rx("growth-verb").search(clause):
         if not metric.endswith(("growth", "decline")):
             metric = f"{metric} {comparator if comparator in ('growth', 'decline') else 'growth'}"
     return metric
@@ -1029,7 +1033,7 @@ def _restated(prev: Target, q: Quantity) -> str:
 def _trim_clause(text: str, cl: tuple[int, int]) -> tuple[int, int]:
     a, b = cl
     seg = text[a:b]
-    m = re.match(r"\s*(?:and|while|but|whereas|with|as well as)\s+", seg, re.I)
+    m = _rx("lead-conjunction").match(seg)
     if m:
         a += m.end()
     seg = text[a:b]
@@ -1040,10 +1044,7 @@ def _trim_clause(text: str, cl: tuple[int, int]) -> tuple[int, int]:
 
 # ------------------------------------------------------------------ milestones
 
-_MILESTONE_OBJ = re.compile(
-    r"\b(?:will|shall|should|must|is\s+to|are\s+to|aims?\s+to|strives?\s+to)\s+(?:be\s+)?(?:basically\s+|fully\s+|initially\s+)?"
-    r"(?:(?:built|developed|turned|transformed|made)\s+into\s+|become\s+|see\s+|achieve\s+(?:the\s+goal\s+of\s+)?|have\s+|form\s+|establish\s+|build\s+)?(.+)$",
-    re.I)
+_MILESTONE_OBJ = _rule_rx("milestone.object")
 
 
 def _bracketed(text: str, r: Target) -> bool:
@@ -1054,13 +1055,10 @@ def _bracketed(text: str, r: Target) -> bool:
     return before.rfind("(") > before.rfind(")")
 
 
-_PLAN_FRAME = re.compile(r"\b(?:plan|strategy|vision|programme|program|roadmap|agenda|blueprint|framework|"
-                         r"period|outlook)\s*(?:for|to|of|until|through|\()?\s*$", re.I)
-_RANGE_TEXT = re.compile(r"(?:19|20)\d{2}\s*(?:[-–—]|to|and)\s*(?:(?:19|20)?\d{2})\b")
+_PLAN_FRAME = _rx("plan-frame").regex
+_RANGE_TEXT = _rx("year-range").regex
 _MILESTONE_KINDS = ("horizon", "relative", "point", "period", "decade", "month")
-_GOAL_CUE = re.compile(r"\b(?:expected|set|scheduled|slated|due|poised|planned|planning|aims?|aiming|"
-                       r"targets?|targeting|goals?|deadline|timeframe|time\s*frame|will|shall|'ll|"
-                       r"intends?|plans?|pledged?|vow(?:s|ed)?|commit(?:s|ted)?)\b", re.I)
+_GOAL_CUE = _rule_rx("milestone.goal-cue")
 
 
 def _milestones(doc, text, stext, s_start, resolved, numeric, ctx, subject, c):
@@ -1075,13 +1073,13 @@ def _milestones(doc, text, stext, s_start, resolved, numeric, ctx, subject, c):
             continue
         if te.kind == "relative" and "|by" not in te.text:
             continue
-        if re.fullmatch(r"\d{4}", te.text.strip()):
+        if _rx("four-digits").fullmatch(te.text.strip()):
             continue  # "2030 is just around the corner": a year, not a deadline
         if _PLAN_FRAME.search(text[max(s_start, te.start - 40):te.start]):
             continue  # "the Power Development Plan for 2021-2030, with a vision to 2050": a title
         if year is None and te.kind != "decade":
             continue
-        if te.kind == "decade" and not re.match(r"(?i)(?:by|in|before|until)\b", te.text):
+        if te.kind == "decade" and not _rx("deadline-lead").match(te.text):
             continue
         if year is not None and ref is not None and year < ref:
             continue
@@ -1091,12 +1089,12 @@ def _milestones(doc, text, stext, s_start, resolved, numeric, ctx, subject, c):
         if te.kind in ("point", "period") and (ref is None or (year or 0) <= ref):
             continue  # "in 2026" is a goal only when it is still ahead
         if te.kind == "month" and not (ctx.pub_month and _month_no(te.text) >= ctx.pub_month
-                                       and re.search(r"\b(?:will|shall|'ll)\b", stext)):
+                                       and _rx("will-word").search(stext)):
             continue
         cue = _GOAL_CUE.search(stext)
         if kinds.classes().forecaster_re.search(stext.lower()):
             continue  # a forecast is not a goal
-        by_future = te.kind in ("horizon", "decade") and re.match(r"(?i)(?:by|before|no\s+later|not\s+later|within|in\s+\w+\s+years)", te.text)
+        by_future = te.kind in ("horizon", "decade") and _rule_rx("milestone.by-date").match(te.text)
         if not cue and not by_future:
             continue
         # the goal is the sentence unless a number in it already states a goal of its own
@@ -1107,7 +1105,7 @@ def _milestones(doc, text, stext, s_start, resolved, numeric, ctx, subject, c):
         quote = text[a:b]
         # the goal is the coordinated clause that holds the date: "cut losses to 15% by 2026 and
         # retire all diesel plants no later than 2028" -> "retire all diesel plants"
-        parts = [(m.start(), m.end()) for m in re.finditer(r"(?:,\s+and\s+|\s+and\s+(?=to\s)|;\s+)", quote)]
+        parts = [(m.start(), m.end()) for m in _rule_rx("milestone.clause-part").finditer(quote)]
         lo, hi = 0, len(quote)
         rel = te.start - a
         for ps, pe in parts:
@@ -1116,10 +1114,14 @@ def _milestones(doc, text, stext, s_start, resolved, numeric, ctx, subject, c):
             elif ps >= rel + len(te.text) and hi == len(quote):
                 hi = ps
         goal = quote[lo:hi] if parts else quote
-        out.append(Target(doc=doc, kind=Kind.MILESTONE.value, metric=_milestone_metric(goal, te.text),
+        metric, metric_rule = _milestone_metric(goal, te.text)
+        out.append(Target(doc=doc, kind=Kind.MILESTONE.value, metric=metric,
                           quote=quote, start=a, end=b, year=year,
                           period=timeexpr.period_str(te.period) if te.kind != "decade" else None,
-                          subject=subject))
+                          subject=subject,
+                          rules=_provenance("statement.milestone", (), te,
+                                            "milestone.goal-cue" if cue else "milestone.by-date",
+                                            "milestone.clause-part" if parts else "", metric_rule)))
     # one milestone per year per sentence
     seen, uniq = set(), []
     for r in out:
@@ -1129,25 +1131,26 @@ def _milestones(doc, text, stext, s_start, resolved, numeric, ctx, subject, c):
     return uniq
 
 
-def _milestone_metric(quote: str, when: str) -> str:
+def _milestone_metric(quote: str, when: str) -> tuple[str, str]:
+    """(the goal a dated sentence states, the id of the rule that found it)."""
     q = quote.replace(when, " ")
     m = _MILESTONE_OBJ.search(q)
     s = m.group(1) if m else q
-    s = re.split(r"[,;:]|\s+(?:by|and it|according to|so that|which)\s+", s)[0]
+    s = _rx("goal-cut").split(s)[0]
     if m and len(s.split()) <= 2:
-        subj = re.split(r"[,;:]\s*", q[:m.start()].strip())[-1]
+        subj = _rx("punctuation-split").split(q[:m.start()].strip())[-1]
         s = subj + " " + s if subj else s
-    s = re.sub(r"^(?:a|an|the|to)\s+", "", s.strip(), flags=re.I)
+    s = _rx("lead-article-to").sub("", s.strip())
     s = " ".join(s.split()[:12]).strip(" .,")
-    return s[:1].lower() + s[1:] if s and not s[:2].isupper() else s
+    return (s[:1].lower() + s[1:] if s and not s[:2].isupper() else s), ("milestone.object" if m else "milestone.sentence")
 
 
 # ------------------------------------------------------------------ tables
 
-_YEAR_HDR = re.compile(r"((?:19|20)\d{2})")
+_YEAR_HDR = _rule_rx("table.year-column")
 _SYM_COMP = {">": "exceed", "≥": "at least", ">=": "at least", "<": "below", "≤": "at most",
              "<=": "at most", "~": "about", "≈": "about"}
-_UNIT_HINT = re.compile(r"\(([^)]*)\)\s*$|\[([^\]]*)\]\s*$|,\s+in\s+([^,]+)$")
+_UNIT_HINT = _rx("unit-hint").regex
 
 
 def _table_records(doc: str, text: str, table: Table, pub_year, subject) -> list[Target]:
@@ -1159,8 +1162,8 @@ def _table_records(doc: str, text: str, table: Table, pub_year, subject) -> list
         m = _YEAR_HDR.search(h or "")
         if j > 0 and m:
             hl = h.lower()
-            kind = ("target" if re.search(r"target|goal|plan|expected", hl) else
-                    "achievement" if re.search(r"actual|base|achieved|current", hl) else None)
+            kind = ("target" if _rule_rx("table.target-header").search(hl) else
+                    "achievement" if _rule_rx("table.actual-header").search(hl) else None)
             cols.append((j, int(m.group(1)), kind))
     if not cols:
         return []
@@ -1192,13 +1195,19 @@ def _table_records(doc: str, text: str, table: Table, pub_year, subject) -> list
                 continue
             q = qs[0]
             rate = quantities.lexicon().rate_re.search(indicator)
+            rate_rule = ""
             if rate and q.unit_class == "count":
+                rate_rule = "table.rate-unit"
                 q = replace(q, unit="per " + " ".join(rate.group(0).split()[1:]), unit_class="rate")
                 metric = indicator
             if pub_year is not None:
                 kind = hkind or ("target" if year > pub_year else "achievement")
+                kind_rule = "table.after-publication"
             else:
                 kind = hkind or ("target" if year == last_year else "achievement")
+                kind_rule = "table.last-year"
+            if hkind:
+                kind_rule = "table.target-header" if hkind == "target" else "table.actual-header"
             vs = ve = None
             if span:
                 pos = text.find(row[j].strip(), span[0], span[1] + 1)
@@ -1209,5 +1218,8 @@ def _table_records(doc: str, text: str, table: Table, pub_year, subject) -> list
                               quote=" | ".join(row), start=start, end=end, value=q.value,
                               value_max=q.value_max, unit=q.unit,
                               comparator=comp or q.comparator, year=year, subject=subject,
-                              value_start=vs, value_end=ve, source="table"))
+                              value_start=vs, value_end=ve, source="table",
+                              rules=_provenance("statement.table", q.rules, None, "table.year-column", kind_rule,
+                                                "table.comparator-symbol" if comp else "",
+                                                rate_rule)))
     return out
