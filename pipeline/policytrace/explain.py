@@ -28,6 +28,9 @@ class RuleUse:
     text: str
 
 
+_LOOKBACK = 2000  # characters before a record searched for a rule its sentence does not hold
+
+
 @lru_cache(maxsize=1)
 def rule_index() -> Mapping[str, str]:
     """rule id -> the rule file (models/rules/NAME.json) that defines it."""
@@ -58,6 +61,9 @@ def uses(doc: Document, t: Target) -> list[RuleUse]:
             cands = [(m.start(), m.end()) for m in rule.regex.finditer(doc.text, t.start, t.end)]
             if cands:
                 span = min(cands, key=lambda s: (abs((s[0] + s[1]) / 2 - (a0 + a1) / 2), s))
+            else:  # carried from an earlier sentence ("By 2025, ... . It will also ..."): the nearest before
+                before = [(m.start(), m.end()) for m in rule.regex.finditer(doc.text, max(0, t.start - _LOOKBACK), t.start)]
+                span = before[-1] if before else None
         s, e = span or (a0, a1)
         out.append(RuleUse(rid, name, s, e, doc.text[s:e]))
     return out
