@@ -13,6 +13,7 @@ from typing import Optional
 from . import unitlex
 from .qlexicon import Lexicon, finditer, match, pattern, search
 from .records import Comparator
+from .rules.lexicon import words
 
 
 @dataclass
@@ -58,7 +59,7 @@ def is_measure_word(word: str, lx: Lexicon) -> bool:
     if low in lx.classifier_units or low.rstrip("s") in lx.classifier_units:
         return False
     return (word in lx.units or low in lx.units or low in lx.time_units or low in lx.magnitudes
-            or low in ("percent", "per", "fold", "times") or low in lx.short_magnitudes)
+            or low in words("quantities.json", "measure_words") or low in lx.short_magnitudes)
 
 
 def candidates(text: str, lx: Lexicon, masked: list[tuple[int, int]]) -> list[Num]:
@@ -220,7 +221,7 @@ def _spelled(text: str, m: re.Match, lx: Lexicon) -> Optional[Num]:
     if val is None:
         return None
     used = ["number.words"]
-    if low.split()[0].split("-")[0] in ("hundred", "thousand"):
+    if low.split()[0].split("-")[0] in lx.scale_words:
         am = search("number.aHundred", text[max(0, s - 5):s])
         if not am:
             return None

@@ -209,7 +209,7 @@ rules.wordlist("currencyMultipliers")(lambda: list(_table(_q()["currency_multipl
 rules.wordlist("multiplierVerbs")(lambda: list(_table(_q()["multiplier_verbs"])))
 rules.wordlist("numberAndScaleWords")(lambda: list(_q()["number_words"]) + list(_q()["scale_words"]))
 rules.wordlist("numberWordsOneWord")(lambda: _one_word(_q()["number_words"]))
-rules.wordlist("foldWords")(lambda: _one_word(_q()["number_words"]) + ["hundred", "thousand"])
+rules.wordlist("foldWords")(lambda: _one_word(_q()["number_words"]) + list(_q()["scale_words"]))
 rules.wordlist("pluralScalesWithOf")(lambda: [k for k in _table(_q()["plural_scales"]) if " of " in k])
 rules.wordlist("pluralScalesWithoutOf")(lambda: [k for k in _table(_q()["plural_scales"]) if " of " not in k])
 rules.wordlist("fractionWords")(

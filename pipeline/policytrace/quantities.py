@@ -143,7 +143,7 @@ def _unit_after(text: str, pos: int, lx: Lexicon, used: Optional[list] = None):
     if m:
         _note(used, "unit.percent")
         u = m.group(1).lower()
-        return ("percentage points" if u in ("percentage points", "percentage point", "pp")
+        return ("percentage points" if u in _listed("percentage_point_words")
                 else "percent"), "percent", m.end()
     m = match("currency.after", text, pos)
     if m:
