@@ -122,3 +122,50 @@ def test_unnormalised_text_keeps_offsets_into_the_original():
     assert [(q.value, q.unit) for q in got] == [(6.5, "percent"), (0.5, "fraction"), (3000.0, "km2"), (-5.0, "°C")]
     for q in got:
         assert text[q.start - 7:q.end - 7] == q.text
+
+
+def test_a_quantity_names_the_rules_that_read_it():
+    """Quantity.rules: the ids of the rules of models/rules/numbers.json and quantities.json that
+    read the number, its unit and its qualifier, in the order they applied."""
+    (q,) = parse("at least 30%")
+    assert q.rules == ("number.digits", "unit.percent", "comparator.before")
+    (q,) = parse("Output fell 5%")
+    assert q.rules == ("number.digits", "unit.percent", "decline.before")
+    (q,) = parse("between 3 and 4 million")
+    assert (q.value, q.value_max) == (3e6, 4e6) and q.rules == ("number.digits", "range.joiner", "magnitude.word")
+    qs = parse("It reached 630 billion yuan ($98.6 billion).")
+    assert qs[0].rules == ("number.digits", "magnitude.word", "currency.after")
+    assert qs[1].rules == ("number.digits", "currency.before", "magnitude.word", "conversion.bracket")
+    (q,) = parse("144 invention patents per 10,000 people")
+    assert q.rules == ("number.digits", "rate.per")
+    (q,) = parse("It will fund 2000 schools.")  # a year-like number before a plural noun is a count
+    assert q.rules == ("number.digits", "year.pluralAfter")
+    (q,) = parse("thirteen dollars and forty-five cents")
+    assert q.value == 13.45 and q.rules == ("number.words", "currency.after", "number.minor", "unit.cents")
+
+
+def test_every_quantity_names_rules_that_exist():
+    from policytrace import rules
+    known = {r.id for f in ("numbers", "quantities") for r in rules.load(f).rules}
+    for case in CASES:
+        for q in parse(case["text"], 0, local_currencies(case.get("country"))):
+            assert q.rules, (case["text"], q)
+            assert set(q.rules) <= known and len(set(q.rules)) == len(q.rules), (case["text"], q.rules)
+
+
+def test_net_zero_alone_needs_no_quantity_parser():
+    assert not has_number("Net zero emissions by mid-century.") and has_number("zero to five")
+
+
+def test_the_quantity_layer_keeps_its_regexes_in_rule_files():
+    """No regex written in the code of the quantity layer: they are rules and patterns of
+    models/rules/numbers.json and quantities.json (alternations built from models/ by macros)."""
+    import ast
+    from conftest import ROOT
+    calls = {"compile", "search", "match", "fullmatch", "sub", "subn", "split", "findall", "finditer"}
+    for name in ("quantities", "numbers", "qlexicon", "unitlex"):
+        tree = ast.parse((ROOT / "pipeline" / "policytrace" / f"{name}.py").read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in calls \
+                    and isinstance(node.func.value, ast.Name) and node.func.value.id == "re":
+                assert False, f"{name}.py:{node.lineno}: re.{node.func.attr}"

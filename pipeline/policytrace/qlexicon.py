@@ -1,14 +1,19 @@
-"""The quantity lexicon, compiled once per process: number words, magnitudes, units, currencies,
-comparators and the patterns that are not quantities, all read from models/ (quantities.json,
-units.json, currencies.json, currency_table.json).  Only regexes and dicts live here; the rules
-that use them are in policytrace.numbers and policytrace.quantities."""
+"""The quantity lexicon, built once per process: number words, magnitudes, units, currencies and
+comparators read from models/ (quantities.json, units.json, currencies.json,
+currency_table.json), and the word lists derived from them that the rule files
+models/rules/quantities.json and numbers.json build their alternations from (registered here
+with :func:`policytrace.rules.wordlist`).  The regexes themselves are in those rule files; the
+``*_re`` fields below are their compiled rules, kept for the code that reads them by name."""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Iterator, Optional
 
-from . import resources
+from . import resources, rules
+
+_FILES = ("quantities", "numbers")  # models/rules/: the quantity layer's rule files
 
 # ---------------------------------------------------------------- lexicon, compiled once
 
@@ -66,8 +71,10 @@ class Lexicon:
     relation_gap_re: re.Pattern
     multiplier_verb_re: re.Pattern
     fold_re: re.Pattern
+    comp_before_map: dict  # "at least" -> "at least": a phrase joined by single spaces -> comparator
 
 
+@lru_cache(maxsize=1)
 def _currency_surfaces():
     """(before, after, case-sensitive codes, minor units): CLDR's table plus the overrides.
     Names and symbols match in any case, codes only as written ("USD", not "cup" for CUP)."""
@@ -94,7 +101,7 @@ def _currency_surfaces():
     for k, v in ov["after"].items():
         after[k.lower()] = v
     codes_cs = codes + [c for c in ov["lower_case_codes"]]
-    minor = {k: v for k, v in ov["minor_units"].items() if k != "_about"}
+    minor = _table(ov["minor_units"], None)
     return before, after, codes_cs, minor
 
 
@@ -104,55 +111,14 @@ def _names(surfaces: dict, codes_cs: list) -> list:
     return [k for k in surfaces if k not in iso]
 
 
-def _spaced_alt(phrases) -> str:
-    """An alternation of multi-word phrases, longest first, any run of spaces between words."""
-    ws = r"\s+"
-    return "|".join(ws.join(map(re.escape, p.split())) for p in sorted(phrases, key=len, reverse=True))
-
-
-def _alt(words, key=len) -> str:
-    return "|".join(re.escape(w) for w in sorted(words, key=key, reverse=True))
+def _table(d: dict, cast=float) -> dict:
+    """A table of models/ without its ``_about``, values cast."""
+    return {k: (cast(v) if cast else v) for k, v in d.items() if k != "_about"}
 
 
 @lru_cache(maxsize=1)
-def lexicon() -> Lexicon:
-    q = resources.load("quantities.json")
-    cur_before, cur_after, codes_cs, minor = _currency_surfaces()
-    months = q["months"]
-    month_alt = "|".join(sorted((m.capitalize() for m in months), key=len, reverse=True))
-    month_pat = rf"(?:{month_alt}|{month_alt.upper()})\.?"
-    day = r"\d{1,2}(?:st|nd|rd|th)?"
-    date_re = re.compile(
-        rf"\b{month_pat}\s+{day}(?:\s*(?:-|–|to|and)\s*{day})?(?:\s*,\s*|\s+|,)?(?:\d{{4}})?\b"
-        rf"|\b{day}(?:\s*(?:-|–|to|and)\s*{day})?\s+(?:of\s+)?{month_pat}(?:,?\s*\d{{4}})?\b"
-        rf"|\b{month_pat}\s+\d{{4}}\b"
-        r"|\b\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b"
-        r"|\b\d{1,2}:\d{2}(?::\d{2})?(?:\s*(?:[AaPp]\.?[Mm]\.?))?(?!\w)"
-        r"|\b\d{1,2}\s*(?:am|pm|a\.m\.|p\.m\.)(?!\w)"
-        r"|\b(?:1[89]|20)\d{2}s\b"
-        r"|https?://\S+|www\.\S+|\S+@\S+\.\w+", re.I
-    )
-    year_range_re = re.compile(
-        r"(?<![\d,.])((?:1[89]|20)\d{2})\s*(?:-|–|—|/|to|through)\s*((?:1[89]|20)?\d{2})(?![\d%])")
-    nw = dict(q["number_words"])
-    word_alt = _alt(list(nw) + list(q["scale_words"]))
-    word_num_re = re.compile(
-        rf"\b(?:{word_alt})(?:(?:\s+and\s+|\s*-\s*|\s+)(?:{word_alt}))*\b", re.I)
-    mags = dict(q["magnitudes"])
-    mag_re = re.compile(rf"(?:\s*|-)(?:{_alt(mags)})\b", re.I)  # "$1.5-billion"
-    rate_heads = _alt(q["rate_heads"])
-    rate_re = re.compile(
-        rf"\bper\s+((?:\d{{1,3}}(?:,\d{{3}})+|\d+)|(?:one\s+|a\s+)?(?:hundred|thousand|ten\s+thousand|hundred\s+thousand|million))"
-        rf"\s+((?:[a-z][a-z-]*\s+){{0,2}}(?:{rate_heads}))\b", re.I)
-    fraction_re = re.compile(
-        rf"(?<![\d,.])\b(\d+|{_alt(nw)})\s+(?:out\s+of|in)\s+(?:every\s+)?(\d+|{_alt(nw)})\b(?![\d,.]\d)(?!\s*(?:%|percent|per\s+cent|years?))",
-        re.I)
-    time_units = dict(q["time_units"])
-    time_re = re.compile(rf"\s+(?:[a-z]+\s+)?({_alt(time_units)})\b", re.I)
-
-    def phrases(d):
-        return tuple(sorted(((k.split(), v) for k, v in d.items()), key=lambda kv: -len(kv[0])))
-
+def _units():
+    """models/units.json: every symbol and name to its entry, and the symbols and names."""
     ul = resources.load("units.json")
     units: dict = {}
     syms, names = [], []
@@ -163,60 +129,161 @@ def lexicon() -> Lexicon:
         for nm in e["names"]:
             units[nm.lower()] = e
             names.append(nm)
-    unit_re = re.compile(rf"(?:(?P<sym>{_alt(syms)})|(?i:(?P<name>{_alt(names)})))(?![A-Za-z0-9²³])")
-    gases = _alt(ul["emission_gases"])
-    per_targets = _alt(syms + names + list(time_units) + list(ul["per_words"]))
-    nq = q["not_quantity_patterns"]
-    scales = {k: float(v) for k, v in q["plural_scales"].items() if k != "_about"}
-    fractions = {k: float(v) for k, v in q["fractions"].items() if k != "_about"}
-    mults = {k: float(v) for k, v in q["currency_multipliers"].items() if k != "_about"}
-    mverbs = {k: float(v) for k, v in q["multiplier_verbs"].items() if k != "_about"}
-    codes = sorted(c for c in codes_cs if c.isupper())
-    return Lexicon(
-        number_words=nw, scale_words=dict(q["scale_words"]), magnitudes=mags,
-        short_magnitudes=dict(q["short_magnitudes"]),
-        percent_re=re.compile(rf"\s*({_alt(q['percent'])})(?![a-z])", re.I),
-        cur_before_re=re.compile(rf"(?:^|(?<=[\s(\[“\"'/,\d\-–]))((?-i:{_alt(codes_cs)})|{_alt(_names(cur_before, codes_cs))})\s?$", re.I),
-        cur_after_re=re.compile(rf"\s*((?-i:{_alt(codes_cs)})|{_alt(_names(cur_after, codes_cs))})(?![A-Za-z\d])", re.I),
-        cur_before=cur_before, cur_after=cur_after,
-        time_units=time_units, time_re=time_re, word_num_re=word_num_re, mag_re=mag_re,
-        date_re=date_re, year_range_re=year_range_re, rate_re=rate_re,
-        fraction_re=fraction_re,
-        identifier_words=frozenset(q["identifier_words"]),
-        year_preps=frozenset(q["year_prepositions"]),
-        comp_before=phrases(q["comparators_before"]),
-        comp_after_re=re.compile(rf"\s*({_spaced_alt(q['comparators_after'])})\b", re.I),
+    return units, syms, names
+
+
+def _q() -> dict:
+    return resources.load("quantities.json")
+
+
+def _one_word(words) -> list:
+    return [w for w in words if " " not in w]
+
+
+def _phrases(words) -> list:
+    """Phrases as the rules see the words before a number: lower-case tokens joined by one space."""
+    return [j for j in (" ".join(p.split()) for p in words) if j]
+
+
+def _by_verbs(phrases) -> list:
+    """'increased' of 'increased by': the one-word heads of two-word '... by' phrases."""
+    return [p.split()[0] for p in phrases if len(p.split()) == 2 and p.split()[1] == "by"]
+
+
+# ---------------------------------------------------------------- asking one rule
+
+@lru_cache(maxsize=None)
+def _home(name: str, kind: str = "rule") -> rules.RuleSet:
+    """The rule file of the quantity layer that holds the rule (or pattern) NAME."""
+    for f in _FILES:
+        rs = rules.load(f)
+        if name in (rs.patterns if kind == "pattern" else {r.id for r in rs.rules}):
+            return rs
+    raise KeyError(f"no {kind} {name!r} in models/rules/{'/'.join(_FILES)}.json")
+
+
+def hit(rule_id: str, text: str, pos: int = 0, endpos: Optional[int] = None, how: str = "match") -> Optional[rules.Hit]:
+    """Rule RULE_ID run by the engine alone on TEXT (``how``: match, search or fullmatch)."""
+    return getattr(_home(rule_id), how)(rule_id, text, pos, endpos)
+
+
+def match(rule_id: str, text: str, pos: int = 0, endpos: Optional[int] = None) -> Optional[re.Match]:
+    """The match of rule RULE_ID anchored at POS (as ``re.Pattern.match``), or None."""
+    h = _home(rule_id).match(rule_id, text, pos, endpos)
+    return h.match if h else None
+
+
+def search(rule_id: str, text: str, pos: int = 0, endpos: Optional[int] = None) -> Optional[re.Match]:
+    h = _home(rule_id).search(rule_id, text, pos, endpos)
+    return h.match if h else None
+
+
+def fullmatch(rule_id: str, text: str, pos: int = 0, endpos: Optional[int] = None) -> Optional[re.Match]:
+    h = _home(rule_id).fullmatch(rule_id, text, pos, endpos)
+    return h.match if h else None
+
+
+def finditer(rule_id: str, text: str) -> Iterator[re.Match]:
+    """Every match of rule RULE_ID in TEXT, left to right."""
+    return (h.match for h in _home(rule_id).hits(text, only={rule_id}))
+
+
+def hits(rule_id: str, text: str, offset: int = 0) -> Iterator[rules.Hit]:
+    """Every hit of rule RULE_ID in TEXT, its offsets shifted by OFFSET (TEXT a slice)."""
+    return _home(rule_id).hits(text, offset=offset, only={rule_id})
+
+
+def pattern(pattern_id: str) -> rules.Pattern:
+    """A helper pattern of the quantity layer's rule files."""
+    return _home(pattern_id, "pattern")[pattern_id]
+
+
+# ---------------------------------------------------------------- word lists for the rule files
+
+rules.wordlist("currencyCodes")(lambda: _currency_surfaces()[2])
+rules.wordlist("currencyCodesUpper")(lambda: sorted(c for c in _currency_surfaces()[2] if c.isupper()))
+rules.wordlist("currencyBeforeNames")(lambda: _names(_currency_surfaces()[0], _currency_surfaces()[2]))
+rules.wordlist("currencyAfterNames")(lambda: _names(_currency_surfaces()[1], _currency_surfaces()[2]))
+rules.wordlist("minorUnits")(lambda: list(_currency_surfaces()[3]))
+rules.wordlist("currencyMultipliers")(lambda: list(_table(_q()["currency_multipliers"])))
+rules.wordlist("multiplierVerbs")(lambda: list(_table(_q()["multiplier_verbs"])))
+rules.wordlist("numberAndScaleWords")(lambda: list(_q()["number_words"]) + list(_q()["scale_words"]))
+rules.wordlist("numberWordsOneWord")(lambda: _one_word(_q()["number_words"]))
+rules.wordlist("foldWords")(lambda: _one_word(_q()["number_words"]) + list(_q()["scale_words"]))
+rules.wordlist("pluralScalesWithOf")(lambda: [k for k in _table(_q()["plural_scales"]) if " of " in k])
+rules.wordlist("pluralScalesWithoutOf")(lambda: [k for k in _table(_q()["plural_scales"]) if " of " not in k])
+rules.wordlist("fractionWords")(
+    lambda: [f + "s" for f in _table(_q()["fractions"])] + ["halves"] + list(_table(_q()["fractions"])))
+rules.wordlist("comparatorsBefore")(lambda: _phrases(_q()["comparators_before"]))
+rules.wordlist("growthBefore")(lambda: _phrases(_q()["growth_before"]))
+rules.wordlist("declineBefore")(lambda: _phrases(_q()["decline_before"]))
+rules.wordlist("growthByVerbs")(lambda: _by_verbs(_q()["growth_before"]))
+rules.wordlist("declineByVerbs")(lambda: _by_verbs(_q()["decline_before"]))
+rules.wordlist("unitSymbols")(lambda: _units()[1])
+rules.wordlist("unitNames")(lambda: _units()[2])
+rules.wordlist("perTargets")(lambda: _units()[1] + _units()[2] + list(_q()["time_units"])
+                             + list(resources.load("units.json")["per_words"]))
+rules.wordlist("timeAndPerWords")(
+    lambda: list(_q()["time_units"]) + list(resources.load("units.json")["per_words"]))
+
+
+# ---------------------------------------------------------------- the lexicon
+
+MASK_RULES = ("mask.phone", "mask.phoneCall", "mask.phoneIntl", "mask.listMarker", "mask.listMarkerLine",
+          "mask.identifier", "mask.decade")
+
+
+def _compiled() -> dict:
+    """The Lexicon's regex fields: the rules of models/rules/quantities.json and numbers.json."""
+    q, n = rules.load("quantities"), rules.load("numbers")
+    fields = {  # field: rule of quantities.json
+        "percent_re": "unit.percent", "cur_before_re": "currency.before", "cur_after_re": "currency.after",
+        "time_re": "unit.time", "mag_re": "magnitude.word", "date_re": "mask.date",
+        "year_range_re": "mask.yearRange", "rate_re": "rate.per", "comp_after_re": "comparator.after",
+        "growth_after_re": "growth.after", "decline_after_re": "decline.after", "unit_re": "unit.physical",
+        "gas_re": "unit.ofGas", "glued_gas_re": "unit.gluedCO2", "per_re": "per.unit", "cents_re": "unit.cents",
+        "cur_prefixed_re": "currency.prefixed", "cur_prefixed_before_re": "currency.prefixedBefore",
+        "relation_gap_re": "comparator.relationGap", "substance_per_re": "per.substance"}
+    out = {f: q.rule(r).regex for f, r in fields.items()}
+    out.update(word_num_re=n.rule("number.words").regex, fraction_re=n.rule("share.outOf").regex,
+               plural_scale_re=n.rule("number.pluralScale").regex, fold_re=n.rule("number.fold").regex,
+               fraction_word_re=n.rule("number.fractionWord").regex,
+               multiplier_verb_re=n.rule("number.multiplierVerb").regex,
+               million_not_before=q["notMillionAfter"].regex,
+               not_quantity=tuple(q.rule(r).regex for r in MASK_RULES))
+    return out
+
+
+def _comparators(q: dict) -> dict:
+    def phrases(d):
+        return tuple(sorted(((k.split(), v) for k, v in d.items()), key=lambda kv: -len(kv[0])))
+
+    before = phrases(q["comparators_before"])
+    joined: dict = {}
+    for words, v in before:  # the first phrase of the longest first wins, as in a word-by-word match
+        joined.setdefault(" ".join(words), v)
+    return dict(
+        comp_before=before, comp_before_map=joined,
         comp_after_map={" ".join(k.lower().split()): v for k, v in q["comparators_after"].items()},
         growth_before=frozenset(tuple(p.split()) for p in q["growth_before"]),
-        decline_before=frozenset(tuple(p.split()) for p in q["decline_before"]),
-        growth_after_re=re.compile(rf"\s*({_alt(q['growth_after'])})\b", re.I),
-        decline_after_re=re.compile(rf"\s*({_alt(q['decline_after'])})\b", re.I),
-        unit_re=unit_re, units=units, units_by_name={e["unit"]: e for e in ul["units"]},
-        gas_re=re.compile(rf"\s+of\s+(?:(?:the\s+)?(?:global\s+)?warming\s+)?(?:{gases})(?![A-Za-z0-9])", re.I),
-        glued_gas_re=re.compile(r"(k|M|G)?(t|g)\s?CO2(?:-?eq?)?(?![A-Za-z0-9])"),
-        per_re=re.compile(rf"(?:\s*/\s*|\s+per\s+|\s+a\s+|\s+an\s+|\s+each\s+)(?:(?P<sym>{_alt(syms)})|(?i:(?P<word>{per_targets})))(?![A-Za-z0-9])"),
+        decline_before=frozenset(tuple(p.split()) for p in q["decline_before"]))
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    q = _q()
+    cur_before, cur_after, _codes, minor = _currency_surfaces()
+    ul = resources.load("units.json")
+    units = _units()[0]
+    return Lexicon(
+        number_words=dict(q["number_words"]), scale_words=dict(q["scale_words"]),
+        magnitudes=dict(q["magnitudes"]), short_magnitudes=dict(q["short_magnitudes"]),
+        cur_before=cur_before, cur_after=cur_after, time_units=dict(q["time_units"]),
+        identifier_words=frozenset(q["identifier_words"]), year_preps=frozenset(q["year_prepositions"]),
+        units=units, units_by_name={e["unit"]: e for e in ul["units"]},
         classifier_units=frozenset(ul["classifier_units"]),
-        not_quantity=tuple(re.compile(p) for k, v in nq.items() if k != "_about" for p in v),
         name_not_after=frozenset(q["name_number"]["not_after"]),
-        million_not_before=re.compile(rf"\s*(?:{_alt(q['million_m_not_before'])})\b", re.I),
-        cents_re=re.compile(rf"\s*({_alt(minor)})(?![A-Za-z])"),
-        minor_units=minor,
-        plural_scales=scales,
-        plural_scale_re=re.compile(
-            rf"\b({_alt(k for k in scales if ' of ' in k)})\b|\b({_alt(k for k in scales if ' of ' not in k)})(?=\s+of\b)", re.I),
-        fractions=fractions,
-        fraction_word_re=re.compile(
-            rf"\b(?:(?P<num>an?|{_alt([w for w in nw if ' ' not in w])})[\s-]+)?"
-            rf"(?P<frac>{_alt([f + 's' for f in fractions] + ['halves'] + list(fractions))})\b", re.I),
-        cur_prefixed_re=re.compile(rf"\s*(?P<mult>{_alt(mults)})\s?(?P<code>{_alt(codes)})\b"),
-        cur_prefixed_before_re=re.compile(rf"(?:^|(?<=[\s(]))(?P<mult>{_alt(mults)})(?P<code>{_alt(codes)})\s?$"),
-        cur_multipliers=mults,
-        change_verbs=frozenset(q["change_verbs"]),
-        multiplier_verbs=mverbs,
-        relation_gap_re=re.compile(
-            rf"\s*(?:{_alt(q['relation_words'])})\s+(?:{_alt(q['relation_determiners'])})\s*", re.I),
-        fold_re=re.compile(rf"\b({_alt([w for w in nw if ' ' not in w] + ['hundred', 'thousand'])})fold\b", re.I),
-        multiplier_verb_re=re.compile(rf"\b(?:{_alt(mverbs)})\b", re.I),
-        substance_per_re=re.compile(
-            rf"\s+of\s+[a-z]+(?:\s+[a-z]+)?\s+(?:per|a|an|each)\s+({_alt(list(time_units) + list(ul['per_words']))})\b", re.I),
-    )
+        minor_units=minor, plural_scales=_table(q["plural_scales"]), fractions=_table(q["fractions"]),
+        cur_multipliers=_table(q["currency_multipliers"]), change_verbs=frozenset(q["change_verbs"]),
+        multiplier_verbs=_table(q["multiplier_verbs"]),
+        **_comparators(q), **_compiled())

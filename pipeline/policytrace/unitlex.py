@@ -9,12 +9,12 @@ models/units.json with conversion factors and wins over this table.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Optional
 
 from . import resources
+from .qlexicon import hits, match, pattern
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,7 @@ class TableUnit:
     name: str
     entity: str
     end: int
+    rule: str = ""  # the rule of models/rules/quantities.json that read it: by name or by symbol
 
 
 @dataclass(frozen=True)
@@ -69,23 +70,26 @@ def _pick(surface: str, names: tuple, tb: _Table) -> str:
     return min(names, key=lambda n: (tb.entity_rank.get(tb.entities.get(n, ""), 99), n))
 
 
-# the SI prefixes whose case is their meaning: "MJ" is never millijoule, "Pg" never picogram, so
-# a symbol starting with one is not matched case-insensitively
-_PREFIX_CASE = re.compile(r"[MmPp][A-Za-z]")
-_TOKEN_RE = re.compile(r"[^\s\d,;:()\[\]{}!?\"“”]+")
-_WORDS_RE = re.compile(r"[A-Za-z][A-Za-z'-]*")
-
-
 def lookup(text: str, pos: int, glued: bool) -> Optional[TableUnit]:
     """The unit starting at POS (right after a number, spaces already skipped), or None.
     GLUED: no space between number and unit ("48m", "0.8rad"), which licenses single letters."""
     tb = table()
-    # words first, longest first: "square metres", "metric tons", "miles per hour"
+    got = _by_name(text, pos, tb)
+    if got is not None:
+        return got
+    m = match("unit.tableSymbol", text, pos)
+    if not m:
+        return None
+    return _by_symbol(text, pos, m.group().rstrip(".'’"), glued, tb)
+
+
+def _by_name(text: str, pos: int, tb: _Table) -> Optional[TableUnit]:
+    """Words first, longest first: "square metres", "metric tons", "miles per hour"."""
     words = []
-    for m in _WORDS_RE.finditer(text, pos, min(len(text), pos + 60)):
-        if words and text[words[-1][1]:m.start()].strip():
+    for h in hits("unit.tableName", text[pos:min(len(text), pos + 60)], offset=pos):
+        if words and text[words[-1][1]:h.start].strip():
             break
-        words.append((m.start(), m.end()))
+        words.append((h.start, h.end))
         if len(words) >= tb.max_words:
             break
     if words and words[0][0] == pos:
@@ -95,19 +99,21 @@ def lookup(text: str, pos: int, glued: bool) -> Optional[TableUnit]:
             names = tb.surfaces.get(key)
             if names:
                 name = _pick(key, names, tb)
-                return TableUnit(name, tb.entities.get(name, ""), words[n - 1][1])
-    m = _TOKEN_RE.match(text, pos)
-    if not m:
-        return None
-    tok = m.group().rstrip(".'’")
-    # the longest prefix of the token that is a symbol and is not followed by more letters
+                return TableUnit(name, tb.entities.get(name, ""), words[n - 1][1], "unit.tableName")
+    return None
+
+
+def _by_symbol(text: str, pos: int, tok: str, glued: bool, tb: _Table) -> Optional[TableUnit]:
+    """The longest prefix of the token TOK at POS that is a symbol and is not followed by more
+    letters.  The SI prefixes whose case is their meaning ("MJ" is never millijoule, "Pg" never
+    picogram) start symbols that are not matched case-insensitively."""
     for k in range(len(tok), 0, -1):
         sym = tok[:k]
         nxt = tok[k:k + 1]
         if nxt and nxt.isalpha():
             continue
         names = tb.symbols.get(sym)
-        if names is None and len(sym) > 1 and not _PREFIX_CASE.match(sym):
+        if names is None and len(sym) > 1 and not pattern("casedPrefix").match(sym):
             names = tb.symbols_lower.get(sym.lower())
         if not names:
             continue
@@ -117,7 +123,7 @@ def lookup(text: str, pos: int, glued: bool) -> Optional[TableUnit]:
             if not glued:
                 if sym not in tb.spaced_single:
                     return None
-                w = re.match(r"\s+([a-z]{2,})", text[pos + 1:pos + 24])
+                w = pattern("wordAfterLetter").match(text[pos + 1:pos + 24])
                 if w and w.group(1) not in tb.letter_followers:
                     return None  # "1.2 m electric vehicles": a magnitude before a noun, not a unit
         name = _pick(sym, names, tb)
@@ -126,7 +132,7 @@ def lookup(text: str, pos: int, glued: bool) -> Optional[TableUnit]:
         if power in ("2", "3") and not text[end + 1:end + 2].isdigit():
             end += 1  # "km2", "cm3" (NFKC of km², cm³): the square or cubic unit
             name = _powered(name, int(power), tb) or f"{sym}{power}"
-        return TableUnit(name, tb.entities.get(name, ""), end)
+        return TableUnit(name, tb.entities.get(name, ""), end, "unit.tableSymbol")
     return None
 
 

@@ -5,9 +5,11 @@ the one from the earlier rule stays) and ``patterns`` (named regexes other code 
 HeidelTime's ``repattern``).  Every rule and pattern carries ``examples`` that
 ``tests/test_rule_examples.py`` runs through this engine alone.  ``%name`` in a pattern is a
 macro: the file's own ``macros``, or one of ``models/rules/macros.json`` (a regex, or a word list
-read from its one home in another knowledge file).  Guards (may this match count?) and actions
-(what does it produce?) are Python functions registered by name, spaCy-registry style, so a
-rule file names them and a wrong name is an error when the file is loaded.
+read from its one home in another knowledge file, or one the file's module derives from such
+files and registers with :func:`wordlist`).  Guards (may this match count?) and actions (what
+does it produce?) are Python functions registered by name, spaCy-registry style, so a rule file
+names them and a wrong name is an error when the file is loaded.  Code that reads a text left to
+right asks one rule at a time with :meth:`RuleSet.match` / ``search`` / ``fullmatch``.
 """
 from __future__ import annotations
 
@@ -16,19 +18,21 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from types import MappingProxyType
-from typing import Any, Callable, Iterator, Mapping, Optional
+from typing import Any, Callable, Iterable, Iterator, Mapping, Optional
 
 from .. import resources
 from ..errors import ResourceError
 
 _GUARDS: dict[str, Callable[..., bool]] = {}
 _ACTIONS: dict[str, Callable[..., Any]] = {}
+_WORDLISTS: dict[str, Callable[[], Iterable[str]]] = {}
+_NO_FACTS: Mapping[str, Any] = MappingProxyType({})
 
 _FLAGS = {"I": re.I, "X": re.X, "M": re.M, "S": re.S, "A": re.A}
 _FILE_KEYS = {"_about", "module", "flags", "macros", "prefilter", "rules", "patterns"}
 _RULE_KEYS = {"id", "pattern", "action", "examples", "flags", "guards", "args", "about", "window"}
 _PATTERN_KEYS = {"pattern", "examples", "flags", "about", "not"}
-_MACRO_KEYS = {"pattern", "lexicon", "key", "case", "about", "escape", "spaces"}
+_MACRO_KEYS = {"pattern", "lexicon", "key", "words", "case", "spaces", "about", "escape"}
 _MACRO = re.compile(r"%([A-Za-z][A-Za-z0-9_]*)")
 
 
@@ -44,6 +48,16 @@ def action(name: str) -> Callable:
     """Register ``fn(match, ctx, **args) -> value`` as the action NAME; None rejects the match."""
     def deco(fn):
         _ACTIONS[name] = fn
+        return fn
+    return deco
+
+
+def wordlist(name: str) -> Callable:
+    """Register ``fn() -> iterable of words`` as the word list NAME, for a macro
+    ``{"words": NAME}``: a list that code derives from a knowledge file (a table's codes less
+    some, two lists joined) rather than one read as it stands with ``lexicon`` and ``key``."""
+    def deco(fn):
+        _WORDLISTS[name] = fn
         return fn
     return deco
 
@@ -97,6 +111,11 @@ class Rule:
     examples: tuple
     about: str = ""
 
+    @property
+    def plain(self) -> bool:
+        """No guard and the default action without args: a hit's value is the matched text."""
+        return not self.guards and self.action == "match" and not self.args
+
     def fire(self, m: re.Match, ctx: Context) -> Any:
         """The action's value, or None when a guard or the action refuses the match."""
         for name, gargs in self.guards:
@@ -130,6 +149,7 @@ class RuleSet:
         self.patterns = MappingProxyType(dict(patterns))
         self.prefilter = prefilter
         self._by_id = MappingProxyType({r.id: r for r in rules})
+        self._order = MappingProxyType({r.id: i for i, r in enumerate(rules)})
 
     def __getitem__(self, pattern_id: str) -> Pattern:
         try:
@@ -145,14 +165,57 @@ class RuleSet:
         """Every accepted match of every rule, rule by rule in file order (overlaps kept)."""
         if self.prefilter is not None and not self.prefilter.search(text):
             return
-        ctx = Context(text, offset, MappingProxyType(dict(facts or {})))
-        for r in self.rules:
-            if only is not None and r.id not in only:
-                continue
+        ctx = None
+        for r in self._chosen(only):
             for m in r.regex.finditer(text):
-                v = r.fire(m, ctx)
+                if r.plain:
+                    v = m.group(0)
+                else:
+                    if ctx is None:
+                        ctx = Context(text, offset, MappingProxyType(dict(facts)) if facts else _NO_FACTS)
+                    v = r.fire(m, ctx)
                 if v is not None:
                     yield Hit(r.id, m.start() + offset, m.end() + offset, v, m)
+
+    def _chosen(self, only: Optional[set]) -> tuple[Rule, ...]:
+        """The rules of ONLY (all when None) in file order."""
+        if only is None:
+            return self.rules
+        if len(only) == 1:
+            r = self._by_id.get(next(iter(only)))
+            return (r,) if r is not None else ()
+        return tuple(sorted((self._by_id[i] for i in only if i in self._by_id), key=lambda r: self._order[r.id]))
+
+    def _one(self, how: str, rule_id: str, text: str, pos: int, endpos: Optional[int],
+             facts: Optional[Mapping[str, Any]]) -> Optional[Hit]:
+        try:
+            r = self._by_id[rule_id]
+        except KeyError:
+            raise ResourceError(f"models/rules/{self.name}.json: no rule {rule_id!r}") from None
+        m = getattr(r.regex, how)(text, pos, len(text) if endpos is None else endpos)
+        if m is None:
+            return None
+        if r.plain:  # no guard, the default action without args: the matched text
+            return Hit(r.id, m.start(), m.end(), m.group(0), m)
+        v = r.fire(m, Context(text, 0, MappingProxyType(dict(facts)) if facts else _NO_FACTS))
+        return None if v is None else Hit(r.id, m.start(), m.end(), v, m)
+
+    def match(self, rule_id: str, text: str, pos: int = 0, endpos: Optional[int] = None,
+              facts: Optional[Mapping[str, Any]] = None) -> Optional[Hit]:
+        """Rule RULE_ID alone, anchored at POS as ``re.Pattern.match`` is (guards and action
+        applied): for code that reads a text left to right and asks what follows a number."""
+        return self._one("match", rule_id, text, pos, endpos, facts)
+
+    def search(self, rule_id: str, text: str, pos: int = 0, endpos: Optional[int] = None,
+               facts: Optional[Mapping[str, Any]] = None) -> Optional[Hit]:
+        """The leftmost match of rule RULE_ID alone, as ``re.Pattern.search`` (guards and action
+        applied to that match only)."""
+        return self._one("search", rule_id, text, pos, endpos, facts)
+
+    def fullmatch(self, rule_id: str, text: str, pos: int = 0, endpos: Optional[int] = None,
+                  facts: Optional[Mapping[str, Any]] = None) -> Optional[Hit]:
+        """Rule RULE_ID alone over all of TEXT[POS:ENDPOS], as ``re.Pattern.fullmatch``."""
+        return self._one("fullmatch", rule_id, text, pos, endpos, facts)
 
     def run(self, text: str, facts: Optional[Mapping[str, Any]] = None, *, offset: int = 0,
             overlaps: bool = False) -> list[Hit]:
@@ -229,14 +292,19 @@ def _macro_source(name: str, spec: Any, where: str) -> str:
     _check_keys(spec, _MACRO_KEYS, set(), f"{where}: macro {name!r}")
     if "pattern" in spec:
         return spec["pattern"]
+    spaces = spec.get("spaces", "any")
+    if "words" in spec:
+        if spec["words"] not in _WORDLISTS:
+            raise ResourceError(f"{where}: macro {name!r}: unknown word list {spec['words']!r}")
+        return _alternation(list(_WORDLISTS[spec["words"]]()), spec.get("case", ""), f"{where}: macro {name!r}", spaces)
     if "lexicon" not in spec or "key" not in spec:
-        raise ResourceError(f"{where}: macro {name!r} needs 'pattern' or 'lexicon' and 'key'")
+        raise ResourceError(f"{where}: macro {name!r} needs 'pattern', 'words' or 'lexicon' and 'key'")
     data: Any = resources.load(spec["lexicon"])
     for part in spec["key"].split("."):
         if part not in data:
             raise ResourceError(f"{where}: macro {name!r}: models/{spec['lexicon']} has no key {spec['key']!r}")
         data = data[part]
-    return _alternation(data, spec.get("case", ""), f"{where}: macro {name!r}", spec.get("spaces", "any"))
+    return _alternation(data, spec.get("case", ""), f"{where}: macro {name!r}", spaces)
 
 
 @lru_cache(maxsize=None)
