@@ -169,3 +169,9 @@ def test_the_quantity_layer_keeps_its_regexes_in_rule_files():
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in calls \
                     and isinstance(node.func.value, ast.Name) and node.func.value.id == "re":
                 assert False, f"{name}.py:{node.lineno}: re.{node.func.attr}"
+
+
+def test_an_infinite_amount_is_dropped_not_raised():
+    """"$1e999" overflows to infinity: it is no quantity, and the sentence's others survive."""
+    qs = parse("It costs $1e999 in total, and 5% more.")
+    assert [(q.value, q.unit) for q in qs] == [(5.0, "percent")]

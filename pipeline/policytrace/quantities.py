@@ -677,7 +677,8 @@ def _parse(text: str, offset: int, currency: Optional[Mapping[str, str]]) -> lis
         _read_unit(text, r, out, currency, lx)
         if r.pre:
             r.value = _clean(r.value * lx.cur_multipliers[r.pre.group("mult")])
-        if r.uclass == "currency" and r.factor == 1 and r.value == int(r.value) and not r.unit.endswith(MINOR_UNIT):
+        if r.uclass == "currency" and r.factor == 1 and math.isfinite(r.value) and r.value == int(r.value) \
+                and not r.unit.endswith(MINOR_UNIT):
             got_minor = _minor_amount(text, r.end, lx)
             if got_minor:  # "3 dollars 50 cents", "15 USD 50", "thirteen dollars and forty-five cents"
                 r.value, r.end = _clean(r.value + got_minor[0] / 100), got_minor[1]
