@@ -156,7 +156,7 @@ def test_record_names_the_rules_that_made_it(extractor):
     kind_ids = {x.id for x in rules.load("kinds").rules}
     assert [x for x in r.rules if x.startswith("kind.")][0] == "kind.target-modal"
     assert all(x in kind_ids for x in r.rules if x.startswith("kind."))
-    metric_ids = {x.id for x in rules.load("metric").rules}
+    metric_ids = {x.id for x in rules.load("metric").rules} | {s.id for ph in rules.load("metric").steps.values() for s in ph}
     used = [x for x in r.rules if x.startswith("metric.")]
     assert used and all(x in metric_ids for x in used)
     dep_ids = {p.id for g in depmatch.load_groups("metric_patterns.json").values() for p in g}
