@@ -1411,35 +1411,66 @@ _MILESTONE_KINDS = ("horizon", "relative", "point", "period", "decade", "month")
 _GOAL_CUE = _rule_rx("milestone.goal-cue")
 
 
+def _deadline(te, year, text, stext, s_start, ctx) -> bool:
+    """Can TE (resolved to YEAR) date a goal without a number?"""
+    ref = ctx.ref_year
+    if te.kind not in _MILESTONE_KINDS:
+        return False
+    if te.kind == "relative" and "|by" not in te.text:
+        return False
+    if _rx("four-digits").fullmatch(te.text.strip()):
+        return False  # "2030 is just around the corner": a year, not a deadline
+    if _PLAN_FRAME.search(text[max(s_start, te.start - 40):te.start]):
+        return False  # "the Power Development Plan for 2021-2030, with a vision to 2050": a title
+    if year is None and te.kind != "decade":
+        return False
+    if te.kind == "decade" and not _rx("deadline-lead").match(te.text):
+        return False
+    if year is not None and ref is not None and year < ref:
+        return False
+    if te.kind == "period" and (not _RANGE_TEXT.search(te.text) or "ive-" in te.text
+                                or "ive Year" in te.text):
+        return False  # a plan period ("the 14th Five-Year Plan period") is a frame, not a deadline
+    if te.kind in ("point", "period") and (ref is None or (year or 0) <= ref):
+        return False  # "in 2026" is a goal only when it is still ahead
+    if te.kind == "month" and not (ctx.pub_month and _month_no(te.text) >= ctx.pub_month
+                                   and _rx("will-word").search(stext)):
+        return False
+    return True
+
+
+def _milestone(doc, text, stext, s_start, te, year, cue, subject) -> Target:
+    a, b = _trim_clause(text, (s_start, s_start + len(stext)))
+    quote = text[a:b]
+    # the goal is the coordinated clause that holds the date: "cut losses to 15% by 2026 and
+    # retire all diesel plants no later than 2028" -> "retire all diesel plants"
+    parts = [(m.start(), m.end()) for m in _rule_rx("milestone.clause-part").finditer(quote)]
+    lo, hi = 0, len(quote)
+    rel = te.start - a
+    for ps, pe in parts:
+        if pe <= rel:
+            lo = pe
+        elif ps >= rel + len(te.text) and hi == len(quote):
+            hi = ps
+    goal = quote[lo:hi] if parts else quote
+    metric, metric_rule = _milestone_metric(goal, te.text)
+    return Target(doc=doc, kind=Kind.MILESTONE.value, metric=metric,
+                  quote=quote, start=a, end=b, year=year,
+                  period=timeexpr.period_str(te.period) if te.kind != "decade" else None,
+                  subject=subject,
+                  rules=_provenance("statement.milestone", (), te,
+                                    "milestone.goal-cue" if cue else "milestone.by-date",
+                                    "milestone.clause-part" if parts else "", metric_rule))
+
+
 def _milestones(doc, text, stext, s_start, resolved, numeric, ctx, subject, c):
     """Dated goals without a number: "by 2030 X will ...", "within two years", "no later than
     2030", "a target start-up timeframe of 2026-2027", "goals set for 2035", "by the late 2020s"."""
     out = []
-    ref = ctx.ref_year
     if stext.rstrip().endswith("?"):
         return out
     for te, year in resolved:
-        if te.kind not in _MILESTONE_KINDS:
-            continue
-        if te.kind == "relative" and "|by" not in te.text:
-            continue
-        if _rx("four-digits").fullmatch(te.text.strip()):
-            continue  # "2030 is just around the corner": a year, not a deadline
-        if _PLAN_FRAME.search(text[max(s_start, te.start - 40):te.start]):
-            continue  # "the Power Development Plan for 2021-2030, with a vision to 2050": a title
-        if year is None and te.kind != "decade":
-            continue
-        if te.kind == "decade" and not _rx("deadline-lead").match(te.text):
-            continue
-        if year is not None and ref is not None and year < ref:
-            continue
-        if te.kind == "period" and (not _RANGE_TEXT.search(te.text) or "ive-" in te.text
-                                    or "ive Year" in te.text):
-            continue  # a plan period ("the 14th Five-Year Plan period") is a frame, not a deadline
-        if te.kind in ("point", "period") and (ref is None or (year or 0) <= ref):
-            continue  # "in 2026" is a goal only when it is still ahead
-        if te.kind == "month" and not (ctx.pub_month and _month_no(te.text) >= ctx.pub_month
-                                       and _rx("will-word").search(stext)):
+        if not _deadline(te, year, text, stext, s_start, ctx):
             continue
         cue = _GOAL_CUE.search(stext)
         if kinds.classes().forecaster_re.search(stext.lower()):
@@ -1451,27 +1482,7 @@ def _milestones(doc, text, stext, s_start, resolved, numeric, ctx, subject, c):
         if any(r.kind in ("target", "projection") and r.year == year and (year is not None or not _bracketed(text, r))
                for r in numeric):
             continue
-        a, b = _trim_clause(text, (s_start, s_start + len(stext)))
-        quote = text[a:b]
-        # the goal is the coordinated clause that holds the date: "cut losses to 15% by 2026 and
-        # retire all diesel plants no later than 2028" -> "retire all diesel plants"
-        parts = [(m.start(), m.end()) for m in _rule_rx("milestone.clause-part").finditer(quote)]
-        lo, hi = 0, len(quote)
-        rel = te.start - a
-        for ps, pe in parts:
-            if pe <= rel:
-                lo = pe
-            elif ps >= rel + len(te.text) and hi == len(quote):
-                hi = ps
-        goal = quote[lo:hi] if parts else quote
-        metric, metric_rule = _milestone_metric(goal, te.text)
-        out.append(Target(doc=doc, kind=Kind.MILESTONE.value, metric=metric,
-                          quote=quote, start=a, end=b, year=year,
-                          period=timeexpr.period_str(te.period) if te.kind != "decade" else None,
-                          subject=subject,
-                          rules=_provenance("statement.milestone", (), te,
-                                            "milestone.goal-cue" if cue else "milestone.by-date",
-                                            "milestone.clause-part" if parts else "", metric_rule)))
+        out.append(_milestone(doc, text, stext, s_start, te, year, cue, subject))
     # one milestone per year per sentence
     seen, uniq = set(), []
     for r in out:
@@ -1503,10 +1514,8 @@ _SYM_COMP = {">": "exceed", "≥": "at least", ">=": "at least", "<": "below", "
 _UNIT_HINT = _rx("unit-hint").regex
 
 
-def _table_records(doc: str, text: str, table: Table, pub_year, subject) -> list[Target]:
-    """Indicator | 2020 | 2025 tables: one record per (indicator, year) cell."""
-    rows = table.rows
-    hdr = rows[0]
+def _year_columns(hdr) -> list:
+    """(column, year, kind from the header or None) of a table's year columns."""
     cols = []
     for j, h in enumerate(hdr):
         m = _YEAR_HDR.search(h or "")
@@ -1515,6 +1524,39 @@ def _table_records(doc: str, text: str, table: Table, pub_year, subject) -> list
             kind = ("target" if _rule_rx("table.target-header").search(hl) else
                     "achievement" if _rule_rx("table.actual-header").search(hl) else None)
             cols.append((j, int(m.group(1)), kind))
+    return cols
+
+
+def _cell_quantity(cell: str, unit_text: str):
+    """(comparator symbol's word or None, the cell's quantity or None)."""
+    comp = None
+    for sym in sorted(_SYM_COMP, key=len, reverse=True):
+        if cell.startswith(sym):
+            comp = _SYM_COMP[sym]
+            cell = cell[len(sym):].strip()
+            break
+    qs = [quantities.in_major_unit(q) for q in quantities.parse(cell) if q.unit_class != "duration"]
+    if qs and qs[0].unit_class == "count" and unit_text:
+        probe = f"{cell} {unit_text.replace('%', 'percent')}"
+        qs = [q for q in quantities.parse(probe) if q.unit_class != "duration"] or qs
+    return comp, (qs[0] if qs else None)
+
+
+def _table_kind(year: int, hkind, pub_year, last_year) -> tuple[str, str]:
+    """(kind, rule id) of a cell: its header's, else after publication (or the last year) is a target."""
+    if pub_year is not None:
+        kind, kind_rule = hkind or ("target" if year > pub_year else "achievement"), "table.after-publication"
+    else:
+        kind, kind_rule = hkind or ("target" if year == last_year else "achievement"), "table.last-year"
+    if hkind:
+        kind_rule = "table.target-header" if hkind == "target" else "table.actual-header"
+    return kind, kind_rule
+
+
+def _table_records(doc: str, text: str, table: Table, pub_year, subject) -> list[Target]:
+    """Indicator | 2020 | 2025 tables: one record per (indicator, year) cell."""
+    rows = table.rows
+    cols = _year_columns(rows[0])
     if not cols:
         return []
     last_year = max(y for _, y, _ in cols)
@@ -1530,34 +1572,16 @@ def _table_records(doc: str, text: str, table: Table, pub_year, subject) -> list
         for j, year, hkind in cols:
             if j >= len(row) or not (row[j] or "").strip():
                 continue
-            cell = row[j].strip()
-            comp = None
-            for sym in sorted(_SYM_COMP, key=len, reverse=True):
-                if cell.startswith(sym):
-                    comp = _SYM_COMP[sym]
-                    cell = cell[len(sym):].strip()
-                    break
-            qs = [quantities.in_major_unit(q) for q in quantities.parse(cell) if q.unit_class != "duration"]
-            if qs and qs[0].unit_class == "count" and unit_text:
-                probe = f"{cell} {unit_text.replace('%', 'percent')}"
-                qs = [q for q in quantities.parse(probe) if q.unit_class != "duration"] or qs
-            if not qs:
+            comp, q = _cell_quantity(row[j].strip(), unit_text)
+            if q is None:
                 continue
-            q = qs[0]
             rate = quantities.lexicon().rate_re.search(indicator)
             rate_rule = ""
             if rate and q.unit_class == "count":
                 rate_rule = "table.rate-unit"
                 q = replace(q, unit="per " + " ".join(rate.group(0).split()[1:]), unit_class="rate")
                 metric = indicator
-            if pub_year is not None:
-                kind = hkind or ("target" if year > pub_year else "achievement")
-                kind_rule = "table.after-publication"
-            else:
-                kind = hkind or ("target" if year == last_year else "achievement")
-                kind_rule = "table.last-year"
-            if hkind:
-                kind_rule = "table.target-header" if hkind == "target" else "table.actual-header"
+            kind, kind_rule = _table_kind(year, hkind, pub_year, last_year)
             vs = ve = None
             if span:
                 pos = text.find(row[j].strip(), span[0], span[1] + 1)
