@@ -6,6 +6,7 @@ rules are driven by models/cues.json and models/metrics.json.
 from __future__ import annotations
 
 import bisect
+import logging
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
@@ -15,6 +16,8 @@ from typing import Optional
 from . import depmatch, kinds, places, qualify, quantities, resources, rules, timeexpr
 from .nlp import Parsed
 from .records import Kind, Quantity, Table, Target
+
+_log = logging.getLogger(__name__)
 
 
 def _rx(name: str) -> rules.Pattern:
@@ -368,30 +371,78 @@ def extract(doc: str, text: str, parsed: Parsed, published: Optional[str],
 # ------------------------------------------------------------------ numeric statements
 
 
+@dataclass(frozen=True)
+class _SkipState:
+    """What the skip steps (models/rules/skip.json) read: the figure, the text and the cues."""
+
+    q: Quantity
+    text: str
+    c: _Cues
+
+
+@rules.guard("is-conversion")
+def _g_is_conversion(m, ctx) -> bool:
+    return ctx.state.q.conversion_of is not None
+
+
+@rules.guard("is-vague")
+def _g_is_vague(m, ctx) -> bool:
+    return bool(quantities.is_vague(ctx.state.q))
+
+
+@rules.guard("attributive")
+def _g_attributive(m, ctx) -> bool:
+    return bool(ctx.state.q.attributive)
+
+
+@rules.guard("measure-word")
+def _g_measure_word(m, ctx) -> bool:
+    """The word after the number is a unit or measure word ('10-point plan': no)."""
+    word = rules.load("skip")["leading-digits"].sub("", ctx.state.q.text).split(" ")[0]
+    return bool(quantities.n_is_measure_word(word, quantities.lexicon()))
+
+
+@rules.guard("whole-number-in")
+def _g_whole_number_in(m, ctx, low=0, high=0) -> bool:
+    q = ctx.state.q
+    return q.value == int(q.value) and low <= q.value <= high
+
+
+@rules.guard("followed-by")
+def _g_followed_by(m, ctx, pattern="", chars=0) -> bool:
+    q, text = ctx.state.q, ctx.state.text
+    return bool(rules.load("skip")[pattern].match(text[q.end:q.end + chars]))
+
+
+@rules.guard("spelled-small")
+def _g_spelled_small(m, ctx) -> bool:
+    return bool(ctx.state.q.spelled and ctx.state.q.value < 10)
+
+
+@rules.guard("non-metric-next")
+def _g_non_metric_next(m, ctx, qualifiers=(), below=0) -> bool:
+    """'5 reasons' (a small count of a non-metric noun) or '3 consecutive years'."""
+    non_metric, q = ctx.state.c.non_metric, ctx.state.q
+    return bool(m.group(1).lower() in non_metric and q.value < below or
+                (m.group(2) or "").lower() in non_metric and m.group(1).lower() in qualifiers)
+
+
+@rules.guard("group-word-in")
+def _g_group_word_in(m, ctx, group=1, words=()) -> bool:
+    return m.group(group).lower() in words
+
+
+@rules.action("skip")
+def _a_skip(m, ctx) -> bool:
+    return True
+
+
 def _skip(q: Quantity, text: str, parsed: Parsed, c: _Cues) -> bool:
-    if q.unit_class in ("duration", "fraction") or q.conversion_of is not None or quantities.is_vague(q):
-        return True  # "a third of residents" is a share of something unnamed, not a goal's value
-    if q.attributive and q.unit_class in ("count", "physical") and not quantities.n_is_measure_word(
-            _rx("leading-digits").sub("", q.text).split(" ")[0], quantities.lexicon()):
-        return True  # "a 10-point plan", "12-inch wafers": a classifier, not a measure
-    if q.unit_class == "count" and q.value == int(q.value) and 1 <= q.value <= 120 and _rx("name-comma-before").search(text[max(0, q.start - 30):q.start]) and _rx("comma-after").match(text[q.end:q.end + 2]):
-        return True  # "Mining Minister Aurora Williams, 52, told reporters": an age
-    after = text[q.end:q.end + 40]
-    nxt = _rx("next-words").match(after)
-    before = text[max(0, q.start - 30):q.start].lower()
-    if q.unit_class == "count":
-        if q.spelled and q.value < 10:
-            return True  # "three goals", "two zones": structure, not measurement
-        if nxt and (nxt.group(1).lower() in c.non_metric and q.value < 20 or
-                    (nxt.group(2) or "").lower() in c.non_metric and nxt.group(1).lower() in ("consecutive", "other", "more", "new", "major", "key", "main", "different")):
-            return True
-        if _rx("rank-before").search(before):
-            return True
-        if _rx("votes-before").search(before) or (nxt and nxt.group(1).lower() in ("votes", "vote")):
-            return True
-    if _rx("among-before").search(before):
-        return True
-    return False
+    """Is Q not a measure (models/rules/skip.json)?  The first skip step that applies says so."""
+    _, hits = rules.load("skip").chain("skip", _SkipState(q, text, c), text, q.start, q.end, until=bool)
+    if hits:
+        _log.debug("%s drops %r", hits[0].rule, q.text)
+    return bool(hits)
 
 
 def _tok_at(parsed: Parsed, ts: int, te_: int, pos: int) -> Optional[int]:
