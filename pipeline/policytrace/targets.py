@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import Optional
 
 from . import depmatch, kinds, places, qualify, quantities, resources, rules, timeexpr
+from .rules import lexicon
 from .nlp import Parsed
 from .records import Kind, Quantity, Table, Target
 
@@ -152,14 +153,11 @@ class _Index:
         return i >= 0 and self.name_spans[i][0] <= pos < self.name_spans[i][1]
 
 
-@lru_cache(maxsize=64)
 def _listed_regex(names: tuple) -> Optional[re.Pattern]:
-    """One pattern for a document's list of names, compiled once: per-name patterns overflow
-    the re module's cache on a long document and are recompiled for every figure."""
-    if not names:
-        return None
-    alt = "|".join(re.escape(n) for n in sorted(set(names), key=len, reverse=True))
-    return re.compile(rf"(?<!\w)(?:{alt})(?!\w)")
+    """One pattern for a document's list of names, compiled once (the lexicon caches it):
+    per-name patterns overflow the re module's cache on a long document and are recompiled for
+    every figure."""
+    return lexicon.any_of(names, before=r"(?<!\w)", after=r"(?!\w)")
 
 
 def _first_listed(names: tuple, phrase: str) -> Optional[int]:
@@ -488,9 +486,8 @@ def _gpe_strippers(gpes: frozenset) -> Optional[tuple[re.Pattern, re.Pattern]]:
     """Places said in a metric phrase go ("Germany's", "in Germany"); longest name first."""
     if not gpes:
         return None
-    alt = "|".join(re.escape(g) for g in sorted(gpes, key=len, reverse=True))
-    return (re.compile(rf"\b(?:{alt})(?:'s|’s)(?=\s|$)"),
-            re.compile(rf"\b(?:(?:in|of|for|across)\s+)?(?:{alt})(?=\s|$)"))
+    return (lexicon.any_of(gpes, before=r"\b", after=r"(?:'s|’s)(?=\s|$)"),
+            lexicon.any_of(gpes, before=r"\b(?:(?:in|of|for|across)\s+)?", after=r"(?=\s|$)"))
 
 
 def _normalise_metric(s: str, c: _Cues, gpes: set) -> str:
