@@ -103,3 +103,22 @@ def test_engine_operators_on_a_hand_built_tree():
     assert depmatch.match(rule, sent, 0) is None
     with pytest.raises(ValueError):
         depmatch.compile_pattern([{"RIGHT_ID": "a", "RIGHT_ATTRS": {"LEMMA": "x"}}], {})
+
+
+def _parse_steps():
+    """The metric steps of models/rules/metric.json that read the parse alone (no pattern):
+    their examples are sentences."""
+    from policytrace import rules
+    for phase, steps in rules.load("metric").steps.items():
+        for s in steps:
+            if s.regex is None:
+                for i, ex in enumerate(s.examples):
+                    yield pytest.param(s.id, ex, id=f"{phase}:{s.id}:{i}")
+
+
+@pytest.mark.parametrize("step_id,sentence", list(_parse_steps()))
+def test_parse_step_example(extractor, step_id, sentence):
+    """A dependency step's example sentence gives a record whose rules name the step."""
+    raw = Document(doc="m", path="m", format="text", text=sentence, sha256="", published="2024-01-01")
+    recs = extractor.process_raw(raw).targets
+    assert any(step_id in r.rules for r in recs), [(r.metric, r.rules) for r in recs]

@@ -35,6 +35,27 @@ def _norm(v):
     return json.loads(json.dumps(v, default=lambda o: dict(o) if isinstance(o, Mapping) else list(o)))
 
 
+def _step_cases():
+    for name in rules.rule_files():
+        for phase, steps in rules.load(name).steps.items():
+            for s in steps:
+                if s.regex is None:
+                    continue  # a step that reads the parse: its sentences run in test_metrics
+                for i, ex in enumerate(s.examples):
+                    yield pytest.param(name, phase, s.id, ex, id=f"{name}:{phase}:{s.id}:{i}")
+
+
+@pytest.mark.parametrize("name,phase,step_id,example", list(_step_cases()))
+def test_step_example(name, phase, step_id, example):
+    """A chain step's pattern finds its example window (matched at its start when anchored)."""
+    ex = {"text": example} if isinstance(example, str) else example
+    step = next(s for s in rules.load(name).steps[phase] if s.id == step_id)
+    m = step.find(ex["text"].lower() if step.lower else ex["text"])
+    assert m is not None, f"step {step_id} does not find its example {ex['text']!r}"
+    if "match" in ex:
+        assert m.group(0) == ex["match"]
+
+
 @pytest.mark.parametrize("name,rule_id,example", list(_cases()))
 def test_rule_example(name, rule_id, example):
     ex = {"text": example} if isinstance(example, str) else example
@@ -111,6 +132,16 @@ GOOD = {"id": "x.one", "pattern": r"\bone\b", "examples": ["one"]}
     ({"module": "policytrace.rules.engine", "rules": [{**GOOD, "pattern": "("}]}, "bad pattern"),
     ({"module": "policytrace.rules.engine", "patterns": {"p": {"pattern": "a"}}}, "missing key 'examples'"),
     ({"module": "no.such.module", "rules": [GOOD]}, "cannot be imported"),
+    ({"module": "policytrace.targets", "steps": {"find": [{"id": "s", "action": "metric.group", "examples": ["x"],
+                                                          "windw": ["after", 9]}]}}, "unknown key 'windw'"),
+    ({"module": "policytrace.targets", "steps": {"find": [{"id": "s", "action": "nope", "examples": ["x"]}]}},
+     "unknown action 'nope'"),
+    ({"module": "policytrace.targets", "steps": {"find": [{"id": "s", "action": "metric.group", "examples": ["x"],
+                                                          "guards": ["nope"]}]}}, "unknown guard 'nope'"),
+    ({"module": "policytrace.targets", "steps": {"find": [{"id": "s", "action": "metric.group", "examples": ["x"],
+                                                          "pattern": "x"}]}}, "needs a 'window'"),
+    ({"module": "policytrace.targets", "steps": {"find": [{"id": "s", "action": "metric.group", "examples": []}]}},
+     "at least one example"),
 ])
 def test_malformed_rule_file_names_file_and_key(tmp_path, monkeypatch, data, message):
     with pytest.raises(ResourceError) as e:

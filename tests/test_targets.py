@@ -156,7 +156,7 @@ def test_record_names_the_rules_that_made_it(extractor):
     kind_ids = {x.id for x in rules.load("kinds").rules}
     assert [x for x in r.rules if x.startswith("kind.")][0] == "kind.target-modal"
     assert all(x in kind_ids for x in r.rules if x.startswith("kind."))
-    metric_ids = {x.id for x in rules.load("metric").rules}
+    metric_ids = {x.id for x in rules.load("metric").rules} | {s.id for ph in rules.load("metric").steps.values() for s in ph}
     used = [x for x in r.rules if x.startswith("metric.")]
     assert used and all(x in metric_ids for x in used)
     dep_ids = {p.id for g in depmatch.load_groups("metric_patterns.json").values() for p in g}
@@ -167,3 +167,20 @@ def test_every_record_has_rules(extractor):
     for case in CASES:
         for r in run(extractor, case):
             assert r.rules and r.rules[0].startswith("statement."), r
+
+
+def _skip_sentences():
+    from policytrace import rules
+    for s in rules.load("skip").steps["skip"]:
+        if s.regex is None:
+            for i, ex in enumerate(s.examples):
+                yield pytest.param(s.id, ex, id=f"{s.id}:{i}")
+
+
+@pytest.mark.parametrize("step_id,example", list(_skip_sentences()))
+def test_skip_step_example(extractor, step_id, example):
+    """A skip step that reads the figure alone: its example's value makes no record."""
+    raw = Document(doc="skip", path="skip", format="text", sha256="", published="2024-01-01",
+                   text=example["text"])
+    recs = extractor.process_raw(raw).targets
+    assert not [r for r in recs if r.value == example["value"]], [(r.value, r.rules) for r in recs]

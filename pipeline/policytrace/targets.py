@@ -6,6 +6,7 @@ rules are driven by models/cues.json and models/metrics.json.
 from __future__ import annotations
 
 import bisect
+import logging
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
@@ -13,8 +14,11 @@ from functools import lru_cache
 from typing import Optional
 
 from . import depmatch, kinds, places, qualify, quantities, resources, rules, timeexpr
+from .rules import lexicon
 from .nlp import Parsed
 from .records import Kind, Quantity, Table, Target
+
+_log = logging.getLogger(__name__)
 
 
 def _rx(name: str) -> rules.Pattern:
@@ -149,14 +153,11 @@ class _Index:
         return i >= 0 and self.name_spans[i][0] <= pos < self.name_spans[i][1]
 
 
-@lru_cache(maxsize=64)
 def _listed_regex(names: tuple) -> Optional[re.Pattern]:
-    """One pattern for a document's list of names, compiled once: per-name patterns overflow
-    the re module's cache on a long document and are recompiled for every figure."""
-    if not names:
-        return None
-    alt = "|".join(re.escape(n) for n in sorted(set(names), key=len, reverse=True))
-    return re.compile(rf"(?<!\w)(?:{alt})(?!\w)")
+    """One pattern for a document's list of names, compiled once (the lexicon caches it):
+    per-name patterns overflow the re module's cache on a long document and are recompiled for
+    every figure."""
+    return lexicon.any_of(names, before=r"(?<!\w)", after=r"(?!\w)")
 
 
 def _first_listed(names: tuple, phrase: str) -> Optional[int]:
@@ -347,8 +348,8 @@ def extract(doc: str, text: str, parsed: Parsed, published: Optional[str],
         numeric: list[Target] = []
         if not in_table and quantities.has_number(stext):
             qs = [quantities.in_major_unit(q) for q in quantities.parse(stext, s_start, currency)]
-            numeric = _numeric(doc, text, parsed, ts, te_, stext, s_start, qs, resolved, ctx,
-                               subject, c, [r for r in out[-3:] if r.kind != "milestone"], index)
+            numeric = _numeric(_Sent(doc, text, parsed, ts, te_, stext, s_start, resolved, ctx, subject, c, index,
+                                     tuple(r for r in out[-3:] if r.kind != "milestone")), qs)
         out.extend(numeric)
         if not in_table:
             out.extend(_milestones(doc, text, stext, s_start, resolved, numeric, ctx, subject, c))
@@ -368,30 +369,78 @@ def extract(doc: str, text: str, parsed: Parsed, published: Optional[str],
 # ------------------------------------------------------------------ numeric statements
 
 
+@dataclass(frozen=True)
+class _SkipState:
+    """What the skip steps (models/rules/skip.json) read: the figure, the text and the cues."""
+
+    q: Quantity
+    text: str
+    c: _Cues
+
+
+@rules.guard("is-conversion")
+def _g_is_conversion(m, ctx) -> bool:
+    return ctx.state.q.conversion_of is not None
+
+
+@rules.guard("is-vague")
+def _g_is_vague(m, ctx) -> bool:
+    return bool(quantities.is_vague(ctx.state.q))
+
+
+@rules.guard("attributive")
+def _g_attributive(m, ctx) -> bool:
+    return bool(ctx.state.q.attributive)
+
+
+@rules.guard("measure-word")
+def _g_measure_word(m, ctx) -> bool:
+    """The word after the number is a unit or measure word ('10-point plan': no)."""
+    word = rules.load("skip")["leading-digits"].sub("", ctx.state.q.text).split(" ")[0]
+    return bool(quantities.n_is_measure_word(word, quantities.lexicon()))
+
+
+@rules.guard("whole-number-in")
+def _g_whole_number_in(m, ctx, low=0, high=0) -> bool:
+    q = ctx.state.q
+    return q.value == int(q.value) and low <= q.value <= high
+
+
+@rules.guard("followed-by")
+def _g_followed_by(m, ctx, pattern="", chars=0) -> bool:
+    q, text = ctx.state.q, ctx.state.text
+    return bool(rules.load("skip")[pattern].match(text[q.end:q.end + chars]))
+
+
+@rules.guard("spelled-small")
+def _g_spelled_small(m, ctx) -> bool:
+    return bool(ctx.state.q.spelled and ctx.state.q.value < 10)
+
+
+@rules.guard("non-metric-next")
+def _g_non_metric_next(m, ctx, qualifiers=(), below=0) -> bool:
+    """'5 reasons' (a small count of a non-metric noun) or '3 consecutive years'."""
+    non_metric, q = ctx.state.c.non_metric, ctx.state.q
+    return bool(m.group(1).lower() in non_metric and q.value < below or
+                (m.group(2) or "").lower() in non_metric and m.group(1).lower() in qualifiers)
+
+
+@rules.guard("group-word-in")
+def _g_group_word_in(m, ctx, group=1, words=()) -> bool:
+    return m.group(group).lower() in words
+
+
+@rules.action("skip")
+def _a_skip(m, ctx) -> bool:
+    return True
+
+
 def _skip(q: Quantity, text: str, parsed: Parsed, c: _Cues) -> bool:
-    if q.unit_class in ("duration", "fraction") or q.conversion_of is not None or quantities.is_vague(q):
-        return True  # "a third of residents" is a share of something unnamed, not a goal's value
-    if q.attributive and q.unit_class in ("count", "physical") and not quantities.n_is_measure_word(
-            _rx("leading-digits").sub("", q.text).split(" ")[0], quantities.lexicon()):
-        return True  # "a 10-point plan", "12-inch wafers": a classifier, not a measure
-    if q.unit_class == "count" and q.value == int(q.value) and 1 <= q.value <= 120 and _rx("name-comma-before").search(text[max(0, q.start - 30):q.start]) and _rx("comma-after").match(text[q.end:q.end + 2]):
-        return True  # "Mining Minister Aurora Williams, 52, told reporters": an age
-    after = text[q.end:q.end + 40]
-    nxt = _rx("next-words").match(after)
-    before = text[max(0, q.start - 30):q.start].lower()
-    if q.unit_class == "count":
-        if q.spelled and q.value < 10:
-            return True  # "three goals", "two zones": structure, not measurement
-        if nxt and (nxt.group(1).lower() in c.non_metric and q.value < 20 or
-                    (nxt.group(2) or "").lower() in c.non_metric and nxt.group(1).lower() in ("consecutive", "other", "more", "new", "major", "key", "main", "different")):
-            return True
-        if _rx("rank-before").search(before):
-            return True
-        if _rx("votes-before").search(before) or (nxt and nxt.group(1).lower() in ("votes", "vote")):
-            return True
-    if _rx("among-before").search(before):
-        return True
-    return False
+    """Is Q not a measure (models/rules/skip.json)?  The first skip step that applies says so."""
+    _, hits = rules.load("skip").chain("skip", _SkipState(q, text, c), text, q.start, q.end, until=bool)
+    if hits:
+        _log.debug("%s drops %r", hits[0].rule, q.text)
+    return bool(hits)
 
 
 def _tok_at(parsed: Parsed, ts: int, te_: int, pos: int) -> Optional[int]:
@@ -437,9 +486,8 @@ def _gpe_strippers(gpes: frozenset) -> Optional[tuple[re.Pattern, re.Pattern]]:
     """Places said in a metric phrase go ("Germany's", "in Germany"); longest name first."""
     if not gpes:
         return None
-    alt = "|".join(re.escape(g) for g in sorted(gpes, key=len, reverse=True))
-    return (re.compile(rf"\b(?:{alt})(?:'s|’s)(?=\s|$)"),
-            re.compile(rf"\b(?:(?:in|of|for|across)\s+)?(?:{alt})(?=\s|$)"))
+    return (lexicon.any_of(gpes, before=r"\b", after=r"(?:'s|’s)(?=\s|$)"),
+            lexicon.any_of(gpes, before=r"\b(?:(?:in|of|for|across)\s+)?", after=r"(?=\s|$)"))
 
 
 def _normalise_metric(s: str, c: _Cues, gpes: set) -> str:
@@ -507,47 +555,86 @@ def _fallback_subject(text: str, q: Quantity, prev_end: Optional[int], clause_st
 _AIM_VERB = _rx("aim-verb").regex
 
 
-def _metric(parsed: Parsed, text: str, ts: int, te_: int, q: Quantity, c: _Cues,
-            index: _Index, ch: dict, prev_end: Optional[int] = None,
-            clause_start: int = 0, prev_metric: Optional[str] = None) -> tuple[str, Optional[str]]:
-    gpes = index.gpes
-    """(metric, place) for the quantity."""
+def _metric_rx(name: str) -> rules.Pattern:
+    """A helper regex of models/rules/metric.json, by name."""
+    return rules.load("metric")[name]
+
+
+@dataclass(frozen=True)
+class _MetricState:
+    """What the metric chain (models/rules/metric.json) reads about one quantity, computed once:
+    its number token, governing verb, subject and direct object, its own noun."""
+
+    parsed: Parsed
+    text: str
+    ts: int
+    te_: int
+    q: Quantity
+    c: _Cues
+    index: _Index
+    ch: dict
+    sent: depmatch.Sentence
+    k: int                      # the number token
+    verb: object                # the governing verb's token (the number's own when none)
+    lead_rules: tuple           # the dependency patterns that found the verb and its subject
+    subj_text: str
+    subj_low: str
+    subj_is_empty: bool         # no subject that names a measure (a pronoun, "there", a name)
+    dobj_text: str              # the direct object the number sets ("" when it is a goal noun)
+    obj_rule: Optional[str]
+    in_dobj: bool               # the number is inside the verb's direct object
+    goal_object: bool           # the object is a goal noun ("set a target of ...")
+    noun: object                # the count's own noun token, or None
+    noun_rule: Optional[str]
+    place: Optional[str]
+    prev_end: Optional[int]
+    clause_start: int
+    prev_metric: Optional[str]
+
+    @property
+    def toks(self):
+        return self.parsed.tokens
+
+    @property
+    def noun_is_share(self) -> bool:
+        return any(w in self.c.share_nouns for w in self.subj_low.split()[:3])
+
+
+def _number_token(parsed: Parsed, ts: int, te_: int, q: Quantity) -> Optional[int]:
+    """The quantity's number token (currency symbols skipped), or None."""
     toks = parsed.tokens
     k = _tok_at(parsed, ts, te_, q.start)
-    # the number token itself (skip currency symbols)
     while k is not None and k < te_ and not _NUMTOK.match(toks[k].text) and toks[k].end <= q.end:
         k += 1
-    if k is None or k >= te_:
-        return "", None, ()
-    place = None
-    groups = depmatch.load_groups("metric_patterns.json")
-    sent = depmatch.Sentence(toks, ts, te_, ch)
-    # a count's own noun: "144 invention patents", "more than 560 foreign research institutions"
-    noun_i, noun_rule = depmatch.first_rule(groups["own_noun"], sent, k)
-    noun = toks[noun_i] if noun_i is not None else None
-    # governing verb (outside the quantity: "2.2 trillion won" is no verb) and its subject
-    verb_i, verb_rule = depmatch.first_rule(groups["verb"], sent, k, lambda j: not (q.start <= toks[j].start < q.end))
-    verb = toks[verb_i] if verb_i is not None else toks[k]
-    subj, subj_rule = depmatch.first_rule(groups["subject"], sent, verb.i) if verb_i is not None else (None, None)
-    used = [r for r in (verb_rule, subj_rule) if r]
-    metric = ""
-    subj_text = ""
-    if subj is not None:
-        ss, se = _phrase(parsed, text, _subtree(ch, subj))
-        if not (ss <= q.start < se):
-            subj_text = text[ss:se]
-    place = index.subject_in(subj_text)
+    return None if k is None or k >= te_ else k
+
+
+def _subject_is_empty(subj_text: str, c: _Cues, index: _Index) -> bool:
+    """A subject that names no measure: none, a pronoun, "there", or a name."""
     subj_low = subj_text.lower().strip()
     ent_texts = index.ent_texts
-    subj_is_empty = (not subj_text or subj_low in c.pronouns or subj_low.split()[-1:] == ["there"]
-                     or index.is_name(subj_text)
-                     or subj_text.strip() in ent_texts
-                     or _rx("lead-the").sub("", subj_text.strip()) in ent_texts
-                     or subj_low.removeprefix("the ") in c.pronouns
-                     or (subj_low.split()[-1:] and subj_low.split()[-1] in c.pronouns
-                         and any(w in subj_text for w in ent_texts)))
-    # the direct object that the number sets: "raise R&D investment to 2.4%"
-    dobj_text = ""
+    return (not subj_text or subj_low in c.pronouns or subj_low.split()[-1:] == ["there"]
+            or index.is_name(subj_text)
+            or subj_text.strip() in ent_texts
+            or _rx("lead-the").sub("", subj_text.strip()) in ent_texts
+            or subj_low.removeprefix("the ") in c.pronouns
+            or (subj_low.split()[-1:] and subj_low.split()[-1] in c.pronouns
+                and any(w in subj_text for w in ent_texts)))
+
+
+def _subject_text(parsed: Parsed, text: str, q: Quantity, ch: dict, subj: Optional[int]) -> str:
+    if subj is None:
+        return ""
+    ss, se = _phrase(parsed, text, _subtree(ch, subj))
+    return "" if ss <= q.start < se else text[ss:se]
+
+
+def _direct_object(parsed: Parsed, text: str, q: Quantity, ch: dict, sent, groups, verb, k: int,
+                   c: _Cues, subj_is_empty: bool) -> tuple[str, Optional[str], bool]:
+    """(the direct object the number sets: "raise R&D investment to 2.4%", its pattern id,
+    whether the number is inside the verb's direct object)."""
+    toks = parsed.tokens
+    dobj_text, obj_rule = "", None
     for v in (verb.i, *[x for x in ch.get(verb.i, ()) if toks[x].dep == "xcomp"]):
         x, obj_rule = depmatch.first_rule(groups["object"], sent, v,
                                           lambda j: toks[j].start < q.start and k not in _subtree(ch, j))
@@ -559,121 +646,299 @@ def _metric(parsed: Parsed, text: str, ts: int, te_: int, q: Quantity, c: _Cues,
         if dobj_text:
             break
     in_dobj = any(toks[x].dep == "dobj" and k in _subtree(ch, x) for x in ch.get(verb.i, ()))
-    if q.unit_class in ("count", "rate") and noun is not None and noun.i > k:
-        idx = [x for x in _subtree(ch, noun.i) if x > k and toks[x].start >= q.end
-               and toks[x].dep not in ("prep", "relcl", "acl", "punct", "cc", "conj")]
-        idx = [x for x in idx if x <= noun.i] or [noun.i]
-        metric = text[toks[idx[0]].start:toks[noun.i].end]
-        used += [noun_rule, "metric.count-noun"]
-        if not subj_is_empty and subj_text and q.unit_class == "rate":
-            metric = subj_text
-    before_q = text[max(0, q.start - 60):q.start]
-    nb = _rx("noun-before-of").search(before_q)
-    if not metric and nb and nb.group(2) in c.nouns_before_of and q.unit_class != "percent" \
-            and nb.group(2) not in _words()[0]:
-        base = max(0, q.start - 60)
-        nb_text = nb.group(1)
-        for t in toks[ts:te_]:  # "recorded annual production value of": the verb is no part of it
-            if base + nb.start(1) <= t.start < base + nb.end(1) and t.pos in ("VERB", "AUX") \
-                    and t.dep not in ("amod", "compound"):
-                nb_text = text[t.end:base + nb.end(1)].strip()
-        metric = nb_text if subj_is_empty else f"{subj_text} {nb_text}"
-        used.append("metric.noun-before-of")
-    if not metric and q.unit_class in ("physical", "currency"):
-        # "an installed geothermal capacity of 950 MW": the noun the quantity is "of"
-        qhead = next((j for j in range(ts, te_) if q.start <= toks[j].start < q.end
-                      and not (q.start <= toks[toks[j].head].start < q.end)), None)
-        x, head_rule = depmatch.first_rule(groups["of_head"], sent, qhead) if qhead is not None else (None, None)
-        if x is not None and toks[x].lower not in _words()[0]:
-            mods = {j for y in ch.get(x, ()) if y < x and toks[y].dep in ("amod", "compound", "nmod")
-                    for j in _subtree(ch, y)}
-            first = x
-            while first - 1 in mods and (toks[first - 1].pos != "PUNCT" or (
-                    toks[first - 1].text == "-" and toks[first - 1].end == toks[first].start)):
-                first -= 1  # the noun's own modifiers ("record-breaking"), never across a dash or comma
-            metric = text[toks[first].start:toks[x].end]
-            used += [head_rule, "metric.of-head"]
-    of_np = _rx("of-noun-phrase").match(text[q.end:q.end + 100])
-    goal_object = dobj_text.strip().lower().split()[-1:] and dobj_text.strip().lower().split()[-1] in _words()[0]
-    if goal_object:
-        dobj_text = ""  # "set a target of 500 GW of installed capacity": the target is of what follows
-    if not metric and of_np and q.unit_class in ("physical", "currency", "count") and (
-            subj_is_empty or goal_object or verb.lower in c.verb_nouns or verb.lower.startswith(("target", "aim"))):
-        metric = of_np.group(1)
-        used.append("metric.of-np")
-    if not metric and _rx("out-of").search(q.text) and q.unit_class == "percent":
-        fr = _rx("fraction-noun").match(text[q.end:q.end + 60])
-        if fr:
-            metric = "share of " + fr.group(1)
-            used.append("metric.out-of")
-    if not metric and verb.lower in c.verb_nouns and (subj_is_empty or in_dobj) and q.unit_class in ("currency", "count", "physical"):
-        tail = _rx("verb-noun-tail").match(text[q.end:q.end + 120])
-        vn = c.verb_nouns[verb.lower]
-        if subj_is_empty:
-            metric = vn + (" " + tail.group(1) if tail else "")
-            used.append("metric.verb-noun")
-        elif tail:
-            metric = subj_text + " " + _rx("first-word").sub("", tail.group(1)) + (
-                " " + vn if vn in ("investment", "spending", "allocation", "budget") else "")
-            used.append("metric.verb-noun")
-        else:
-            metric = subj_text + " " + vn
-            used.append("metric.verb-noun")
-    if not metric and dobj_text:
-        metric = dobj_text
-        used += [obj_rule, "metric.direct-object"]
-    if not metric and q.unit_class == "percent" and in_dobj and verb.lower not in c.share_verbs:
-        m = _rx("share-of-object").match(text[q.end:q.end + 100])
-        if m and not _rx("gdp-start").match(m.group(1)):
-            metric = "share of " + m.group(1)  # "renovate 3% of the floor area": what the 3% is of
-            used.append("metric.share-of-object")
-    if not metric and not subj_is_empty and not index.is_name(subj_text):
-        metric = subj_text  # an organisation or a place is whose figure it is, not what it measures
-        used.append("metric.subject")
-    if not metric:
-        # the number is the subject: "at least 80% of adults should have basic digital skills"
-        m = _rx("share-who").match(text[q.end:q.end + 120])
-        if m and q.unit_class == "percent" and q.end <= verb.start and _rx("finite-start").match(m.group(2)):
-            metric = f"share of {m.group(1)} who {m.group(2)}"
-            used.append("metric.share-who")
-    if not metric or metric.lower().strip() in _words()[1] or index.is_name(metric):
-        metric = _fallback_subject(text, q, prev_end, clause_start)
-        used.append("metric.fallback-subject")
-        if index.is_name(metric):
-            metric = ""
-    if q.unit_class == "percent" and not content_metric(_normalise_metric(metric, c, gpes), c):
-        # "a goal of 50% of new vehicle sales": the share of what follows
-        m = _rx("share-of-following").match(text[q.end:q.end + 100])
-        if m and not _rx("gdp-start").match(m.group(1)):
-            metric = "share of " + m.group(1)
-            used.append("metric.share-of-following")
-    # "N% of GDP" after a share verb or a share noun -> "X share of GDP"
-    if q.unit_class == "percent":
-        m = _rx("share-of-whole").match(text[q.end:q.end + 100])
-        verb_is_share = verb.text.lower() in c.share_verbs or bool(
-            _rx("of-gdp").match(text[q.end:q.end + 40]))
-        noun_is_share = any(w in c.share_nouns for w in subj_low.split()[:3])
-        if m and (verb_is_share or noun_is_share) and "share of " not in metric:
-            if noun_is_share and _rx("to-or-in").search(subj_low):
-                pass  # "proportion of A to B" is rewritten by the normaliser
-            else:
-                if not metric.strip() and prev_metric:
-                    # ", accounting for 27% of GDP": the share of what the previous clause measured
-                    metric = _rx("change-suffix").sub("", prev_metric.split(" share of ")[0])
-                metric = f"{metric} share of {m.group(1)}"
-                used.append("metric.share-of-whole")
-    before = text[max(0, q.start - 40):q.start].lower()
-    m = _rx("change-noun-before").search(before)
-    if m and not _rx("has-change-word").search(metric):
-        metric = f"{metric} {'decline' if m.group(1) in ('decrease', 'decline', 'drop', 'reduction', 'fall') else 'growth'}"
-        used.append("metric.change-noun")
-    elif q.comparator in ("growth", "decline") and not _rx("has-change-or-rate").search(metric):
-        metric = f"{metric} {q.comparator}"
-        used.append("metric.comparator-change")
-    elif q.unit_class == "percent" and verb.lower in _words()[2] and not _rx("has-change-rate-share").search(metric):
-        metric = f"{metric} {_words()[2][verb.lower]}"
-        used.append("metric.change-verb")
-    return _normalise_metric(metric, c, gpes), place, tuple(used)
+    return dobj_text, obj_rule, in_dobj
+
+
+def _metric_state(parsed: Parsed, text: str, ts: int, te_: int, q: Quantity, c: _Cues, index: _Index,
+                  ch: dict, prev_end: Optional[int], clause_start: int,
+                  prev_metric: Optional[str]) -> Optional[_MetricState]:
+    """The chain's state for Q, or None when Q has no number token in the sentence."""
+    k = _number_token(parsed, ts, te_, q)
+    if k is None:
+        return None
+    toks = parsed.tokens
+    groups = depmatch.load_groups("metric_patterns.json")
+    sent = depmatch.Sentence(toks, ts, te_, ch)
+    noun_i, noun_rule = depmatch.first_rule(groups["own_noun"], sent, k)
+    # governing verb (outside the quantity: "2.2 trillion won" is no verb) and its subject
+    verb_i, verb_rule = depmatch.first_rule(groups["verb"], sent, k, lambda j: not (q.start <= toks[j].start < q.end))
+    verb = toks[verb_i] if verb_i is not None else toks[k]
+    subj, subj_rule = depmatch.first_rule(groups["subject"], sent, verb.i) if verb_i is not None else (None, None)
+    subj_text = _subject_text(parsed, text, q, ch, subj)
+    subj_is_empty = bool(_subject_is_empty(subj_text, c, index))
+    dobj_text, obj_rule, in_dobj = _direct_object(parsed, text, q, ch, sent, groups, verb, k, c, subj_is_empty)
+    last = dobj_text.strip().lower().split()[-1:]
+    goal_object = bool(last and last[0] in _words()[0])
+    return _MetricState(
+        parsed=parsed, text=text, ts=ts, te_=te_, q=q, c=c, index=index, ch=ch, sent=sent, k=k, verb=verb,
+        lead_rules=tuple(r for r in (verb_rule, subj_rule) if r), subj_text=subj_text,
+        subj_low=subj_text.lower().strip(), subj_is_empty=subj_is_empty,
+        dobj_text="" if goal_object else dobj_text,  # "set a target of 500 GW of ...": of what follows
+        obj_rule=obj_rule, in_dobj=in_dobj, goal_object=goal_object,
+        noun=toks[noun_i] if noun_i is not None else None, noun_rule=noun_rule,
+        place=index.subject_in(subj_text), prev_end=prev_end, clause_start=clause_start,
+        prev_metric=prev_metric)
+
+
+def _word_set(name: str, c: _Cues) -> frozenset:
+    """A word list a metric step names: goal_nouns or unit_words (metrics.json), else a cue list."""
+    goal, units, _ = _words()
+    return {"goal_nouns": goal, "unit_words": units}.get(name) or getattr(c, name)
+
+
+# guards of the metric chain: fn(match, ctx, **args), ctx.state is the _MetricState
+
+@rules.guard("unit-class")
+def _g_unit_class(m, ctx, classes=()) -> bool:
+    return ctx.state.q.unit_class in classes
+
+
+@rules.guard("group-in")
+def _g_group_in(m, ctx, group=0, words="") -> bool:
+    return m.group(group) in _word_set(words, ctx.state.c)
+
+
+@rules.guard("group-matches")
+def _g_group_matches(m, ctx, group=0, pattern="") -> bool:
+    return bool(_metric_rx(pattern).match(m.group(group)))
+
+
+@rules.guard("quantity-says")
+def _g_quantity_says(m, ctx, pattern="") -> bool:
+    return bool(_metric_rx(pattern).search(ctx.state.q.text))
+
+
+@rules.guard("own-noun-after")
+def _g_own_noun_after(m, ctx) -> bool:
+    return ctx.state.noun is not None and ctx.state.noun.i > ctx.state.k
+
+
+@rules.guard("of-np-frame")
+def _g_of_np_frame(m, ctx) -> bool:
+    """No subject, a goal noun as object, or a verb that names its noun or aims."""
+    st = ctx.state
+    return bool(st.subj_is_empty or st.goal_object or st.verb.lower in st.c.verb_nouns
+                or st.verb.lower.startswith(("target", "aim")))
+
+
+@rules.guard("verb-names-noun")
+def _g_verb_names_noun(m, ctx) -> bool:
+    return ctx.state.verb.lower in ctx.state.c.verb_nouns
+
+
+@rules.guard("subject-empty-or-number-in-object")
+def _g_subject_empty_or_in_object(m, ctx) -> bool:
+    return ctx.state.subj_is_empty or ctx.state.in_dobj
+
+
+@rules.guard("has-direct-object")
+def _g_has_direct_object(m, ctx) -> bool:
+    return bool(ctx.state.dobj_text)
+
+
+@rules.guard("number-in-object")
+def _g_number_in_object(m, ctx) -> bool:
+    return ctx.state.in_dobj
+
+
+@rules.guard("verb-in")
+def _g_verb_in(m, ctx, words="") -> bool:
+    return ctx.state.verb.lower in _word_set(words, ctx.state.c)
+
+
+@rules.guard("subject-empty")
+def _g_subject_empty(m, ctx) -> bool:
+    return ctx.state.subj_is_empty
+
+
+@rules.guard("subject-is-name")
+def _g_subject_is_name(m, ctx) -> bool:
+    return ctx.state.index.is_name(ctx.state.subj_text)
+
+
+@rules.guard("number-before-verb")
+def _g_number_before_verb(m, ctx) -> bool:
+    return ctx.state.q.end <= ctx.state.verb.start
+
+
+@rules.guard("metric-names-nothing")
+def _g_metric_names_nothing(m, ctx) -> bool:
+    metric = ctx["value"]
+    return not metric or metric.lower().strip() in _words()[1] or ctx.state.index.is_name(metric)
+
+
+@rules.guard("metric-has-content")
+def _g_metric_has_content(m, ctx) -> bool:
+    st = ctx.state
+    return bool(content_metric(_normalise_metric(ctx["value"], st.c, st.index.gpes), st.c))
+
+
+@rules.guard("metric-contains")
+def _g_metric_contains(m, ctx, text="") -> bool:
+    return text in ctx["value"]
+
+
+@rules.guard("metric-matches")
+def _g_metric_matches(m, ctx, pattern="") -> bool:
+    return bool(_metric_rx(pattern).search(ctx["value"]))
+
+
+@rules.guard("share-frame")
+def _g_share_frame(m, ctx) -> bool:
+    """A share verb, 'N% of GDP', or a share noun in the subject."""
+    st = ctx.state
+    q = st.q
+    return (st.verb.text.lower() in st.c.share_verbs or bool(_metric_rx("of-gdp").match(st.text[q.end:q.end + 40]))
+            or st.noun_is_share)
+
+
+@rules.guard("comparator-in")
+def _g_comparator_in(m, ctx, comparators=()) -> bool:
+    return ctx.state.q.comparator in comparators
+
+
+@rules.guard("verb-changes")
+def _g_verb_changes(m, ctx) -> bool:
+    return ctx.state.verb.lower in _words()[2]
+
+
+# actions of the metric chain: a 'find' step returns (metric, dependency pattern ids) or a
+# metric; a 'refine' step returns the new metric; None: the step does not apply
+
+@rules.action("metric.group")
+def _a_group(m, ctx, group=1, prefix="") -> str:
+    return prefix + m.group(group)
+
+
+@rules.action("metric.count-noun")
+def _a_count_noun(m, ctx):
+    """'144 invention patents': the noun and its modifiers after the number."""
+    st = ctx.state
+    toks, noun, k, q = st.toks, st.noun, st.k, st.q
+    idx = [x for x in _subtree(st.ch, noun.i) if x > k and toks[x].start >= q.end
+           and toks[x].dep not in ("prep", "relcl", "acl", "punct", "cc", "conj")]
+    idx = [x for x in idx if x <= noun.i] or [noun.i]
+    metric = st.text[toks[idx[0]].start:toks[noun.i].end]
+    if not st.subj_is_empty and st.subj_text and q.unit_class == "rate":
+        metric = st.subj_text
+    return metric, (st.noun_rule,)
+
+
+@rules.action("metric.noun-before-of")
+def _a_noun_before_of(m, ctx):
+    st = ctx.state
+    base = ctx.offset
+    nb_text = m.group(1)
+    for t in st.toks[st.ts:st.te_]:  # "recorded annual production value of": the verb is no part of it
+        if base + m.start(1) <= t.start < base + m.end(1) and t.pos in ("VERB", "AUX") \
+                and t.dep not in ("amod", "compound"):
+            nb_text = st.text[t.end:base + m.end(1)].strip()
+    return (nb_text if st.subj_is_empty else f"{st.subj_text} {nb_text}"), ()
+
+
+@rules.action("metric.of-head")
+def _a_of_head(m, ctx):
+    """'an installed geothermal capacity of 950 MW': the noun the quantity is 'of'."""
+    st = ctx.state
+    toks, ch, q = st.toks, st.ch, st.q
+    qhead = next((j for j in range(st.ts, st.te_) if q.start <= toks[j].start < q.end
+                  and not (q.start <= toks[toks[j].head].start < q.end)), None)
+    groups = depmatch.load_groups("metric_patterns.json")
+    x, head_rule = depmatch.first_rule(groups["of_head"], st.sent, qhead) if qhead is not None else (None, None)
+    if x is None or toks[x].lower in _words()[0]:
+        return None
+    mods = {j for y in ch.get(x, ()) if y < x and toks[y].dep in ("amod", "compound", "nmod")
+            for j in _subtree(ch, y)}
+    first = x
+    while first - 1 in mods and (toks[first - 1].pos != "PUNCT" or (
+            toks[first - 1].text == "-" and toks[first - 1].end == toks[first].start)):
+        first -= 1  # the noun's own modifiers ("record-breaking"), never across a dash or comma
+    return st.text[toks[first].start:toks[x].end], (head_rule,)
+
+
+@rules.action("metric.verb-noun")
+def _a_verb_noun(m, ctx):
+    """'will invest $5 million in schools': the verb's noun and where it goes (M: the tail)."""
+    st = ctx.state
+    vn = st.c.verb_nouns[st.verb.lower]
+    if st.subj_is_empty:
+        return vn + (" " + m.group(1) if m else ""), ()
+    if m:
+        return st.subj_text + " " + _metric_rx("first-word").sub("", m.group(1)) + (
+            " " + vn if vn in ("investment", "spending", "allocation", "budget") else ""), ()
+    return st.subj_text + " " + vn, ()
+
+
+@rules.action("metric.direct-object")
+def _a_direct_object(m, ctx):
+    return ctx.state.dobj_text, (ctx.state.obj_rule,)
+
+
+@rules.action("metric.subject")
+def _a_subject(m, ctx):
+    return ctx.state.subj_text  # an organisation or a place is whose figure it is, not what it measures
+
+
+@rules.action("metric.share-who")
+def _a_share_who(m, ctx):
+    return f"share of {m.group(1)} who {m.group(2)}"
+
+
+@rules.action("metric.fallback-subject")
+def _a_fallback_subject(m, ctx):
+    st = ctx.state
+    metric = _fallback_subject(st.text, st.q, st.prev_end, st.clause_start)
+    return "" if st.index.is_name(metric) else metric
+
+
+@rules.action("metric.share-of-whole")
+def _a_share_of_whole(m, ctx):
+    st = ctx.state
+    if st.noun_is_share and _metric_rx("to-or-in").search(st.subj_low):
+        return None  # "proportion of A to B" is rewritten by the normaliser
+    metric = ctx["value"]
+    if not metric.strip() and st.prev_metric:
+        # ", accounting for 27% of GDP": the share of what the previous clause measured
+        metric = _metric_rx("change-suffix").sub("", st.prev_metric.split(" share of ")[0])
+    return f"{metric} share of {m.group(1)}"
+
+
+@rules.action("metric.change-noun")
+def _a_change_noun(m, ctx, decline=()):
+    return f"{ctx['value']} {'decline' if m.group(1) in decline else 'growth'}"
+
+
+@rules.action("metric.comparator-change")
+def _a_comparator_change(m, ctx):
+    return f"{ctx['value']} {ctx.state.q.comparator}"
+
+
+@rules.action("metric.change-verb")
+def _a_change_verb(m, ctx):
+    return f"{ctx['value']} {_words()[2][ctx.state.verb.lower]}"
+
+
+def _found(v) -> tuple:
+    """A 'find' step's value as (metric, dependency pattern ids)."""
+    return v if isinstance(v, tuple) else (v, ())
+
+
+def _metric(parsed: Parsed, text: str, ts: int, te_: int, q: Quantity, c: _Cues,
+            index: _Index, ch: dict, prev_end: Optional[int] = None,
+            clause_start: int = 0, prev_metric: Optional[str] = None) -> tuple[str, Optional[str], tuple]:
+    """(metric, place, ids of the rules that made it) for the quantity: the steps of
+    models/rules/metric.json run on the quantity's state, 'find' then 'refine'."""
+    st = _metric_state(parsed, text, ts, te_, q, c, index, ch, prev_end, clause_start, prev_metric)
+    if st is None:
+        return "", None, ()
+    chain = rules.load("metric")
+    found, hits = chain.chain("find", st, text, q.start, q.end, until=lambda v: bool(_found(v)[0]))
+    used = [*st.lead_rules]
+    for h in hits:
+        used += [*_found(h.value)[1], h.rule]
+    metric, hits = chain.chain("refine", st, text, q.start, q.end, value=_found(found)[0] or "")
+    used += [h.rule for h in hits]
+    return _normalise_metric(metric, c, index.gpes), st.place, tuple(used)
 
 
 _LIST_HEAD = _rx("list-head").regex
@@ -761,157 +1026,290 @@ def _choose_time(q, cl, clauses, resolved, busy, kind, ref):
     return None, None
 
 
-def _numeric(doc, text, parsed, ts, te_, stext, s_start, qs, resolved, ctx, subject, c,
-             history=(), index=None):
-    out = []
-    ref = ctx.ref_year
-    clauses = _clauses(stext, s_start)
+@dataclass(frozen=True)
+class _Sent:
+    """One sentence as the numeric-statement rules see it, with the document's lookups."""
+
+    doc: str
+    text: str
+    parsed: Parsed
+    ts: int
+    te_: int
+    stext: str
+    s_start: int
+    resolved: list
+    ctx: _Ctx
+    subject: Optional[str]
+    c: _Cues
+    index: _Index
+    history: tuple = ()
+
+
+@dataclass(frozen=True)
+class _Frame:
+    """What a sentence's figures share: clauses, a list heading, the "to" index, conversions,
+    the dependency children and the per-clause kind cues (filled as they are needed)."""
+
+    qs: list
+    clauses: list
+    list_start: Optional[int]
+    list_year: Optional[tuple]
+    tos: _ToIndex
+    conversions: dict
+    children: dict
+    cues: dict
+
+
+@dataclass(frozen=True)
+class _Fig:
+    """One figure: its index in the sentence, the quantity, its clause and what frames it."""
+
+    i: int
+    q: Quantity
+    cl: tuple
+    baseline: bool
+    in_list: bool
+    cont: Optional[Target]
+    verdict: kinds.Verdict
+
+
+def _frame(s: _Sent, qs: list) -> _Frame:
+    ref = s.ctx.ref_year
+    clauses = _clauses(s.stext, s.s_start)
     rec_qs = [x for x in qs if x.unit_class != "duration" and x.conversion_of is None]
-    children = None  # the sentence's dependency children, built once when first needed
-    head = _LIST_HEAD.search(stext)
-    list_start = s_start + head.end() if head else None
+    head = _LIST_HEAD.search(s.stext)
+    list_start = s.s_start + head.end() if head else None
     list_year = None
     if head:
-        fut = [(y, t.period) for t, y in resolved if t.start < list_start and y and _is_future(t, y, ref)]
-        list_year = fut[-1] if fut else (ctx.horizon or ctx.last_horizon)
-    tos = _ToIndex(text, rec_qs, clauses)
-    conversions = {x.conversion_of: x for x in qs if x.conversion_of is not None}
-    cues: dict = {}
+        fut = [(y, t.period) for t, y in s.resolved if t.start < list_start and y and _is_future(t, y, ref)]
+        list_year = fut[-1] if fut else (s.ctx.horizon or s.ctx.last_horizon)
+    return _Frame(qs, clauses, list_start, list_year, _ToIndex(s.text, rec_qs, clauses),
+                  {x.conversion_of: x for x in qs if x.conversion_of is not None},
+                  _children(s.parsed, s.ts, s.te_), {})
+
+
+def _figure(s: _Sent, fr: _Frame, i: int, q: Quantity, out: list) -> _Fig:
+    text, parsed, ts, te_ = s.text, s.parsed, s.ts, s.te_
+    cl = next(((a, b) for a, b in fr.clauses if a <= q.start < b), (s.s_start, s.s_start + len(s.stext)))
+    before_q = text[max(cl[0], q.start - 80):q.start]
+    # a baseline: "up from 1MW and 30MW in 2015", "from NT$4 billion to NT$50 billion";
+    # "raise its share to 10% by 2035 from 2.3% in 2023": the "from" figure after the "to" one
+    later_to = fr.tos.later(q.end) or fr.tos.earlier(cl, q.start)
+    baseline = bool(_BASELINE_BEFORE.search(before_q) or (_FROM_BEFORE.search(before_q[-30:]) and later_to))
+    k = _tok_at(parsed, ts, te_, q.start)
+    while k is not None and k < te_ - 1 and not _NUMTOK.match(parsed.tokens[k].text) and parsed.tokens[k].end <= q.end:
+        k += 1
+    verdict = kinds.decide(parsed.tokens, fr.children, k, s.stext, q.unit_class == "currency", (q.start, q.end)) \
+        if k is not None else kinds.Verdict(None)
+    in_list = fr.list_start is not None and q.start >= fr.list_start and not baseline
+    cont = out[-1] if out and _rx("continuation-lead").match(text[cl[0]:q.start]) else None
+    return _Fig(i, q, cl, baseline, in_list, cont, verdict)
+
+
+def _baseline_time(s: _Sent, f: _Fig, te, year):
+    """The baseline's year: the point or period start after it, else "now"."""
+    ref = s.ctx.ref_year
+    after = [(t, y) for t, y in s.resolved if t.start >= f.q.end and t.start < f.cl[1]]
+    if after and after[0][0].kind == "period" and after[0][0].period:
+        rel = _rx("relative-period").search(after[0][0].text)
+        return after[0][0], (ref if rel else after[0][0].period[0])
+    if after and after[0][0].kind in ("point", "baseline", "named") and after[0][1] is not None:
+        return after[0]
+    if te is not None and (_is_future(te, year, ref) or te.kind == "decade"):
+        return None, None
+    return te, year
+
+
+def _kind_and_time(s: _Sent, fr: _Frame, f: _Fig) -> tuple:
+    """(kind, the kind rules that applied, time expression, year) of a figure."""
+    ref, ctx, cl, verdict = s.ctx.ref_year, s.ctx, f.cl, f.verdict
+    kind, kind_rules = verdict.kind, [verdict.rule]
+    if kind is None:
+        if cl not in fr.cues:  # once per clause: a sentence of 100k numbers stays linear
+            fr.cues[cl] = kinds.cue(s.text[cl[0]:cl[1]], s.stext)
+        kind, cue_rule = fr.cues[cl]
+        kind_rules = [cue_rule]
+    te, year = _choose_time(f.q, cl, fr.clauses, s.resolved, fr.tos.busy, kind, ref)
+    if f.in_list and te is None and fr.list_year:
+        year = fr.list_year[0]  # "targets, which include: - 30% ...": the heading's horizon
+    if f.baseline:
+        te, year = _baseline_time(s, f, te, year)
+        kind = Kind.ACHIEVEMENT.value
+        kind_rules.append("kind.baseline")
+    elif (ctx.target_mode or f.in_list) and not (te is not None and year is not None and ref is not None
+                                                 and year < ref):
+        kind = Kind.TARGET.value
+        kind_rules.append("kind.target-list")  # "- 30% reduction in energy demand" under "targets include:"
+    elif te is not None and kind != Kind.PROJECTION.value and cl[0] <= te.start < cl[1] \
+            and _is_future(te, year, ref) and te.kind in _FUTURE_KINDS + ("named", "decade", "later"):
+        kind = Kind.TARGET.value
+        kind_rules.append("kind.future-date")  # a date still ahead makes it a goal: "upped its ante to 450 GW over the next ten years"
+    if f.cont is not None and te is None and not f.baseline and (
+            verdict.kind is None or verdict.tense in ("present", "perfect", "past")):
+        kind, te, year = f.cont.kind, None, f.cont.year  # ", including up to 5GW of floating wind"
+        kind_rules.append("kind.continuation")
+    if kind is None and te is not None:
+        kind = Kind.TARGET.value if _is_future(te, year, ref) else Kind.ACHIEVEMENT.value
+        kind_rules.append("kind.dated")
+    if kind is None:
+        kind = Kind.ACHIEVEMENT.value
+        kind_rules.append("kind.default")
+    if verdict.instrument and kind == Kind.TARGET.value and year is not None and ref is not None \
+            and te is not None and not _is_future(te, year, ref) and year < ref:
+        kind = Kind.ACHIEVEMENT.value
+        kind_rules.append("kind.money-spent")  # "investment of $745m ... in 2016": money spent
+    if te is not None and kind != Kind.ACHIEVEMENT.value and not _is_future(te, year, ref) \
+            and not (cl[0] <= te.start < cl[1]):
+        te, year = None, None
+    return kind, kind_rules, te, year
+
+
+def _undated(s: _Sent, f: _Fig, kind: str, year, period) -> tuple:
+    """(year, period) of a figure with no date of its own: the sentence's, the paragraph's or
+    the list's, by kind."""
+    ctx, ref, verdict = s.ctx, s.ctx.ref_year, f.verdict
+    earlier = [(t, y) for t, y in s.resolved if t.end <= f.q.start and t.kind != "baseline" and y is not None]
+    if kind in (Kind.TARGET.value, Kind.PROJECTION.value):
+        fut = [(t, y) for t, y in earlier if _is_future(t, y, ref)][-1:]
+        funding = verdict.instrument or verdict.cue in kinds.classes().allocation_verbs
+        # a fund or budget takes its paragraph's horizon, never the headline's from afar
+        horizon = (fut[0][1], fut[0][0].period) if fut else (
+            ctx.horizon or (ctx.list_horizon if ctx.target_mode else None)
+            or (None if funding else ctx.main_horizon))
+        if horizon:
+            year, p = horizon
+            period = timeexpr.period_str(p)
+        return year, period
+    past = [(t, y) for t, y in earlier if not _is_future(t, y, ref)]
+    if past:
+        return past[-1][1], timeexpr.period_str(past[-1][0].period)
+    if verdict.tense in ("present", "perfect"):
+        return (ctx.para[0] if (ctx.para and verdict.tense == "present") else ctx.pub_year), period
+    if ctx.para:
+        return ctx.para[0], timeexpr.period_str(ctx.para[1])
+    return ctx.pub_year, period
+
+
+def _dating(s: _Sent, fr: _Frame, f: _Fig, kind: str, te, year) -> tuple:
+    """(year, period) of a figure."""
+    period = timeexpr.period_str(te.period) if te is not None and te.kind != "decade" else None
+    if f.in_list and te is None and fr.list_year:
+        period = timeexpr.period_str(fr.list_year[1])
+    if te is None and not f.baseline and not (f.in_list and fr.list_year) and f.cont is None:
+        return _undated(s, f, kind, year, period)
+    if te is not None and te.kind == "present":
+        year = s.ctx.pub_year
+    return year, period
+
+
+@dataclass(frozen=True)
+class _StatementState:
+    """What the statement-level metric steps read: the figure, its clause, the records before it."""
+
+    text: str
+    q: Quantity
+    cl: tuple
+    s_start: int
+    c: _Cues
+    gpes: frozenset
+    prev_rec: Optional[Target]
+    out: tuple
+
+
+@rules.guard("previous-metric")
+def _g_previous_metric(m, ctx) -> bool:
+    return ctx.state.prev_rec is not None and bool(ctx.state.prev_rec.metric)
+
+
+@rules.guard("previous-in-sentence")
+def _g_previous_in_sentence(m, ctx) -> bool:
+    return (ctx.state.prev_rec.value_start or 0) >= ctx.state.s_start
+
+
+@rules.guard("metric-is-content")
+def _g_metric_is_content(m, ctx) -> bool:
+    return bool(content_metric(ctx["value"], ctx.state.c))
+
+
+def _changed(old: str, new: Optional[str]) -> Optional[str]:
+    return None if new is None or new == old else new
+
+
+@rules.action("metric.anaphora")
+def _a_anaphora(m, ctx):
+    st = ctx.state
+    return _changed(ctx["value"], _anaphora(ctx["value"], st.prev_rec.metric, st.q.comparator,
+                                            st.text[st.cl[0]:st.cl[1]], st.c))
+
+
+@rules.action("metric.lead-demonstrative")
+def _a_lead_demonstrative(m, ctx):
+    return _changed(ctx["value"], _rx("lead-demonstrative").sub("", ctx["value"]))
+
+
+@rules.action("metric.restated")
+def _a_restated(m, ctx):
+    return _restated(ctx.state.prev_rec, ctx.state.q)
+
+
+@rules.action("metric.part-of")
+def _a_part_of(m, ctx):
+    st = ctx.state
+    return _part_of(st.text, st.q, st.cl, st.s_start, list(st.out)) or None
+
+
+@rules.action("metric.line-label")
+def _a_line_label(m, ctx):
+    st = ctx.state
+    label = _line_label(st.text, st.q, st.cl)
+    # "• Coal in installed capacity: 18.6% by 2040 (2018: 31.4%)"
+    return _normalise_metric(label, st.c, st.gpes) if label else None
+
+
+def _figure_metric(s: _Sent, fr: _Frame, f: _Fig, out: list) -> tuple:
+    """(metric, place, metric rule ids): the metric chain, then the statement-level steps
+    (models/rules/metric.json, 'statement')."""
+    q, cl, qs = f.q, f.cl, fr.qs
+    prev = next(([x] for x in reversed(qs[max(0, f.i - 64):f.i]) if x.conversion_of is None and x.end <= q.start
+                 and x.start >= cl[0]), [])
+    prev_rec = out[-1] if out else (s.history[-1] if s.history else None)
+    metric, place, metric_rules = _metric(s.parsed, s.text, s.ts, s.te_, q, s.c, s.index, fr.children,
+                                          prev[-1].end if prev else None, cl[0],
+                                          prev_rec.metric if prev_rec is not None and prev_rec.metric else None)
+    st = _StatementState(s.text, q, cl, s.s_start, s.c, s.index.gpes, prev_rec, tuple(out))
+    metric, hits = rules.load("metric").chain("statement", st, s.text, q.start, q.end, value=metric)
+    return metric, place, [*metric_rules, *(h.rule for h in hits)]
+
+
+def _numeric_record(s: _Sent, fr: _Frame, f: _Fig, out: list) -> Target:
+    q, c = f.q, s.c
+    kind, kind_rules, te, year = _kind_and_time(s, fr, f)
+    year, period = _dating(s, fr, f, kind, te, year)
+    metric, place, metric_rules = _figure_metric(s, fr, f, out)
+    comparator = q.comparator
+    if comparator == "equal" and _rx("growth-metric").search(metric):
+        comparator = "growth"
+    qs_, qe_ = _trim_clause(s.text, f.cl)
+    alt = fr.conversions.get(f.i)
+    return Target(doc=s.doc, kind=kind, metric=content_metric(metric, c), quote=s.text[qs_:qe_],
+                  start=qs_, end=qe_, value=q.value, value_max=q.value_max, unit=q.unit,
+                  comparator=comparator, year=year, period=period,
+                  subject=place or s.subject, value_start=q.start, value_end=q.end,
+                  alt_value=alt.value if alt else None, alt_unit=alt.unit if alt else None,
+                  rules=_provenance("statement.numeric", q.rules, te, *kind_rules, *metric_rules))
+
+
+def _numeric(s: _Sent, qs: list) -> list[Target]:
+    """The records of a sentence's figures (QS), in order."""
+    out: list[Target] = []
+    fr = None
     for i, q in enumerate(qs):
-        if _skip(q, text, parsed, c):
+        if _skip(q, s.text, s.parsed, s.c):
             continue
-        if q.unit_class == "count" and index.in_name(q.start):
+        if q.unit_class == "count" and s.index.in_name(q.start):
             continue
-        if children is None:
-            children = _children(parsed, ts, te_)
-        cl = next(((a, b) for a, b in clauses if a <= q.start < b), (s_start, s_start + len(stext)))
-        clause_text = text[cl[0]:cl[1]]
-        before_q = text[max(cl[0], q.start - 80):q.start]
-        # a baseline: "up from 1MW and 30MW in 2015", "from NT$4 billion to NT$50 billion"
-        later_to = tos.later(q.end)
-        # "raise its share to 10% by 2035 from 2.3% in 2023": the "from" figure after the "to" one
-        earlier_to = tos.earlier(cl, q.start)
-        later_to = later_to or earlier_to
-        baseline = bool(_BASELINE_BEFORE.search(before_q) or
-                        (_FROM_BEFORE.search(before_q[-30:]) and later_to))
-        k = _tok_at(parsed, ts, te_, q.start)
-        while k is not None and k < te_ - 1 and not _NUMTOK.match(parsed.tokens[k].text) and parsed.tokens[k].end <= q.end:
-            k += 1
-        verdict = kinds.decide(parsed.tokens, children, k, stext, q.unit_class == "currency", (q.start, q.end)) \
-            if k is not None else kinds.Verdict(None)
-        kind, kind_rules = verdict.kind, [verdict.rule]
-        if kind is None:
-            if cl not in cues:  # once per clause: a sentence of 100k numbers stays linear
-                cues[cl] = kinds.cue(clause_text, stext)
-            kind, cue_rule = cues[cl]
-            kind_rules = [cue_rule]
-        te, year = _choose_time(q, cl, clauses, resolved, tos.busy, kind, ref)
-        in_list = list_start is not None and q.start >= list_start and not baseline
-        cont = out[-1] if out and _rx("continuation-lead").match(text[cl[0]:q.start]) else None
-        if in_list and te is None and list_year:
-            year = list_year[0]  # "targets, which include: - 30% ...": the heading's horizon
-        if baseline:
-            # the baseline's year: the point or period start after it, else "now"
-            after = [(t, y) for t, y in resolved if t.start >= q.end and t.start < cl[1]]
-            if after and after[0][0].kind == "period" and after[0][0].period:
-                rel = _rx("relative-period").search(after[0][0].text)
-                te, year = after[0][0], (ref if rel else after[0][0].period[0])
-            elif after and after[0][0].kind in ("point", "baseline", "named") and after[0][1] is not None:
-                te, year = after[0]
-            elif te is not None and (_is_future(te, year, ref) or te.kind == "decade"):
-                te, year = None, None
-            kind = Kind.ACHIEVEMENT.value
-            kind_rules.append("kind.baseline")
-        elif (ctx.target_mode or in_list) and not (te is not None and year is not None and ref is not None
-                                                   and year < ref):
-            kind = Kind.TARGET.value
-            kind_rules.append("kind.target-list")  # "- 30% reduction in energy demand" under "targets include:"
-        elif te is not None and kind != Kind.PROJECTION.value and cl[0] <= te.start < cl[1] \
-                and _is_future(te, year, ref) and te.kind in _FUTURE_KINDS + ("named", "decade", "later"):
-            kind = Kind.TARGET.value
-            kind_rules.append("kind.future-date")  # a date still ahead makes it a goal: "upped its ante to 450 GW over the next ten years"
-        if cont is not None and te is None and not baseline and (
-                verdict.kind is None or verdict.tense in ("present", "perfect", "past")):
-            kind, te, year = cont.kind, None, cont.year  # ", including up to 5GW of floating wind"
-            kind_rules.append("kind.continuation")
-        if kind is None and te is not None:
-            kind = Kind.TARGET.value if _is_future(te, year, ref) else Kind.ACHIEVEMENT.value
-            kind_rules.append("kind.dated")
-        if kind is None:
-            kind = Kind.ACHIEVEMENT.value
-            kind_rules.append("kind.default")
-        if verdict.instrument and kind == Kind.TARGET.value and year is not None and ref is not None \
-                and te is not None and not _is_future(te, year, ref) and year < ref:
-            kind = Kind.ACHIEVEMENT.value
-            kind_rules.append("kind.money-spent")  # "investment of $745m ... in 2016": money spent
-        if te is not None and kind != Kind.ACHIEVEMENT.value and not _is_future(te, year, ref) \
-                and not (cl[0] <= te.start < cl[1]):
-            te, year = None, None
-        period = timeexpr.period_str(te.period) if te is not None and te.kind != "decade" else None
-        if in_list and te is None and list_year:
-            period = timeexpr.period_str(list_year[1])
-        # no date of its own: the sentence's, the paragraph's or the list's, by kind
-        if te is None and not baseline and not (in_list and list_year) and cont is None:
-            earlier = [(t, y) for t, y in resolved if t.end <= q.start and t.kind != "baseline" and y is not None]
-            if kind in (Kind.TARGET.value, Kind.PROJECTION.value):
-                fut = [(t, y) for t, y in earlier if _is_future(t, y, ref)][-1:]
-                funding = verdict.instrument or verdict.cue in kinds.classes().allocation_verbs
-                # a fund or budget takes its paragraph's horizon, never the headline's from afar
-                horizon = (fut[0][1], fut[0][0].period) if fut else (
-                    ctx.horizon or (ctx.list_horizon if ctx.target_mode else None)
-                    or (None if funding else ctx.main_horizon))
-                if horizon:
-                    year, p = horizon
-                    period = timeexpr.period_str(p)
-            else:
-                past = [(t, y) for t, y in earlier if not _is_future(t, y, ref)]
-                if past:
-                    year, period = past[-1][1], timeexpr.period_str(past[-1][0].period)
-                elif verdict.tense in ("present", "perfect"):
-                    year = ctx.para[0] if (ctx.para and verdict.tense == "present") else ctx.pub_year
-                elif ctx.para:
-                    year, p = ctx.para
-                    period = timeexpr.period_str(p)
-                else:
-                    year = ctx.pub_year
-        elif te is not None and te.kind == "present":
-            year = ctx.pub_year
-        prev = next(([x] for x in reversed(qs[max(0, i - 64):i]) if x.conversion_of is None and x.end <= q.start
-                     and x.start >= cl[0]), [])
-        prev_rec = out[-1] if out else (history[-1] if history else None)
-        metric, place, metric_rules = _metric(parsed, text, ts, te_, q, c, index, children,
-                                              prev[-1].end if prev else None, cl[0],
-                                              prev_rec.metric if prev_rec is not None and prev_rec.metric else None)
-        metric_rules = list(metric_rules)
-        if prev_rec is not None and prev_rec.metric:
-            before_anaphora = metric
-            metric = _anaphora(metric, prev_rec.metric, q.comparator, clause_text, c)
-            if metric != before_anaphora:
-                metric_rules.append("metric.anaphora")
-        metric = _rx("lead-demonstrative").sub("", metric)
-        if not content_metric(metric, c) and prev_rec is not None and prev_rec.metric \
-                and (prev_rec.value_start or 0) >= s_start:
-            metric = _restated(prev_rec, q)
-            metric_rules.append("metric.restated")
-        part = _part_of(text, q, cl, s_start, out)
-        if part:
-            metric = part
-            metric_rules.append("metric.part-of")
-        label = _line_label(text, q, cl)
-        if label and not part:
-            metric = _normalise_metric(label, c, index.gpes)  # "• Coal in installed capacity: 18.6% by 2040 (2018: 31.4%)"
-            metric_rules.append("metric.line-label")
-        comparator = q.comparator
-        if comparator == "equal" and _rx("growth-metric").search(metric):
-            comparator = "growth"
-        qs_, qe_ = _trim_clause(text, cl)
-        alt = conversions.get(i)
-        out.append(Target(doc=doc, kind=kind, metric=content_metric(metric, c), quote=text[qs_:qe_],
-                          start=qs_, end=qe_, value=q.value, value_max=q.value_max, unit=q.unit,
-                          comparator=comparator, year=year, period=period,
-                          subject=place or subject, value_start=q.start, value_end=q.end,
-                          alt_value=alt.value if alt else None, alt_unit=alt.unit if alt else None,
-                          rules=_provenance("statement.numeric", q.rules, te, *kind_rules, *metric_rules)))
+        fr = fr or _frame(s, qs)  # built once, when the first figure needs it
+        out.append(_numeric_record(s, fr, _figure(s, fr, i, q, out), out))
     return out
 
 
@@ -1061,35 +1459,66 @@ _MILESTONE_KINDS = ("horizon", "relative", "point", "period", "decade", "month")
 _GOAL_CUE = _rule_rx("milestone.goal-cue")
 
 
+def _deadline(te, year, text, stext, s_start, ctx) -> bool:
+    """Can TE (resolved to YEAR) date a goal without a number?"""
+    ref = ctx.ref_year
+    if te.kind not in _MILESTONE_KINDS:
+        return False
+    if te.kind == "relative" and "|by" not in te.text:
+        return False
+    if _rx("four-digits").fullmatch(te.text.strip()):
+        return False  # "2030 is just around the corner": a year, not a deadline
+    if _PLAN_FRAME.search(text[max(s_start, te.start - 40):te.start]):
+        return False  # "the Power Development Plan for 2021-2030, with a vision to 2050": a title
+    if year is None and te.kind != "decade":
+        return False
+    if te.kind == "decade" and not _rx("deadline-lead").match(te.text):
+        return False
+    if year is not None and ref is not None and year < ref:
+        return False
+    if te.kind == "period" and (not _RANGE_TEXT.search(te.text) or "ive-" in te.text
+                                or "ive Year" in te.text):
+        return False  # a plan period ("the 14th Five-Year Plan period") is a frame, not a deadline
+    if te.kind in ("point", "period") and (ref is None or (year or 0) <= ref):
+        return False  # "in 2026" is a goal only when it is still ahead
+    if te.kind == "month" and not (ctx.pub_month and _month_no(te.text) >= ctx.pub_month
+                                   and _rx("will-word").search(stext)):
+        return False
+    return True
+
+
+def _milestone(doc, text, stext, s_start, te, year, cue, subject) -> Target:
+    a, b = _trim_clause(text, (s_start, s_start + len(stext)))
+    quote = text[a:b]
+    # the goal is the coordinated clause that holds the date: "cut losses to 15% by 2026 and
+    # retire all diesel plants no later than 2028" -> "retire all diesel plants"
+    parts = [(m.start(), m.end()) for m in _rule_rx("milestone.clause-part").finditer(quote)]
+    lo, hi = 0, len(quote)
+    rel = te.start - a
+    for ps, pe in parts:
+        if pe <= rel:
+            lo = pe
+        elif ps >= rel + len(te.text) and hi == len(quote):
+            hi = ps
+    goal = quote[lo:hi] if parts else quote
+    metric, metric_rule = _milestone_metric(goal, te.text)
+    return Target(doc=doc, kind=Kind.MILESTONE.value, metric=metric,
+                  quote=quote, start=a, end=b, year=year,
+                  period=timeexpr.period_str(te.period) if te.kind != "decade" else None,
+                  subject=subject,
+                  rules=_provenance("statement.milestone", (), te,
+                                    "milestone.goal-cue" if cue else "milestone.by-date",
+                                    "milestone.clause-part" if parts else "", metric_rule))
+
+
 def _milestones(doc, text, stext, s_start, resolved, numeric, ctx, subject, c):
     """Dated goals without a number: "by 2030 X will ...", "within two years", "no later than
     2030", "a target start-up timeframe of 2026-2027", "goals set for 2035", "by the late 2020s"."""
     out = []
-    ref = ctx.ref_year
     if stext.rstrip().endswith("?"):
         return out
     for te, year in resolved:
-        if te.kind not in _MILESTONE_KINDS:
-            continue
-        if te.kind == "relative" and "|by" not in te.text:
-            continue
-        if _rx("four-digits").fullmatch(te.text.strip()):
-            continue  # "2030 is just around the corner": a year, not a deadline
-        if _PLAN_FRAME.search(text[max(s_start, te.start - 40):te.start]):
-            continue  # "the Power Development Plan for 2021-2030, with a vision to 2050": a title
-        if year is None and te.kind != "decade":
-            continue
-        if te.kind == "decade" and not _rx("deadline-lead").match(te.text):
-            continue
-        if year is not None and ref is not None and year < ref:
-            continue
-        if te.kind == "period" and (not _RANGE_TEXT.search(te.text) or "ive-" in te.text
-                                    or "ive Year" in te.text):
-            continue  # a plan period ("the 14th Five-Year Plan period") is a frame, not a deadline
-        if te.kind in ("point", "period") and (ref is None or (year or 0) <= ref):
-            continue  # "in 2026" is a goal only when it is still ahead
-        if te.kind == "month" and not (ctx.pub_month and _month_no(te.text) >= ctx.pub_month
-                                       and _rx("will-word").search(stext)):
+        if not _deadline(te, year, text, stext, s_start, ctx):
             continue
         cue = _GOAL_CUE.search(stext)
         if kinds.classes().forecaster_re.search(stext.lower()):
@@ -1101,27 +1530,7 @@ def _milestones(doc, text, stext, s_start, resolved, numeric, ctx, subject, c):
         if any(r.kind in ("target", "projection") and r.year == year and (year is not None or not _bracketed(text, r))
                for r in numeric):
             continue
-        a, b = _trim_clause(text, (s_start, s_start + len(stext)))
-        quote = text[a:b]
-        # the goal is the coordinated clause that holds the date: "cut losses to 15% by 2026 and
-        # retire all diesel plants no later than 2028" -> "retire all diesel plants"
-        parts = [(m.start(), m.end()) for m in _rule_rx("milestone.clause-part").finditer(quote)]
-        lo, hi = 0, len(quote)
-        rel = te.start - a
-        for ps, pe in parts:
-            if pe <= rel:
-                lo = pe
-            elif ps >= rel + len(te.text) and hi == len(quote):
-                hi = ps
-        goal = quote[lo:hi] if parts else quote
-        metric, metric_rule = _milestone_metric(goal, te.text)
-        out.append(Target(doc=doc, kind=Kind.MILESTONE.value, metric=metric,
-                          quote=quote, start=a, end=b, year=year,
-                          period=timeexpr.period_str(te.period) if te.kind != "decade" else None,
-                          subject=subject,
-                          rules=_provenance("statement.milestone", (), te,
-                                            "milestone.goal-cue" if cue else "milestone.by-date",
-                                            "milestone.clause-part" if parts else "", metric_rule)))
+        out.append(_milestone(doc, text, stext, s_start, te, year, cue, subject))
     # one milestone per year per sentence
     seen, uniq = set(), []
     for r in out:
@@ -1153,10 +1562,8 @@ _SYM_COMP = {">": "exceed", "≥": "at least", ">=": "at least", "<": "below", "
 _UNIT_HINT = _rx("unit-hint").regex
 
 
-def _table_records(doc: str, text: str, table: Table, pub_year, subject) -> list[Target]:
-    """Indicator | 2020 | 2025 tables: one record per (indicator, year) cell."""
-    rows = table.rows
-    hdr = rows[0]
+def _year_columns(hdr) -> list:
+    """(column, year, kind from the header or None) of a table's year columns."""
     cols = []
     for j, h in enumerate(hdr):
         m = _YEAR_HDR.search(h or "")
@@ -1165,6 +1572,39 @@ def _table_records(doc: str, text: str, table: Table, pub_year, subject) -> list
             kind = ("target" if _rule_rx("table.target-header").search(hl) else
                     "achievement" if _rule_rx("table.actual-header").search(hl) else None)
             cols.append((j, int(m.group(1)), kind))
+    return cols
+
+
+def _cell_quantity(cell: str, unit_text: str):
+    """(comparator symbol's word or None, the cell's quantity or None)."""
+    comp = None
+    for sym in sorted(_SYM_COMP, key=len, reverse=True):
+        if cell.startswith(sym):
+            comp = _SYM_COMP[sym]
+            cell = cell[len(sym):].strip()
+            break
+    qs = [quantities.in_major_unit(q) for q in quantities.parse(cell) if q.unit_class != "duration"]
+    if qs and qs[0].unit_class == "count" and unit_text:
+        probe = f"{cell} {unit_text.replace('%', 'percent')}"
+        qs = [q for q in quantities.parse(probe) if q.unit_class != "duration"] or qs
+    return comp, (qs[0] if qs else None)
+
+
+def _table_kind(year: int, hkind, pub_year, last_year) -> tuple[str, str]:
+    """(kind, rule id) of a cell: its header's, else after publication (or the last year) is a target."""
+    if pub_year is not None:
+        kind, kind_rule = hkind or ("target" if year > pub_year else "achievement"), "table.after-publication"
+    else:
+        kind, kind_rule = hkind or ("target" if year == last_year else "achievement"), "table.last-year"
+    if hkind:
+        kind_rule = "table.target-header" if hkind == "target" else "table.actual-header"
+    return kind, kind_rule
+
+
+def _table_records(doc: str, text: str, table: Table, pub_year, subject) -> list[Target]:
+    """Indicator | 2020 | 2025 tables: one record per (indicator, year) cell."""
+    rows = table.rows
+    cols = _year_columns(rows[0])
     if not cols:
         return []
     last_year = max(y for _, y, _ in cols)
@@ -1180,34 +1620,16 @@ def _table_records(doc: str, text: str, table: Table, pub_year, subject) -> list
         for j, year, hkind in cols:
             if j >= len(row) or not (row[j] or "").strip():
                 continue
-            cell = row[j].strip()
-            comp = None
-            for sym in sorted(_SYM_COMP, key=len, reverse=True):
-                if cell.startswith(sym):
-                    comp = _SYM_COMP[sym]
-                    cell = cell[len(sym):].strip()
-                    break
-            qs = [quantities.in_major_unit(q) for q in quantities.parse(cell) if q.unit_class != "duration"]
-            if qs and qs[0].unit_class == "count" and unit_text:
-                probe = f"{cell} {unit_text.replace('%', 'percent')}"
-                qs = [q for q in quantities.parse(probe) if q.unit_class != "duration"] or qs
-            if not qs:
+            comp, q = _cell_quantity(row[j].strip(), unit_text)
+            if q is None:
                 continue
-            q = qs[0]
             rate = quantities.lexicon().rate_re.search(indicator)
             rate_rule = ""
             if rate and q.unit_class == "count":
                 rate_rule = "table.rate-unit"
                 q = replace(q, unit="per " + " ".join(rate.group(0).split()[1:]), unit_class="rate")
                 metric = indicator
-            if pub_year is not None:
-                kind = hkind or ("target" if year > pub_year else "achievement")
-                kind_rule = "table.after-publication"
-            else:
-                kind = hkind or ("target" if year == last_year else "achievement")
-                kind_rule = "table.last-year"
-            if hkind:
-                kind_rule = "table.target-header" if hkind == "target" else "table.actual-header"
+            kind, kind_rule = _table_kind(year, hkind, pub_year, last_year)
             vs = ve = None
             if span:
                 pos = text.find(row[j].strip(), span[0], span[1] + 1)

@@ -1,8 +1,9 @@
 """One engine for every surface rule: regexes kept as data in ``models/rules/*.json``.
 
 A rule file holds ``rules`` (an ordered list: file order is precedence — when two hits overlap,
-the one from the earlier rule stays) and ``patterns`` (named regexes other code uses as helpers,
-HeidelTime's ``repattern``).  Every rule and pattern carries ``examples`` that
+the one from the earlier rule stays), ``patterns`` (named regexes other code uses as helpers,
+HeidelTime's ``repattern``) and ``steps`` (named chains of ordered steps run on a caller's state
+by ``RuleSet.chain``; a step may look for its pattern in a window before or after a span).  Every rule and pattern carries ``examples`` that
 ``tests/test_rule_examples.py`` runs through this engine alone.  ``%name`` in a pattern is a
 macro: the file's own ``macros``, or one of ``models/rules/macros.json`` (a regex, or a word list
 read from its one home in another knowledge file, or one the file's module derives from such
@@ -29,10 +30,12 @@ _WORDLISTS: dict[str, Callable[[], Iterable[str]]] = {}
 _NO_FACTS: Mapping[str, Any] = MappingProxyType({})
 
 _FLAGS = {"I": re.I, "X": re.X, "M": re.M, "S": re.S, "A": re.A}
-_FILE_KEYS = {"_about", "module", "flags", "macros", "prefilter", "rules", "patterns"}
+_FILE_KEYS = {"_about", "module", "flags", "macros", "prefilter", "rules", "patterns", "steps"}
 _RULE_KEYS = {"id", "pattern", "action", "examples", "flags", "guards", "args", "about", "window"}
 _PATTERN_KEYS = {"pattern", "examples", "flags", "about", "not"}
-_MACRO_KEYS = {"pattern", "lexicon", "key", "words", "case", "spaces", "about", "escape"}
+_STEP_KEYS = {"id", "pattern", "window", "anchored", "optional", "lower", "flags", "guards", "action",
+              "args", "group", "examples", "about"}
+_MACRO_KEYS = {"pattern", "lexicon", "key", "case", "about", "escape", "spaces", "words"}
 _MACRO = re.compile(r"%([A-Za-z][A-Za-z0-9_]*)")
 
 
@@ -76,6 +79,7 @@ class Context:
     text: str
     offset: int = 0
     facts: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    state: Any = None  # a step chain's state (RuleSet.chain)
 
     def __getitem__(self, key: str) -> Any:
         return self.facts[key]
@@ -93,7 +97,7 @@ class Hit:
     start: int
     end: int
     value: Any
-    match: re.Match = field(compare=False, repr=False)
+    match: Optional[re.Match] = field(compare=False, repr=False)
 
     @property
     def text(self) -> str:
@@ -139,17 +143,91 @@ class Pattern:
         return getattr(self.regex, name)
 
 
+@dataclass(frozen=True)
+class Step:
+    """One step of an ordered chain (``steps``): what a caller's state makes of a span.  A step
+    with a ``pattern`` looks for it in its ``window`` of the text (``["before", N]``: the N
+    characters before the span, ``["after", N]``: after it; ``anchored`` matches at the window's
+    start, ``lower`` lower-cases it first); without one it reads the state alone."""
+
+    id: str
+    regex: Optional[re.Pattern]
+    window: Optional[tuple[str, int]]
+    anchored: bool
+    optional: bool
+    lower: bool
+    action: str
+    args: Mapping[str, Any]
+    guards: tuple[tuple[str, Mapping[str, Any]], ...]
+    group: str
+    examples: tuple
+    about: str = ""
+
+    def window_text(self, text: str, start: int, end: int) -> tuple[str, int]:
+        """(the window's text, where it starts in TEXT)."""
+        if self.window is None:
+            return text, 0
+        side, n = self.window
+        lo, hi = (max(0, start - n), start) if side == "before" else (end, end + n)
+        w = text[lo:hi]
+        return (w.lower() if self.lower else w), lo
+
+    def find(self, window: str) -> Optional[re.Match]:
+        if self.regex is None:
+            return None
+        return (self.regex.match if self.anchored else self.regex.search)(window)
+
+    def fire(self, m: Optional[re.Match], ctx: Context) -> Any:
+        for name, gargs in self.guards:
+            negate = name.startswith("!")
+            if bool(_GUARDS[name.lstrip("!")](m, ctx, **gargs)) == negate:
+                return None
+        return _ACTIONS[self.action](m, ctx, **self.args)
+
+
 class RuleSet:
-    """The rules and named patterns of one file, compiled."""
+    """The rules, named patterns and step chains of one file, compiled."""
 
     def __init__(self, name: str, rules: tuple[Rule, ...], patterns: Mapping[str, Pattern],
-                 prefilter: Optional[re.Pattern]):
+                 prefilter: Optional[re.Pattern], steps: Optional[Mapping[str, tuple[Step, ...]]] = None):
         self.name = name
         self.rules = rules
         self.patterns = MappingProxyType(dict(patterns))
         self.prefilter = prefilter
+        self.steps = MappingProxyType(dict(steps or {}))
         self._by_id = MappingProxyType({r.id: r for r in rules})
         self._order = MappingProxyType({r.id: i for i, r in enumerate(rules)})
+
+    def chain(self, phase: str, state: Any, text: str, start: int, end: int, value: Any = None,
+              until: Optional[Callable[[Any], bool]] = None) -> tuple[Any, list[Hit]]:
+        """Run the steps of PHASE in file order around [start, end) of TEXT.  Each step sees the
+        caller's STATE (``ctx.state``) and the value so far (``ctx["value"]``); a step applies
+        when its pattern (if any, unless ``optional``) is found, its guards pass and its action
+        returns a value other than None, which becomes the value.  Of the steps sharing a
+        ``group`` only the first that applies does.  The chain stops after the first applied
+        step whose value satisfies UNTIL (None: every step is tried).  Returns (the value, the
+        hits of the steps that applied, in order)."""
+        if phase not in self.steps:
+            raise ResourceError(f"models/rules/{self.name}.json: no steps {phase!r}")
+        applied: list[Hit] = []
+        done: set = set()
+        for s in self.steps[phase]:
+            if s.group and s.group in done:
+                continue
+            window, lo = s.window_text(text, start, end)
+            m = s.find(window)
+            if m is None and s.regex is not None and not s.optional:
+                continue
+            v = s.fire(m, Context(window, lo, MappingProxyType({"value": value}), state))
+            if v is None:
+                continue
+            value = v
+            applied.append(Hit(s.id, lo + m.start() if m else start, lo + m.end() if m else end, v, m))
+            if s.group:
+                done.add(s.group)
+            if until is not None and until(v):
+                break
+        return value, applied
 
     def __getitem__(self, pattern_id: str) -> Pattern:
         try:
@@ -368,6 +446,45 @@ def _rule(spec: Any, flags: int, macros: Mapping[str, str], where: str) -> Rule:
                 tuple(spec["examples"]), spec.get("about", ""))
 
 
+def _step(spec: Any, flags: int, macros: Mapping[str, str], where: str) -> Step:
+    _check_keys(spec, _STEP_KEYS, {"id", "action", "examples"}, where)
+    where = f"{where} ({spec['id']})"
+    if spec["action"] not in _ACTIONS:
+        raise ResourceError(f"{where}: unknown action {spec['action']!r}")
+    if not spec["examples"]:
+        raise ResourceError(f"{where}: a step needs at least one example")
+    win = spec.get("window")
+    if win is not None and not (isinstance(win, (list, tuple)) and len(win) == 2
+                                and win[0] in ("before", "after") and isinstance(win[1], int)):
+        raise ResourceError(f"{where}: 'window' is [\"before\" or \"after\", chars]")
+    if "pattern" in spec and win is None:
+        raise ResourceError(f"{where}: a step's pattern needs a 'window'")
+    regex = (compile_pattern(spec["pattern"], flags | _flags(spec.get("flags"), where), macros, where)
+             if "pattern" in spec else None)
+    return Step(spec["id"], regex, tuple(win) if win else None, bool(spec.get("anchored")),
+                bool(spec.get("optional")), bool(spec.get("lower")), spec["action"],
+                MappingProxyType(dict(spec.get("args", {}))), _guards(spec.get("guards"), where),
+                spec.get("group", ""), tuple(spec["examples"]), spec.get("about", ""))
+
+
+def _steps(spec: Any, flags: int, macros: Mapping[str, str], where: str, seen: set) -> dict:
+    """``steps``: phase name -> ordered list of steps (ids unique in the file)."""
+    _check_keys(spec, set(spec) if isinstance(spec, Mapping) else set(), set(), f"{where}: steps")
+    out = {}
+    for phase, specs in spec.items():
+        if not isinstance(specs, (list, tuple)):
+            raise ResourceError(f"{where}: steps {phase!r}: expected a list of steps")
+        chain = []
+        for i, st in enumerate(specs):
+            s = _step(st, flags, macros, f"{where}: steps.{phase}[{i}]")
+            if s.id in seen:
+                raise ResourceError(f"{where}: duplicate rule id {s.id!r}")
+            seen.add(s.id)
+            chain.append(s)
+        out[phase] = tuple(chain)
+    return out
+
+
 def _pattern(pid: str, spec: Any, flags: int, macros: Mapping[str, str], where: str) -> Pattern:
     where = f"{where}: pattern {pid!r}"
     if isinstance(spec, str):
@@ -402,6 +519,7 @@ def load(name: str) -> RuleSet:
             raise ResourceError(f"{where}: duplicate rule id {r.id!r}")
         seen.add(r.id)
         rules.append(r)
+    steps = _steps(data.get("steps", {}), flags, macros, where, seen)
     patterns = {}
     for pid, spec in data.get("patterns", {}).items():
         if pid in seen:
@@ -409,7 +527,7 @@ def load(name: str) -> RuleSet:
         patterns[pid] = _pattern(pid, spec, flags, macros, where)
     pre = data.get("prefilter")
     prefilter = compile_pattern(pre, flags, macros, f"{where}: prefilter") if pre else None
-    return RuleSet(name, tuple(rules), patterns, prefilter)
+    return RuleSet(name, tuple(rules), patterns, prefilter, steps)
 
 
 def rule_files() -> list[str]:

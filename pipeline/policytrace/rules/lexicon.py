@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any, Mapping, Optional
 
 from .. import resources
 from ..errors import ResourceError
@@ -58,3 +58,14 @@ def whole_word(word: str) -> re.Pattern:
 def word_or_plural(word: str) -> re.Pattern:
     """A lexicon word or its plural in -s, not inside a longer or hyphened word."""
     return re.compile(r"(?<![\w-])" + re.escape(word) + r"s?(?![\w-])", re.I)
+
+
+@lru_cache(maxsize=256)
+def any_of(names: Any, before: str = "", after: str = "") -> Optional[re.Pattern]:
+    """Any of NAMES (a tuple or frozenset of names known at run time: a document's places or
+    bodies) as written, escaped, longest first, between the regex pieces BEFORE and AFTER;
+    None when there are no names."""
+    if not names:
+        return None
+    alt = "|".join(re.escape(n) for n in sorted(set(names), key=len, reverse=True))
+    return re.compile(f"{before}(?:{alt}){after}")
