@@ -63,7 +63,7 @@ def test_explain_finds_each_rule_where_it_matched():
                value=1.0, value_start=15, value_end=17, year=2030, rules=("no-such-file-rule", rid))
     uses = explain.uses(doc, t)
     assert [u.rule for u in uses] == ["no-such-file-rule", rid]
-    assert uses[0].file is None and (uses[0].start, uses[0].end) == (15, 17)
+    assert uses[0].file is None and (uses[0].start, uses[0].end, uses[0].how) == (15, 17, "figure")
     assert uses[1].file == "time" and "2030" in uses[1].text and 7 <= uses[1].start < uses[1].end <= 30
     out = explain.render(doc, [t])
     assert rid in out and "models/rules/time.json" in out

@@ -18,14 +18,18 @@ from .records import Document, Target
 
 @dataclass(frozen=True)
 class RuleUse:
-    """One rule of a record: its id, the file it lives in (None for a code path) and the span
-    of the record's text it matched (offsets into the document text)."""
+    """One rule of a record: its id, the file it lives in (None for a dependency pattern), the
+    span it stands for (offsets into the document text) and how that span was found: ``match``
+    (the rule's pattern, in the record's sentence), ``before`` (its nearest match before the
+    sentence: a horizon carried over) or ``figure`` (a decision or dependency pattern, which has
+    no pattern of its own: the record's figure)."""
 
     rule: str
     file: Optional[str]
     start: int
     end: int
     text: str
+    how: str = "match"
 
 
 _LOOKBACK = 2000  # characters before a record searched for a rule its sentence does not hold
@@ -33,11 +37,13 @@ _LOOKBACK = 2000  # characters before a record searched for a rule its sentence 
 
 @lru_cache(maxsize=1)
 def rule_index() -> Mapping[str, str]:
-    """rule id -> the rule file (models/rules/NAME.json) that defines it."""
+    """rule id -> the rule file (models/rules/NAME.json) that defines it (rules, steps and
+    decisions alike)."""
     out = {}
     for name in rules_mod.rule_files():
-        for r in rules_mod.load(name).rules:
-            out.setdefault(r.id, name)
+        rs = rules_mod.load(name)
+        for rid in (*(r.id for r in rs.rules), *(s.id for ph in rs.steps.values() for s in ph), *rs.decisions):
+            out.setdefault(rid, name)
     return MappingProxyType(out)
 
 
@@ -47,25 +53,29 @@ def _anchor(t: Target) -> tuple[int, int]:
     return t.start, t.end
 
 
+def _locate(regex, doc: Document, t: Target) -> Optional[tuple[int, int, str]]:
+    a0, a1 = _anchor(t)
+    cands = [(m.start(), m.end()) for m in regex.finditer(doc.text, t.start, t.end)]
+    if cands:
+        s, e = min(cands, key=lambda x: (abs((x[0] + x[1]) / 2 - (a0 + a1) / 2), x))
+        return s, e, "match"
+    before = [(m.start(), m.end()) for m in regex.finditer(doc.text, max(0, t.start - _LOOKBACK), t.start)]
+    return (*before[-1], "before") if before else None
+
+
 def uses(doc: Document, t: Target) -> list[RuleUse]:
     """The rules of record T, in the order they applied, each with where it matched: of a
-    surface rule's matches within the record's sentence, the one nearest the record's figure."""
+    pattern's matches within the record's sentence, the one nearest the record's figure."""
     idx = rule_index()
     a0, a1 = _anchor(t)
     out = []
     for rid in t.rules:
         name = idx.get(rid)
-        span = None
-        if name is not None:
-            rule = rules_mod.load(name).rule(rid)
-            cands = [(m.start(), m.end()) for m in rule.regex.finditer(doc.text, t.start, t.end)]
-            if cands:
-                span = min(cands, key=lambda s: (abs((s[0] + s[1]) / 2 - (a0 + a1) / 2), s))
-            else:  # carried from an earlier sentence ("By 2025, ... . It will also ..."): the nearest before
-                before = [(m.start(), m.end()) for m in rule.regex.finditer(doc.text, max(0, t.start - _LOOKBACK), t.start)]
-                span = before[-1] if before else None
-        s, e = span or (a0, a1)
-        out.append(RuleUse(rid, name, s, e, doc.text[s:e]))
+        rule = rules_mod.load(name).get(rid) if name is not None else None
+        regex = getattr(rule, "regex", None)
+        found = _locate(regex, doc, t) if regex is not None else None
+        s, e, how = found or (a0, a1, "figure")
+        out.append(RuleUse(rid, name, s, e, doc.text[s:e], how))
     return out
 
 
@@ -78,6 +88,7 @@ def render(doc: Document, targets: tuple[Target, ...] | list[Target]) -> str:
         lines.append(f"[{n}] {t.kind}{value} · metric: {t.metric or '-'} · year: {t.year or '-'}  ({t.id})")
         lines.append(f"    “{' '.join(t.quote.split())}”")
         for u in uses(doc, t):
-            where = f"models/rules/{u.file}.json" if u.file else "code path / dependency pattern"
-            lines.append(f"    {u.rule:<34} {u.start:>6}-{u.end:<6} “{' '.join(u.text.split())[:60]}”  {where}")
+            where = f"models/rules/{u.file}.json" if u.file else "models/metric_patterns.json"
+            mark = {"match": "", "before": " (before the sentence)", "figure": " (at the figure)"}[u.how]
+            lines.append(f"    {u.rule:<32} {u.start:>6}-{u.end:<6} “{' '.join(u.text.split())[:50]}”{mark}  {where}")
     return "\n".join(lines)

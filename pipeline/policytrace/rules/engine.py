@@ -2,9 +2,12 @@
 
 A rule file holds ``rules`` (an ordered list: file order is precedence — when two hits overlap,
 the one from the earlier rule stays), ``patterns`` (named regexes other code uses as helpers,
-HeidelTime's ``repattern``) and ``steps`` (named chains of ordered steps run on a caller's state
-by ``RuleSet.chain``; a step may look for its pattern in a window before or after a span).  Every rule and pattern carries ``examples`` that
-``tests/test_rule_examples.py`` runs through this engine alone.  ``%name`` in a pattern is a
+HeidelTime's ``repattern``), ``steps`` (named chains of ordered steps run on a caller's state
+by ``RuleSet.chain``; a step may look for its pattern in a window before or after a span) and
+``decisions`` (choices code makes over the parse, named so records can list them).  Every rule,
+pattern and step carries ``examples`` that ``tests/test_rule_examples.py`` runs through this
+engine alone; a decision's examples are sentences ``tests/test_decisions.py`` runs with the
+parser.  ``%name`` in a pattern is a
 macro: the file's own ``macros``, or one of ``models/rules/macros.json`` (a regex, or a word list
 read from its one home in another knowledge file, or one the file's module derives from such
 files and registers with :func:`wordlist`).  Guards (may this match count?) and actions (what
@@ -30,7 +33,8 @@ _WORDLISTS: dict[str, Callable[[], Iterable[str]]] = {}
 _NO_FACTS: Mapping[str, Any] = MappingProxyType({})
 
 _FLAGS = {"I": re.I, "X": re.X, "M": re.M, "S": re.S, "A": re.A}
-_FILE_KEYS = {"_about", "module", "flags", "macros", "prefilter", "rules", "patterns", "steps"}
+_FILE_KEYS = {"_about", "module", "flags", "macros", "prefilter", "rules", "patterns", "steps", "decisions"}
+_DECISION_KEYS = {"id", "about", "examples", "where"}
 _RULE_KEYS = {"id", "pattern", "action", "examples", "flags", "guards", "args", "about", "window"}
 _PATTERN_KEYS = {"pattern", "examples", "flags", "about", "not"}
 _STEP_KEYS = {"id", "pattern", "window", "anchored", "optional", "lower", "flags", "guards", "action",
@@ -185,11 +189,26 @@ class Step:
         return _ACTIONS[self.action](m, ctx, **self.args)
 
 
+@dataclass(frozen=True)
+class Decision:
+    """A choice made by code over the parse (a tense, a dependency path, a table column), named
+    here so that records can list it: no pattern, since none would be what runs.  Its examples
+    are sentences whose records must carry the id (tests/test_decisions.py runs them with
+    the parser); ``where`` names the function that takes it."""
+
+    id: str
+    about: str
+    where: str
+    examples: tuple
+
+
 class RuleSet:
-    """The rules, named patterns and step chains of one file, compiled."""
+    """The rules, named patterns, step chains and decisions of one file, compiled."""
 
     def __init__(self, name: str, rules: tuple[Rule, ...], patterns: Mapping[str, Pattern],
-                 prefilter: Optional[re.Pattern], steps: Optional[Mapping[str, tuple[Step, ...]]] = None):
+                 prefilter: Optional[re.Pattern], steps: Optional[Mapping[str, tuple[Step, ...]]] = None,
+                 decisions: tuple[Decision, ...] = ()):
+        self.decisions = MappingProxyType({d.id: d for d in decisions})
         self.name = name
         self.rules = rules
         self.patterns = MappingProxyType(dict(patterns))
@@ -237,6 +256,14 @@ class RuleSet:
 
     def rule(self, rule_id: str) -> Rule:
         return self._by_id[rule_id]
+
+    def get(self, any_id: str) -> Optional[Any]:
+        """The rule, step or decision of this file with that id (None if there is none)."""
+        if any_id in self._by_id:
+            return self._by_id[any_id]
+        if any_id in self.decisions:
+            return self.decisions[any_id]
+        return next((s for ph in self.steps.values() for s in ph if s.id == any_id), None)
 
     def hits(self, text: str, facts: Optional[Mapping[str, Any]] = None, *, offset: int = 0,
              only: Optional[set] = None) -> Iterator[Hit]:
@@ -485,6 +512,17 @@ def _steps(spec: Any, flags: int, macros: Mapping[str, str], where: str, seen: s
     return out
 
 
+def _decision(spec: Any, where: str, seen: set) -> Decision:
+    _check_keys(spec, _DECISION_KEYS, {"id", "about", "examples", "where"}, where)
+    if spec["id"] in seen:
+        raise ResourceError(f"{where}: duplicate rule id {spec['id']!r}")
+    seen.add(spec["id"])
+    exs = tuple(spec["examples"])
+    if not exs or not all(isinstance(e, (str, Mapping)) and (isinstance(e, str) or "text" in e) for e in exs):
+        raise ResourceError(f"{where} ({spec['id']}): a decision needs example sentences (strings or objects with 'text')")
+    return Decision(spec["id"], spec["about"], spec["where"], exs)
+
+
 def _pattern(pid: str, spec: Any, flags: int, macros: Mapping[str, str], where: str) -> Pattern:
     where = f"{where}: pattern {pid!r}"
     if isinstance(spec, str):
@@ -520,6 +558,7 @@ def load(name: str) -> RuleSet:
         seen.add(r.id)
         rules.append(r)
     steps = _steps(data.get("steps", {}), flags, macros, where, seen)
+    decisions = tuple(_decision(d, f"{where}: decisions[{i}]", seen) for i, d in enumerate(data.get("decisions", ())))
     patterns = {}
     for pid, spec in data.get("patterns", {}).items():
         if pid in seen:
@@ -527,7 +566,7 @@ def load(name: str) -> RuleSet:
         patterns[pid] = _pattern(pid, spec, flags, macros, where)
     pre = data.get("prefilter")
     prefilter = compile_pattern(pre, flags, macros, f"{where}: prefilter") if pre else None
-    return RuleSet(name, tuple(rules), patterns, prefilter, steps)
+    return RuleSet(name, tuple(rules), patterns, prefilter, steps, decisions)
 
 
 def rule_files() -> list[str]:
