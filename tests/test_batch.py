@@ -166,3 +166,17 @@ def test_workers_embed_every_phrase_alignment_needs(tmp_path):
     # the same vectors as this process computes, within the tolerance (a worker's threading
     # settings differ from this process's, and on some processors so does the rounding)
     assert stored and differing(stored, dict(zip(sorted(stored), load_encoder().compute(sorted(stored))))) == []
+
+
+def test_a_rule_file_edit_invalidates_stored_results(tmp_path, monkeypatch):
+    """The store's fingerprint covers models/rules/*.json (and the code in subpackages): a
+    rerun after a rule edit must not reuse results the old rules made."""
+    import shutil
+    from policytrace import resources, store
+    models = tmp_path / "models"
+    shutil.copytree(resources.models_dir(), models)
+    monkeypatch.setattr(resources, "models_dir", lambda: models)
+    before = store.fingerprint()
+    f = models / "rules" / "time.json"
+    f.write_text(f.read_text(encoding="utf-8").replace('"_about": "', '"_about": "edited. ', 1), encoding="utf-8")
+    assert store.fingerprint() != before

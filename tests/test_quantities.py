@@ -110,7 +110,7 @@ def test_every_cldr_currency_is_read_by_name_and_code():
 
 def test_cents_are_read_in_cents_and_compared_in_the_currency():
     from policytrace.quantities import in_major_unit
-    q = parse("The tariff will remain at 11.5 cent/kW and households pay $7.7 cents/kWh.")
+    q = parse("The levy will stay at 11.5 cent/kW and households pay $7.7 cents/kWh.")
     assert [(x.value, x.unit) for x in q] == [(11.5, "USD cent per kW"), (7.7, "USD cent per kWh")]
     assert [(in_major_unit(x).value, in_major_unit(x).unit) for x in q] == [(0.115, "USD per kW"), (0.077, "USD per kWh")]
     assert in_major_unit(parse("$5")[0]).value == 5

@@ -1,6 +1,6 @@
 """Bare metrics take the qualifier their document gives them.
 
-"Their combined capacity adds up to 9.2 GW" measures offshore wind capacity when the document
+"Together their capacity comes to 6.1 GW" measures offshore wind capacity when the document
 speaks of offshore wind capacity and nothing else; "the total output value reached NT$3 trillion"
 is the semiconductor industry's when the sentence names it.  A metric made only of a head noun
 (``bare_heads`` in models/metrics.json) and generic words takes the qualifier of the nearest
@@ -103,7 +103,7 @@ def complete(records: list[Target], parsed: Parsed, headline_chars: int = 400) -
         quals = {m[2] for m in found if m[1] in anchors}
         anchor = head
         if owner:
-            qual, rule = owner, "qualify.owner"  # "73 new offshore wind turbines with a total capacity of 742 MW"
+            qual, rule = owner, "qualify.owner"  # "48 new solar farms with a total capacity of 910 MW"
         elif same:
             qual, anchor, rule = same[-1][2], same[-1][1], "qualify.sentence"
         elif len(quals) == 1 and (next(iter(quals)) in headline
@@ -120,7 +120,7 @@ def complete(records: list[Target], parsed: Parsed, headline_chars: int = 400) -
 
 
 def _owner(parsed: Parsed, before: int, pos: int, head: str, r: _Rules) -> Optional[str]:
-    """The kind of the thing that has the measure: 'new offshore wind turbines with a capacity of'.
+    """The kind of the thing that has the measure: 'new solar farms with a capacity of'.
     BEFORE is the index of the first token at or after POS; the head is looked for just before it."""
     toks = parsed.tokens
     last = head.split()[-1]

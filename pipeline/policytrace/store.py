@@ -37,9 +37,12 @@ def fingerprint() -> str:
     from . import __version__, resources
     h = hashlib.sha256(__version__.encode())
     pkg = Path(__file__).resolve().parent
-    knowledge = sorted(p for p in resources.models_dir().iterdir() if p.suffix in (".json", ".jsonl", ".npz"))
-    for p in sorted(pkg.glob("*.py")) + knowledge:
-        h.update(p.name.encode())
+    models = resources.models_dir()
+    # every subfolder too: the rule files (models/rules/) and the stage packages' code
+    knowledge = sorted(p for p in models.rglob("*") if p.suffix in (".json", ".jsonl", ".npz"))
+    code = sorted(p for p in pkg.rglob("*.py") if models not in p.parents)
+    for p in code + knowledge:
+        h.update(p.relative_to(pkg if p in code else models).as_posix().encode())
         h.update(p.read_bytes())
     return h.hexdigest()[:32]
 

@@ -1092,7 +1092,7 @@ def _figure(s: _Sent, fr: _Frame, i: int, q: Quantity, out: list) -> _Fig:
     text, parsed, ts, te_ = s.text, s.parsed, s.ts, s.te_
     cl = next(((a, b) for a, b in fr.clauses if a <= q.start < b), (s.s_start, s.s_start + len(s.stext)))
     before_q = text[max(cl[0], q.start - 80):q.start]
-    # a baseline: "up from 1MW and 30MW in 2015", "from NT$4 billion to NT$50 billion";
+    # a baseline: "up from 2MW and 45MW in 2016", "from NT$4 billion to NT$50 billion";
     # "raise its share to 10% by 2035 from 2.3% in 2023": the "from" figure after the "to" one
     later_to = fr.tos.later(q.end) or fr.tos.earlier(cl, q.start)
     baseline = bool(_BASELINE_BEFORE.search(before_q) or (_FROM_BEFORE.search(before_q[-30:]) and later_to))
@@ -1143,7 +1143,7 @@ def _kind_and_time(s: _Sent, fr: _Frame, f: _Fig) -> tuple:
     elif te is not None and kind != Kind.PROJECTION.value and cl[0] <= te.start < cl[1] \
             and _is_future(te, year, ref) and te.kind in _FUTURE_KINDS + ("named", "decade", "later"):
         kind = Kind.TARGET.value
-        kind_rules.append("kind.future-date")  # a date still ahead makes it a goal: "upped its ante to 450 GW over the next ten years"
+        kind_rules.append("kind.future-date")  # a date still ahead makes it a goal: "raised its goal to 300 GW over the next eight years"
     if f.cont is not None and te is None and not f.baseline and (
             verdict.kind is None or verdict.tense in ("present", "perfect", "past")):
         kind, te, year = f.cont.kind, None, f.cont.year  # ", including up to 5GW of floating wind"
@@ -1382,8 +1382,8 @@ def _line_label(text: str, q: Quantity, cl: tuple[int, int]) -> Optional[str]:
 
 
 def _part_of(text: str, q: Quantity, cl: tuple[int, int], s_start: int, out: list) -> Optional[str]:
-    """'10.7GW, of which 11.9% was large hydro, 0.6% small hydro': each percent is the share of
-    the whole it breaks down ("large hydro share of installed electricity capacity")."""
+    """'8.4GW, of which 12.5% was onshore wind, 0.9% biomass': each percent is the share of
+    the whole it breaks down ("onshore wind share of installed electricity capacity")."""
     if q.unit_class != "percent" or not out:
         return None
     whole = next((r for r in reversed(out) if r.unit != "percent" and r.metric), None)
@@ -1513,7 +1513,7 @@ def _milestone(doc, text, stext, s_start, te, year, cue, subject) -> Target:
 
 def _milestones(doc, text, stext, s_start, resolved, numeric, ctx, subject, c):
     """Dated goals without a number: "by 2030 X will ...", "within two years", "no later than
-    2030", "a target start-up timeframe of 2026-2027", "goals set for 2035", "by the late 2020s"."""
+    2030", "a target start-up window of 2027-2028", "goals set for 2035", "by the late 2020s"."""
     out = []
     if stext.rstrip().endswith("?"):
         return out
