@@ -535,10 +535,12 @@ def _pattern(pid: str, spec: Any, flags: int, macros: Mapping[str, str], where: 
 
 
 @lru_cache(maxsize=None)
-def load(name: str) -> RuleSet:
+def load(name: str, lexicons: tuple[tuple[str, str], ...] = ()) -> RuleSet:
     """``models/rules/NAME.json`` compiled; any malformed part is a ResourceError naming the
     file and the key.  The file's ``module`` is imported first: it registers the guards and
-    actions the rules name."""
+    actions the rules name.  ``lexicons``: pairs (FILE, OTHER) — the file's own word-list
+    macros that read models/FILE read models/OTHER instead (a component configured with its own
+    copy of a lexicon); the shared macros are not affected."""
     where = f"models/rules/{name}.json"
     data = resources.load(f"rules/{name}.json")
     _check_keys(data, _FILE_KEYS, {"module"}, where)
@@ -549,6 +551,9 @@ def load(name: str) -> RuleSet:
     flags = _flags(data.get("flags"), where)
     local = data.get("macros", {})
     _check_keys(local, set(local), set(), f"{where}: macros")
+    swap = dict(lexicons)
+    local = {k: {**v, "lexicon": swap[v["lexicon"]]} if isinstance(v, Mapping) and v.get("lexicon") in swap else v
+             for k, v in local.items()}
     macros = {**shared_macros(), **{k: _macro_source(k, v, f"{where}: macros") for k, v in local.items()}}
     rules, seen = [], set()
     for i, spec in enumerate(data.get("rules", ())):
