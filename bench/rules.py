@@ -105,7 +105,7 @@ def main(argv=None) -> int:
                                         "dev-b=out-devb:../shared/gold/dev-b --top 15")
     ap.add_argument("sets", nargs="+", metavar="NAME=OUT_DIR:GOLD_DIR")
     ap.add_argument("--top", type=int, default=0, help="print only the first N rows")
-    ap.add_argument("--min-fired", type=int, default=1,
+    ap.add_argument("--min-fired", type=int, default=3,
                     help="a set counts towards a rule's drop when the rule fired there this often")
     ap.add_argument("--csv", type=Path, help="also write the full table as CSV")
     ap.add_argument("--score", type=Path, default=ROOT.parent / "shared" / "eval" / "score.py")

@@ -116,7 +116,7 @@ def test_rule_report_sorts_by_drop(tmp_path):
         _write(tmp_path / name / "gold", "targets.jsonl", [rec("d1", 30, 2030, []), rec("d1", 40, 2030, [])])
         _write(tmp_path / name / "gold", "documents.jsonl", [{"doc": "d1", "orgs": [], "domains": []}])
     res = subprocess.run([sys.executable, str(ROOT / "bench" / "rules.py"),
-                          f"a={tmp_path / 'a/out'}:{tmp_path / 'a/gold'}", f"b={tmp_path / 'b/out'}:{tmp_path / 'b/gold'}"],
+                          f"a={tmp_path / 'a/out'}:{tmp_path / 'a/gold'}", f"b={tmp_path / 'b/out'}:{tmp_path / 'b/gold'}", "--min-fired", "1"],
                          capture_output=True, text=True, timeout=120)
     assert res.returncode == 0, res.stderr
     rows = [ln.split() for ln in res.stdout.splitlines()[2:] if ln and not ln.startswith("(") and "rules fired" not in ln]

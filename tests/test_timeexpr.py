@@ -62,3 +62,10 @@ def test_a_spelled_ordinal_plan_is_its_period():
     from policytrace.timeexpr import find
     [te] = find("Goals of the fourteenth Five-Year Plan are set.")
     assert (te.kind, te.year, te.period, te.rule) == ("period", 2025, (2021, 2025), "time.five_year_plan")
+
+
+def test_zero_years_is_no_period():
+    """Number words come from models/quantities.json, which has "zero": no inverted period."""
+    assert kinds("over the next zero years", 2024) == []
+    assert kinds("within zero years", 2024) == []
+    assert kinds("over the next fifteen years", 2024) == [("period", 2039, (2025, 2039))]

@@ -166,14 +166,15 @@ def _fiscal(m: re.Match, ctx: rules.Context) -> tuple:
 
 
 @rules.action("time.next_n")
-def _next_n(m: re.Match, ctx: rules.Context) -> tuple:
+def _next_n(m: re.Match, ctx: rules.Context) -> Optional[tuple]:
     n, pub = 10 if m.group(2) else _num(m.group(1)), ctx["pub_year"]
-    return _te("period", pub + n, (pub + 1, pub + n))
+    return _te("period", pub + n, (pub + 1, pub + n)) if 1 <= n <= 100 else None  # never "the next zero years"
 
 
 @rules.action("time.within_n")
-def _within_n(m: re.Match, ctx: rules.Context) -> tuple:
-    return _te("horizon", ctx["pub_year"] + _num(m.group(2) or m.group(3)))
+def _within_n(m: re.Match, ctx: rules.Context) -> Optional[tuple]:
+    n = _num(m.group(2) or m.group(3))
+    return _te("horizon", ctx["pub_year"] + n) if 1 <= n <= 100 else None
 
 
 @rules.action("time.n_year")

@@ -35,7 +35,7 @@ _NO_FACTS: Mapping[str, Any] = MappingProxyType({})
 _FLAGS = {"I": re.I, "X": re.X, "M": re.M, "S": re.S, "A": re.A}
 _FILE_KEYS = {"_about", "module", "flags", "macros", "prefilter", "rules", "patterns", "steps", "decisions"}
 _DECISION_KEYS = {"id", "about", "examples", "where"}
-_RULE_KEYS = {"id", "pattern", "action", "examples", "flags", "guards", "args", "about", "window"}
+_RULE_KEYS = {"id", "pattern", "action", "examples", "flags", "guards", "args", "about"}
 _PATTERN_KEYS = {"pattern", "examples", "flags", "about", "not"}
 _STEP_KEYS = {"id", "pattern", "window", "anchored", "optional", "lower", "flags", "guards", "action",
               "args", "group", "examples", "about"}
@@ -115,7 +115,6 @@ class Rule:
     action: str
     args: Mapping[str, Any]
     guards: tuple[tuple[str, Mapping[str, Any]], ...]
-    window: Optional[tuple[int, int]]
     examples: tuple
     about: str = ""
 
@@ -332,24 +331,6 @@ class RuleSet:
                 kept.append(h)
         return sorted(kept, key=lambda h: (h.start, h.end))
 
-    def first(self, text: str, facts: Optional[Mapping[str, Any]] = None, *, offset: int = 0) -> Optional[Hit]:
-        """The hit of the earliest rule in file order (its leftmost match): for chains of cues
-        where the first rule that applies decides."""
-        return next(iter(self.hits(text, facts, offset=offset)), None)
-
-    def around(self, text: str, start: int, end: int, facts: Optional[Mapping[str, Any]] = None) -> Optional[Hit]:
-        """The first rule (file order) that matches inside its own window around [start, end):
-        ``window: [before, after]`` characters; a rule without one looks at the whole text."""
-        ctx_facts = MappingProxyType(dict(facts or {}))
-        for r in self.rules:
-            lo, hi = (max(0, start - r.window[0]), min(len(text), end + r.window[1])) if r.window else (0, len(text))
-            ctx = Context(text, lo, ctx_facts)
-            for m in r.regex.finditer(text, lo, hi):
-                v = r.fire(m, ctx)
-                if v is not None:
-                    return Hit(r.id, m.start(), m.end(), v, m)
-        return None
-
 
 # ---------------------------------------------------------------- loading and validation
 
@@ -462,15 +443,25 @@ def _rule(spec: Any, flags: int, macros: Mapping[str, str], where: str) -> Rule:
     act = spec.get("action", "match")
     if act not in _ACTIONS:
         raise ResourceError(f"{where}: unknown action {act!r}")
-    if not spec["examples"]:
-        raise ResourceError(f"{where}: a rule needs at least one example")
-    win = spec.get("window")
-    if win is not None and not (isinstance(win, (list, tuple)) and len(win) == 2):
-        raise ResourceError(f"{where}: 'window' is [chars before, chars after]")
+    examples = _examples(spec["examples"], where, "a rule")
     regex = compile_pattern(spec["pattern"], flags | _flags(spec.get("flags"), where), macros, where)
     return Rule(spec["id"], regex, act, MappingProxyType(dict(spec.get("args", {}))),
-                _guards(spec.get("guards"), where), tuple(win) if win else None,
-                tuple(spec["examples"]), spec.get("about", ""))
+                _guards(spec.get("guards"), where), examples, spec.get("about", ""))
+
+
+_EXAMPLE_KEYS = {"text", "match", "value", "facts", "none", "orgs", "about"}
+
+
+def _examples(spec: Any, where: str, what: str) -> tuple:
+    """A non-empty list of example texts or objects with a 'text' (and known keys only)."""
+    if not isinstance(spec, (list, tuple)) or not spec:
+        raise ResourceError(f"{where}: {what} needs a list of at least one example")
+    for e in spec:
+        if isinstance(e, Mapping):
+            _check_keys(e, _EXAMPLE_KEYS, {"text"}, f"{where}: example")
+        elif not isinstance(e, str):
+            raise ResourceError(f"{where}: an example is a text or an object with 'text'")
+    return tuple(spec)
 
 
 def _step(spec: Any, flags: int, macros: Mapping[str, str], where: str) -> Step:
