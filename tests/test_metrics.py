@@ -3,7 +3,8 @@ import pytest
 from spacy.matcher import DependencyMatcher
 
 from conftest import load_cases
-from policytrace import depmatch, resources
+from policytrace import resources
+from policytrace.rules import dependency as depmatch
 from policytrace.records import Document
 from policytrace.targets import content_metric
 
@@ -38,7 +39,7 @@ def test_every_pattern_compiles_and_names_what_it_takes():
 
 
 def test_engine_agrees_with_spacys_dependency_matcher(nlp):
-    """The same JSON run by spaCy's DependencyMatcher and by policytrace.depmatch binds the same
+    """The same JSON run by spaCy's DependencyMatcher and by policytrace.rules.dependency binds the same
     tokens on a real parse."""
     import json
     d = json.loads((resources.models_dir() / "metric_patterns.json").read_text(encoding="utf-8"))

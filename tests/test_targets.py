@@ -148,7 +148,8 @@ def test_undated_document_gets_a_year_never_a_date(extractor):
 def test_record_names_the_rules_that_made_it(extractor):
     """Provenance: a clear target sentence's record lists its statement path, the kind cue
     that decided it and the metric rule that named its metric, each a rule that exists."""
-    from policytrace import depmatch, rules
+    from policytrace import rules
+    from policytrace.rules import dependency as depmatch
     raw = Document(doc="prov", path="prov", format="text", sha256="", published="2021-01-01",
                    text="The city will raise the share of renewable power to 30% by 2025.")
     (r,) = [x for x in extractor.process_raw(raw).targets if x.value == 30]

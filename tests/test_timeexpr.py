@@ -1,7 +1,7 @@
 import pytest
 
 from conftest import load_cases
-from policytrace import timeexpr
+from policytrace.time import expressions as timeexpr
 
 
 def kinds(text, pub=None):
@@ -59,7 +59,7 @@ def test_each_expression_names_its_rule():
 
 def test_a_spelled_ordinal_plan_is_its_period():
     """"the fourteenth Five-Year Plan" is the 14th plan's period (it used to raise IndexError)."""
-    from policytrace.timeexpr import find
+    from policytrace.time import find
     [te] = find("Goals of the fourteenth Five-Year Plan are set.")
     assert (te.kind, te.year, te.period, te.rule) == ("period", 2025, (2021, 2025), "time.five_year_plan")
 

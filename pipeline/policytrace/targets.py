@@ -13,7 +13,9 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Optional
 
-from . import depmatch, kinds, places, qualify, quantities, resources, rules, timeexpr
+from . import kinds, places, qualify, quantities, resources, rules
+from .rules import dependency as depmatch
+from .time import expressions as timeexpr
 from .rules import lexicon
 from .nlp import Parsed
 from .records import Kind, Quantity, Table, Target

@@ -1,7 +1,7 @@
 """The quantity layer: every number in a text with its unit, range and qualifier.
 
-Numbers come from policytrace.numbers, units from models/units.json (energy and climate, with
-conversion factors) and quantulum3's table (policytrace.unitlex), currencies from CLDR with the
+Numbers come from .numbers, units from models/units.json (energy and climate, with
+conversion factors) and quantulum3's table (.units), currencies from CLDR with the
 overrides in models/currencies.json.  Years, dates, times, ordinals, phone numbers, versions,
 list markers and numbers inside names are not quantities; changes ("rose 5%") and comparators
 ("more than", "up to") are kept.  Nothing from quantulum3 or babel reaches the records.
@@ -16,12 +16,13 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Mapping, Optional
 
-from . import rules, unitlex
-from .normalize import nfkc, span_back
+from .. import rules
+from . import units as unitlex
+from ..normalize import nfkc, span_back
 from .numbers import Num, candidates, is_measure_word, word_or_num
-from .qlexicon import MASK_RULES, Lexicon, finditer, fullmatch, hit, lexicon, match, pattern, search
-from .records import Comparator, Quantity
-from .rules.lexicon import words as _words
+from .vocab import MASK_RULES, Lexicon, finditer, fullmatch, hit, lexicon, match, pattern, search
+from ..records import Comparator, Quantity
+from ..rules.lexicon import words as _words
 
 n_is_measure_word = is_measure_word  # the name the extraction stage uses
 __all__ = ["parse", "lexicon", "local_currencies", "in_major_unit", "is_vague", "has_number",

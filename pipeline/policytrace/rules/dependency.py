@@ -166,7 +166,7 @@ class Rule:
 @lru_cache(maxsize=8)
 def load_groups(name: str) -> Mapping[str, tuple[Rule, ...]]:
     """models/NAME: ordered pattern groups, compiled once per process."""
-    from . import resources
+    from .. import resources
     d = resources.load(name)
     lists = {k: tuple(v) for k, v in d["lists"].items()}
     return {g: tuple(Rule(p["id"], p["take"], compile_pattern(p["pattern"], lists)) for p in pats)

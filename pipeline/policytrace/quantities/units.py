@@ -1,6 +1,6 @@
 """Physical units from quantulum3's table, as data: which unit a word or symbol after a number is.
 
-models/unit_table.json is generated from quantulum3's own table (tests/fixtures/make_unit_table.py),
+models/unit_table.json is generated from quantulum3's own table (tools/make_unit_table.py),
 so every unit quantulum3 knows is found without importing it (its import takes ~1.7 s and its
 parser ~2.5 ms a sentence).  Ambiguous surfaces ("t": tonne or tesla, "mb") are resolved by
 models/units.json's ``table_preferences`` and then by entity priority, the cheap half of what
@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Optional
 
-from . import resources
-from .qlexicon import hits, match, pattern
+from .. import resources
+from .vocab import hits, match, pattern
 
 
 @dataclass(frozen=True)

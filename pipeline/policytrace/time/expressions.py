@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Optional
 
-from . import resources, rules
-from .rules import lexicon
+from .. import resources, rules
+from ..rules import lexicon
 
 
 @dataclass(frozen=True)

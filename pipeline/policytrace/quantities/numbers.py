@@ -10,10 +10,10 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-from . import unitlex
-from .qlexicon import Lexicon, finditer, match, pattern, search
-from .records import Comparator
-from .rules.lexicon import words
+from . import units as unitlex
+from .vocab import Lexicon, finditer, match, pattern, search
+from ..records import Comparator
+from ..rules.lexicon import words
 
 
 @dataclass

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterator, Optional
 
-from . import resources, rules
+from .. import resources, rules
 
 _FILES = ("quantities", "numbers")  # models/rules/: the quantity layer's rule files
 
