@@ -154,7 +154,7 @@ def test_record_names_the_rules_that_made_it(extractor):
                    text="The city will raise the share of renewable power to 30% by 2025.")
     (r,) = [x for x in extractor.process_raw(raw).targets if x.value == 30]
     assert r.kind == "target" and r.rules[0] == "statement.numeric"
-    kind_ids = {x.id for x in rules.load("kinds").rules}
+    kind_ids = {x.id for x in rules.load("kinds").rules} | set(rules.load("kinds").decisions)
     assert [x for x in r.rules if x.startswith("kind.")][0] == "kind.target-modal"
     assert all(x in kind_ids for x in r.rules if x.startswith("kind."))
     metric_ids = {x.id for x in rules.load("metric").rules} | {s.id for ph in rules.load("metric").steps.values() for s in ph}

@@ -192,8 +192,9 @@ class Step:
 class Decision:
     """A choice made by code over the parse (a tense, a dependency path, a table column), named
     here so that records can list it: no pattern, since none would be what runs.  Its examples
-    are sentences whose records must carry the id (tests/test_decisions.py runs them with
-    the parser); ``where`` names the function that takes it."""
+    are sentences (or, for a choice over a table's cells, a table's rows) whose records must
+    carry the id (tests/test_decisions.py runs them with the parser); ``where`` names the
+    function that takes it."""
 
     id: str
     about: str
@@ -509,8 +510,10 @@ def _decision(spec: Any, where: str, seen: set) -> Decision:
         raise ResourceError(f"{where}: duplicate rule id {spec['id']!r}")
     seen.add(spec["id"])
     exs = tuple(spec["examples"])
-    if not exs or not all(isinstance(e, (str, Mapping)) and (isinstance(e, str) or "text" in e) for e in exs):
-        raise ResourceError(f"{where} ({spec['id']}): a decision needs example sentences (strings or objects with 'text')")
+    if not exs or not all(isinstance(e, str) or (isinstance(e, Mapping) and ("text" in e or "table" in e))
+                          for e in exs):
+        raise ResourceError(f"{where} ({spec['id']}): a decision needs example sentences "
+                            "(strings, or objects with 'text' or a 'table' of rows)")
     return Decision(spec["id"], spec["about"], spec["where"], exs)
 
 
