@@ -1167,41 +1167,45 @@ def _kind_and_time(s: _Sent, fr: _Frame, f: _Fig) -> tuple:
 
 
 def _undated(s: _Sent, f: _Fig, kind: str, year, period) -> tuple:
-    """(year, period) of a figure with no date of its own: the sentence's, the paragraph's or
-    the list's, by kind."""
+    """(year, period, the decisions that dated it) of a figure with no date of its own: the
+    sentence's, the paragraph's or the list's, by kind (year.* in models/rules/statements.json)."""
     ctx, ref, verdict = s.ctx, s.ctx.ref_year, f.verdict
     earlier = [(t, y) for t, y in s.resolved if t.end <= f.q.start and t.kind != "baseline" and y is not None]
     if kind in (Kind.TARGET.value, Kind.PROJECTION.value):
         fut = [(t, y) for t, y in earlier if _is_future(t, y, ref)][-1:]
         funding = verdict.instrument or verdict.cue in kinds.classes().allocation_verbs
         # a fund or budget takes its paragraph's horizon, never the headline's from afar
-        horizon = (fut[0][1], fut[0][0].period) if fut else (
-            ctx.horizon or (ctx.list_horizon if ctx.target_mode else None)
-            or (None if funding else ctx.main_horizon))
-        if horizon:
-            year, p = horizon
-            period = timeexpr.period_str(p)
-        return year, period
+        if fut:
+            return fut[0][1], timeexpr.period_str(fut[0][0].period), ("year.sentence", fut[0][0].rule)
+        for how, horizon in (("year.paragraph-horizon", ctx.horizon),
+                             ("year.list-horizon", ctx.list_horizon if ctx.target_mode else None),
+                             ("year.document-horizon", None if funding else ctx.main_horizon)):
+            if horizon:
+                return horizon[0], timeexpr.period_str(horizon[1]), (how,)
+        return year, period, ()
     past = [(t, y) for t, y in earlier if not _is_future(t, y, ref)]
     if past:
-        return past[-1][1], timeexpr.period_str(past[-1][0].period)
+        return past[-1][1], timeexpr.period_str(past[-1][0].period), ("year.sentence", past[-1][0].rule)
     if verdict.tense in ("present", "perfect"):
-        return (ctx.para[0] if (ctx.para and verdict.tense == "present") else ctx.pub_year), period
+        if ctx.para and verdict.tense == "present":
+            return ctx.para[0], period, ("year.paragraph-point",)
+        return ctx.pub_year, period, ("year.publication",) if ctx.pub_year is not None else ()
     if ctx.para:
-        return ctx.para[0], timeexpr.period_str(ctx.para[1])
-    return ctx.pub_year, period
+        return ctx.para[0], timeexpr.period_str(ctx.para[1]), ("year.paragraph-point",)
+    return ctx.pub_year, period, ("year.publication",) if ctx.pub_year is not None else ()
 
 
 def _dating(s: _Sent, fr: _Frame, f: _Fig, kind: str, te, year) -> tuple:
-    """(year, period) of a figure."""
+    """(year, period, the decisions that dated it beyond its own time expression) of a figure."""
     period = timeexpr.period_str(te.period) if te is not None and te.kind != "decade" else None
+    how: tuple = ()
     if f.in_list and te is None and fr.list_year:
-        period = timeexpr.period_str(fr.list_year[1])
+        period, how = timeexpr.period_str(fr.list_year[1]), ("year.list-heading",)
     if te is None and not f.baseline and not (f.in_list and fr.list_year) and f.cont is None:
         return _undated(s, f, kind, year, period)
     if te is not None and te.kind == "present":
         year = s.ctx.pub_year
-    return year, period
+    return year, period, how
 
 
 @dataclass(frozen=True)
@@ -1286,7 +1290,7 @@ def _figure_metric(s: _Sent, fr: _Frame, f: _Fig, out: list) -> tuple:
 def _numeric_record(s: _Sent, fr: _Frame, f: _Fig, out: list) -> Target:
     q, c = f.q, s.c
     kind, kind_rules, te, year = _kind_and_time(s, fr, f)
-    year, period = _dating(s, fr, f, kind, te, year)
+    year, period, year_rules = _dating(s, fr, f, kind, te, year)
     metric, place, metric_rules = _figure_metric(s, fr, f, out)
     comparator = q.comparator
     if comparator == "equal" and _rx("growth-metric").search(metric):
@@ -1298,7 +1302,7 @@ def _numeric_record(s: _Sent, fr: _Frame, f: _Fig, out: list) -> Target:
                   comparator=comparator, year=year, period=period,
                   subject=place or s.subject, value_start=q.start, value_end=q.end,
                   alt_value=alt.value if alt else None, alt_unit=alt.unit if alt else None,
-                  rules=_provenance("statement.numeric", q.rules, te, *kind_rules, *metric_rules))
+                  rules=_provenance("statement.numeric", q.rules, te, *year_rules, *kind_rules, *metric_rules))
 
 
 def _numeric(s: _Sent, qs: list) -> list[Target]:
