@@ -9,7 +9,7 @@ import pytest
 from conftest import ROOT
 from policytrace import compare, export
 from policytrace.align import unit_class
-from policytrace.targets import content_metric
+from policytrace.statements import content_metric
 
 SHARED = ROOT.parent / "shared"
 DEV = {"numeric": 0.92, "numeric_full": 0.80, "milestone": 0.75, "orgs": 0.80, "domains": 0.90,

@@ -6,7 +6,7 @@ from conftest import load_cases
 from policytrace import resources
 from policytrace.rules import dependency as depmatch
 from policytrace.records import Document
-from policytrace.targets import content_metric
+from policytrace.statements import content_metric
 
 CASES = load_cases("metric_patterns.jsonl")
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
 
 from . import domains as domains_stage
-from . import ingest, nlp, targets as targets_stage
+from . import ingest, nlp, statements as targets_stage
 from .time import expressions as timeexpr
 from .errors import IngestError, PolicytraceError
 from .records import DocError, DocResult, Document, alignable

@@ -14,10 +14,10 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Optional
 
-from . import resources
-from . import rules as engine
-from .nlp import Parsed
-from .records import Target
+from .. import resources
+from .. import rules as engine
+from ..nlp import Parsed
+from ..records import Target
 
 
 

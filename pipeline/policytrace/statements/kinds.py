@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Optional, Sequence
 
-from . import resources, rules
-from .records import Kind
+from .. import resources, rules
+from ..records import Kind
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,70 @@
+"""Stage 4, statements: a parsed document -> its Target records (numeric sentences, dated
+goals, table rows), each with the ids of the rules that made it.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+from .. import places, quantities
+from . import qualify
+from ..time import expressions as timeexpr
+from ..nlp import Parsed
+from ..records import Table, Target
+from .context import _Ctx, _FUTURE_VERB, _Index, _is_future, _main_horizon, _reference_year, _resolve, _rx, cues, main_subject
+from .milestones import _milestones
+from .numeric import _LIST_HEAD, _Sent, _numeric
+from .tables import _table_records
+
+
+def extract(doc: str, text: str, parsed: Parsed, published: Optional[str],
+            tables: tuple[Table, ...] = (), subject: Optional[str] = None) -> list[Target]:
+    """All records of one document, in text order."""
+    pub_year = int(published[:4]) if published else None
+    c = cues()
+    subject = subject or main_subject(parsed)
+    currency = quantities.local_currencies(places.country_of(subject))
+    table_regions = [sp for t in tables for sp in t.row_spans if sp]
+    index = _Index.build(parsed)
+    toks = parsed.tokens
+    sents = []
+    for ts, te_ in parsed.sents:
+        if ts >= te_:
+            continue
+        s_start, s_end = toks[ts].start, toks[te_ - 1].end
+        stext = text[s_start:s_end]
+        if stext.strip():
+            sents.append((ts, te_, s_start, s_end, stext, timeexpr.find(stext, s_start, pub_year)))
+    ref_year = _reference_year(pub_year, [x[5] for x in sents])
+    ctx = _Ctx(pub_year, ref_year)
+    if published and _rx("year-month-date").match(published):
+        ctx.pub_month = int(published[5:7])
+    ctx.main_horizon = _main_horizon(sents, ref_year)
+    out: list[Target] = []
+    prev_end = 0
+    for ts, te_, s_start, s_end, stext, texprs in sents:
+        if "\n" in text[prev_end:s_start] and prev_end:
+            ctx.new_paragraph()
+        prev_end = s_end
+        low = stext.lower()
+        future = bool(_FUTURE_VERB.search(stext))
+        resolved = [(t, _resolve(t, ctx, future)) for t in texprs]
+        in_table = any(a <= s_start < b or s_start <= a < s_end for a, b in table_regions)
+        numeric: list[Target] = []
+        if not in_table and quantities.has_number(stext):
+            qs = [quantities.in_major_unit(q) for q in quantities.parse(stext, s_start, currency)]
+            numeric = _numeric(_Sent(doc, text, parsed, ts, te_, stext, s_start, resolved, ctx, subject, c, index,
+                                     tuple(r for r in out[-3:] if r.kind != "milestone")), qs)
+        out.extend(numeric)
+        if not in_table:
+            out.extend(_milestones(doc, text, stext, s_start, resolved, numeric, ctx, subject, c))
+        for t, y in resolved:
+            ctx.see(t, y)
+        if _LIST_HEAD.search(stext) and low.rstrip().endswith(":") or _rx("heading-colon").search(low) or (
+                low.rstrip().endswith(":") and any(h in low for h in c.target_headings)):
+            ctx.target_mode = 2 if stext.rstrip().endswith(":") else 1
+            fut = [(y, t.period) for t, y in resolved if _is_future(t, y, ref_year) and y]
+            ctx.list_horizon = fut[-1] if fut else ctx.last_horizon
+    for t in tables:
+        out.extend(_table_records(doc, text, t, pub_year, subject))
+    out.sort(key=lambda r: (r.start, r.value_start or 0))
+    return qualify.complete(out, parsed)
