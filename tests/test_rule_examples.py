@@ -133,6 +133,9 @@ GOOD = {"id": "x.one", "pattern": r"\bone\b", "examples": ["one"]}
     ({"module": "policytrace.rules.engine", "rules": [{**GOOD, "pattern": "("}]}, "bad pattern"),
     ({"module": "policytrace.rules.engine", "patterns": {"p": {"pattern": "a"}}}, "missing key 'examples'"),
     ({"module": "no.such.module", "rules": [GOOD]}, "cannot be imported"),
+    ({"module": "policytrace.rules.engine", "rules": [{**GOOD, "examples": "one"}]}, "a list of at least one example"),
+    ({"module": "policytrace.rules.engine", "rules": [{**GOOD, "examples": [{"txt": "one"}]}]}, "unknown key 'txt'"),
+    ({"module": "policytrace.rules.engine", "macros": ["x"], "rules": [GOOD]}, "'macros' is an object"),
     ({"module": "policytrace.statements.metric", "steps": {"find": [{"id": "s", "action": "metric.group", "examples": ["x"],
                                                           "windw": ["after", 9]}]}}, "unknown key 'windw'"),
     ({"module": "policytrace.statements.metric", "steps": {"find": [{"id": "s", "action": "nope", "examples": ["x"]}]}},
@@ -165,3 +168,11 @@ def test_macros_come_from_one_home():
     m = rules.shared_macros()
     assert "January" in m["month"] and "Sept" in m["month"]
     assert "twelve" in m["numberWord"]
+
+
+def test_a_double_percent_is_a_literal_percent(tmp_path, monkeypatch):
+    rs = _load_from(tmp_path, monkeypatch, {"module": "policytrace.rules.engine", "rules": [
+        {"id": "pct", "pattern": r"\d+%%of", "examples": [{"text": "5%of it", "match": "5%of"}]}]})
+    assert [h.text for h in rs.hits("a 5%of b")] == ["5%of"]
+    with pytest.raises(ResourceError, match="no rule 'nope'"):
+        list(rs.hits("x", only={"nope"}))

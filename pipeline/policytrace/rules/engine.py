@@ -39,7 +39,7 @@ _RULE_KEYS = {"id", "pattern", "action", "examples", "flags", "guards", "args", 
 _PATTERN_KEYS = {"pattern", "examples", "flags", "about", "not"}
 _STEP_KEYS = {"id", "pattern", "window", "anchored", "optional", "lower", "flags", "guards", "action",
               "args", "group", "examples", "about"}
-_MACRO_KEYS = {"pattern", "lexicon", "key", "case", "about", "escape", "spaces", "words"}
+_MACRO_KEYS = {"pattern", "lexicon", "key", "case", "about", "spaces", "words"}
 _MACRO = re.compile(r"%([A-Za-z][A-Za-z0-9_]*)")
 
 
@@ -286,10 +286,12 @@ class RuleSet:
         """The rules of ONLY (all when None) in file order."""
         if only is None:
             return self.rules
+        unknown = [i for i in only if i not in self._by_id]
+        if unknown:
+            raise ResourceError(f"models/rules/{self.name}.json: no rule {', '.join(map(repr, sorted(unknown)))}")
         if len(only) == 1:
-            r = self._by_id.get(next(iter(only)))
-            return (r,) if r is not None else ()
-        return tuple(sorted((self._by_id[i] for i in only if i in self._by_id), key=lambda r: self._order[r.id]))
+            return (self._by_id[next(iter(only))],)
+        return tuple(sorted((self._by_id[i] for i in only), key=lambda r: self._order[r.id]))
 
     def _one(self, how: str, rule_id: str, text: str, pos: int, endpos: Optional[int],
              facts: Optional[Mapping[str, Any]]) -> Optional[Hit]:
@@ -414,7 +416,8 @@ def expand(src: str, macros: Mapping[str, str], where: str, _depth: int = 0) -> 
         if name not in macros:
             raise ResourceError(f"{where}: unknown macro %{name}")
         return "(?:" + expand(macros[name], macros, where, _depth + 1) + ")"
-    return _MACRO.sub(sub, src)
+    # "%%" is a literal percent sign ("\\d+%%of" matches "5%of")
+    return "%".join(_MACRO.sub(sub, part) for part in src.split("%%"))
 
 
 def compile_pattern(src: Any, flags: int, macros: Mapping[str, str], where: str) -> re.Pattern:
@@ -431,6 +434,8 @@ def compile_pattern(src: Any, flags: int, macros: Mapping[str, str], where: str)
 def _guards(spec: Any, where: str) -> tuple:
     out = []
     for g in spec or ():
+        if isinstance(g, Mapping):
+            _check_keys(g, {"name", "args"}, {"name"}, f"{where}: guard")
         name, args = (g, {}) if isinstance(g, str) else (g.get("name"), g.get("args", {}))
         if not isinstance(name, str) or name.lstrip("!") not in _GUARDS:
             raise ResourceError(f"{where}: unknown guard {name!r}")
@@ -544,7 +549,8 @@ def load(name: str, lexicons: tuple[tuple[str, str], ...] = ()) -> RuleSet:
         raise ResourceError(f"{where}: module {data['module']!r} cannot be imported: {e}") from e
     flags = _flags(data.get("flags"), where)
     local = data.get("macros", {})
-    _check_keys(local, set(local), set(), f"{where}: macros")
+    if not isinstance(local, Mapping):
+        raise ResourceError(f"{where}: 'macros' is an object of name -> macro")
     swap = dict(lexicons)
     local = {k: {**v, "lexicon": swap[v["lexicon"]]} if isinstance(v, Mapping) and v.get("lexicon") in swap else v
              for k, v in local.items()}

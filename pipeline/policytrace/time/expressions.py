@@ -192,13 +192,9 @@ def _span(m: re.Match, ctx: rules.Context, start: int, end: int) -> Optional[tup
     return _te("period", b, (a, b)) if a < b <= a + 50 else None
 
 
-_DELTA = {"this": 0, "the current": 0, "last": -1, "the previous": -1, "the past": -1,
-          "next": 1, "the coming": 1, "the following": 1}
-
-
 @rules.action("time.relative")
 def _relative(m: re.Match, ctx: rules.Context) -> tuple:
-    delta = _DELTA.get(" ".join((m.group(2) or "").lower().split()), -1)
+    delta = lexicon.table("time.json", "relative_years").get(" ".join((m.group(2) or "").lower().split()), -1)
     pub = ctx.get("pub_year")
     return _te("relative", pub + delta if pub else None, by=(m.group(1) or "").lower().startswith("by"))
 
