@@ -64,8 +64,11 @@ def _locate(regex, doc: Document, t: Target) -> Optional[tuple[int, int, str]]:
 
 
 def uses(doc: Document, t: Target) -> list[RuleUse]:
-    """The rules of record T, in the order they applied, each with where it matched: of a
-    pattern's matches within the record's sentence, the one nearest the record's figure."""
+    """The rules of record T, in the order they applied, each with the span it stands for: of
+    its pattern's matches within the record's sentence the one nearest the figure (the bare
+    pattern: guards that need the run's facts are not re-run), else its nearest match before
+    the sentence (a year carried from earlier text), else the figure (a decision or a
+    dependency pattern has no pattern of its own)."""
     idx = rule_index()
     a0, a1 = _anchor(t)
     out = []
