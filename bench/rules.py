@@ -9,8 +9,8 @@ rule fitted to its examples, and the drop column shows it.  A record is *right* 
 a gold record the way `score.py` matches (value and unit class for numbers, year and quote
 overlap for milestones) with the right kind and year; a record matched only to an optional
 gold row is not counted; an unmatched record is wrong.  Rule ids come from the records'
-`rules` field; the rule files from models/rules/ (ids not in one are code paths or dependency
-patterns).  Matching uses the scorer of ../shared/eval/score.py (--score to point elsewhere).
+`rules` field; where each lives from models/rules/ (rules, steps, decisions) and
+models/metric_patterns.json ("dependency").  Matching uses the scorer of ../shared/eval/score.py (--score to point elsewhere).
 """
 from __future__ import annotations
 
@@ -63,8 +63,14 @@ def rule_files() -> dict[str, str]:
     for f in sorted((ROOT / "models" / "rules").glob("*.json")):
         if f.stem == "macros":
             continue
-        for r in json.loads(f.read_text(encoding="utf-8")).get("rules", ()):
+        data = json.loads(f.read_text(encoding="utf-8"))
+        steps = [s for phase in data.get("steps", {}).values() for s in phase]
+        for r in (*data.get("rules", ()), *steps, *data.get("decisions", ())):
             out.setdefault(r["id"], f.stem)
+    mp = json.loads((ROOT / "models" / "metric_patterns.json").read_text(encoding="utf-8"))
+    for group in mp["groups"].values():
+        for p in group:
+            out.setdefault(p["id"], "dependency")
     return out
 
 
