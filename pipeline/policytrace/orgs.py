@@ -260,19 +260,20 @@ class OrgFinder:
     def find(self, doc: Doc) -> list:
         """Every source's spans (rules in file order), cleaned."""
         blocks = [(sent, self.names.blocks(sent)) for sent in doc.sents]
+        text = doc.text  # spaCy builds it from the tokens at every access: once per paragraph
         found: list = []
         for r in self.rs.rules:
             if r.id.startswith("org."):
-                found.extend(self._run(r.id, doc, found, blocks))
+                found.extend(self._run(r.id, doc, text, found, blocks))
         return self._clean(doc, found)
 
     def source(self, rule_id: str, doc: Doc) -> list:
         """The spans of one source alone, uncleaned (what a rule's examples show)."""
-        return self._run(rule_id, doc, [], [(sent, self.names.blocks(sent)) for sent in doc.sents])
+        return self._run(rule_id, doc, doc.text, [], [(sent, self.names.blocks(sent)) for sent in doc.sents])
 
-    def _run(self, rule_id: str, doc: Doc, found: list, blocks: list) -> list:
+    def _run(self, rule_id: str, doc: Doc, text: str, found: list, blocks: list) -> list:
         fn = self._sources[rule_id]
-        return [sp for h in self.rs.hits(doc.text, only={rule_id}) for sp in fn(doc, h, found, blocks)]
+        return [sp for h in self.rs.hits(text, only={rule_id}) for sp in fn(doc, h, found, blocks)]
 
     # -- the sources: fn(doc, hit, found, blocks) -> spans
     def _chains(self, doc, hit, found, blocks):
