@@ -53,8 +53,14 @@ def _anchor(t: Target) -> tuple[int, int]:
     return t.start, t.end
 
 
-def _locate(regex, doc: Document, t: Target) -> Optional[tuple[int, int, str]]:
+def _locate(rule, doc: Document, t: Target) -> Optional[tuple[int, int, str]]:
     a0, a1 = _anchor(t)
+    if isinstance(rule, rules_mod.Step) and rule.window is not None:
+        # a step looked in its own window beside the figure: search exactly there
+        window, lo = rule.window_text(doc.text, a0, a1)
+        m = rule.find(window)
+        return (lo + m.start(), lo + m.end(), "match") if m else None
+    regex = rule.regex
     cands = [(m.start(), m.end()) for m in regex.finditer(doc.text, t.start, t.end)]
     if cands:
         s, e = min(cands, key=lambda x: (abs((x[0] + x[1]) / 2 - (a0 + a1) / 2), x))
@@ -75,8 +81,7 @@ def uses(doc: Document, t: Target) -> list[RuleUse]:
     for rid in t.rules:
         name = idx.get(rid)
         rule = rules_mod.load(name).get(rid) if name is not None else None
-        regex = getattr(rule, "regex", None)
-        found = _locate(regex, doc, t) if regex is not None else None
+        found = _locate(rule, doc, t) if getattr(rule, "regex", None) is not None else None
         s, e, how = found or (a0, a1, "figure")
         out.append(RuleUse(rid, name, s, e, doc.text[s:e], how))
     return out
