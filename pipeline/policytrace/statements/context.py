@@ -218,10 +218,31 @@ class _Ctx:
         self.last_year: Optional[int] = None
         self.para: Optional[tuple[int, Optional[tuple[int, int]]]] = None
         self.target_mode = 0
+        self.list_open = 0  # a line ending with a colon opens a list for its items
+        self.in_items = False
+        self.list_time: tuple = (None, None)  # the heading's (horizon, para)
 
-    def new_paragraph(self):
+    def open_list(self):
+        """A line ending with a colon: the lines after it may be its items."""
+        self.list_open, self.in_items = 2, False
+        self.list_time = (self.horizon, self.para)
+
+    def new_paragraph(self, list_item: bool = False):
+        """A line break.  A list opened by a line ending with a colon stays open over the lines
+        that are its items ("Targets for 2030:" / "- 45% renewable power" / "- 20,000 green
+        jobs", "Results for 2023:" / "- 41% recycled"): they keep its horizon or year.  The first
+        line after its items that is not one closes it."""
+        if list_item and self.list_open:
+            self.in_items = True
+            # each item starts from its heading's time, never from the item before it
+            self.horizon, self.para = self.list_time
+            return
+        if self.in_items:  # the list has ended
+            self.target_mode = self.list_open = 0
+            self.in_items = False
         self.para = None
         self.horizon = None
+        self.list_open = max(0, self.list_open - 1)
         self.target_mode = max(0, self.target_mode - 1)
         if not self.target_mode:
             self.list_horizon = None
