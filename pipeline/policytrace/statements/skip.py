@@ -54,6 +54,16 @@ def _g_whole_number_in(m, ctx, low=0, high=0) -> bool:
     return q.value == int(q.value) and low <= q.value <= high
 
 
+@rules.guard("value-in")
+def _g_value_in(m, ctx, low=0.0, high=0.0) -> bool:
+    return low <= ctx.state.q.value <= high
+
+
+@rules.guard("unit-in")
+def _g_unit_in(m, ctx, units=()) -> bool:
+    return ctx.state.q.unit in units
+
+
 @rules.guard("followed-by")
 def _g_followed_by(m, ctx, pattern="", chars=0) -> bool:
     q, text = ctx.state.q, ctx.state.text
