@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import json
+import logging
 import os
 import warnings
 from pathlib import Path
@@ -62,6 +63,7 @@ _P = rules.load("ingest")
 _MONTHS = lexicon.table("quantities.json", "months")
 _DATE_PATTERNS = ((_P["date_ymd"], "ymd"), (_P["date_mdy"], "mdy"), (_P["date_dmy"], "dmy"), (_P["date_cjk"], "ymd"))
 _DATE_LINE_CUES = _P["date_line_cue"]
+_log = logging.getLogger(__name__)
 
 
 def _mk_date(y, m, d) -> Optional[str]:
@@ -90,21 +92,125 @@ def parse_date(s: str) -> Optional[str]:
     return best[1] if best else None
 
 
+def stated_date(value) -> tuple[Optional[str], Optional[str]]:
+    """A stated date of any ISO precision ("2021", "2021-06", "2021-06-30", a time after it, an
+    integer year) or a full date in words, as (date, precision): precision is "day", "month" or
+    "year"; (None, None) when VALUE is not a date."""
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        return None, None
+    value = str(value)
+    m = _P["iso_date"].match(value)
+    if m:
+        y, mo, d = m.groups()
+        if d:
+            iso = _mk_date(y, mo, d)
+            return (iso, "day") if iso else (None, None)
+        return (f"{y}-{mo}", "month") if mo else (y, "year")
+    iso = parse_date(value[:200])
+    return (iso, "day") if iso else (None, None)
+
+
+def _line_date(ln: str) -> Optional[str]:
+    if len(ln.split()) <= 15 or _DATE_LINE_CUES.match(ln):
+        iso = parse_date(ln if len(ln) < 200 else ln[:200])
+        if iso:
+            return iso
+    m = _P["dateline"].match(ln)
+    if not m:
+        return None
+    iso = parse_date(m.group("date"))
+    if iso is None:
+        _log.warning("dateline %r states no year: no publication date is taken from it", m.group(0))
+    return iso
+
+
 def header_date(text: str, n_lines: int = 12) -> Optional[str]:
     """Publication date from the text's own header lines ("Date:2021-12-24",
-    "Updated: Sep 18,2016 5:34 PM", "- Dec 23, 2020-", "China Daily| January 16, 2025")."""
-    lines = [ln.strip() for ln in text.splitlines() if ln.strip()][:n_lines]
-    for ln in lines:
-        if len(ln.split()) <= 15 or _DATE_LINE_CUES.match(ln):
-            iso = parse_date(ln if len(ln) < 200 else ln[:200])
-            if iso:
-                return iso
+    "Updated: Sep 18,2016 5:34 PM", "- Dec 23, 2020-", "China Daily| January 16, 2025"), or the
+    dateline opening a paragraph ("HALIFAX, Nova Scotia — May 21, 2022 — The province ...");
+    a dateline without its year ("LUSAKA, Feb. 9 (Agence) -") gives none."""
+    for ln in [ln.strip() for ln in text.splitlines() if ln.strip()][:n_lines]:
+        iso = _line_date(ln)
+        if iso:
+            return iso
+    return None
+
+
+def _plausible(iso: Optional[str]) -> Optional[str]:
+    """A date a file's metadata may hold: not before 1990 (a zeroed or epoch stamp) and not
+    after today (a wrong clock)."""
+    if iso and 1990 <= int(iso[:4]) and iso <= _dt.date.today().isoformat():
+        return iso
     return None
 
 
 def _pdf_date(s: Optional[str]) -> Optional[str]:
     m = _P["pdf_date"].match(s or "")
     return _mk_date(*m.groups()) if m else None
+
+
+def _pdf_meta_date(meta: dict) -> Optional[str]:
+    """The earliest plausible of the PDF's creation and modification dates.  A file re-saved or
+    re-exported later may carry a new creation date with the old one lost, or a creation date
+    after its modification date (a tool that rewrote one of the two): publication is never
+    later than either, so the earliest is the one to trust."""
+    dates = [_plausible(_pdf_date(meta.get(k))) for k in ("CreationDate", "ModDate")]
+    dates = [d for d in dates if d]
+    return min(dates) if dates else None
+
+
+def _docx_meta_date(cp) -> Optional[str]:
+    """The earliest plausible of the core properties' created and modified dates (as for PDF);
+    none from a generator whose blank template stamps a fixed creation date."""
+    if _P["docx_template_creator"].match(cp.author or "") and cp.created == cp.modified:
+        return None
+    dates = [_plausible(d.date().isoformat()) for d in (cp.created, cp.modified) if d]
+    dates = [d for d in dates if d]
+    return min(dates) if dates else None
+
+
+def _ld_dates(node, depth: int = 0) -> Iterator[str]:
+    """``datePublished`` values anywhere in a JSON-LD object (nested, in lists or @graph)."""
+    if depth > 6:
+        return
+    if isinstance(node, list):
+        for x in node:
+            yield from _ld_dates(x, depth + 1)
+    elif isinstance(node, dict):
+        if isinstance(node.get("datePublished"), (str, int)):
+            yield node["datePublished"]
+        for v in node.values():
+            if isinstance(v, (list, dict)):
+                yield from _ld_dates(v, depth + 1)
+
+
+def _html_published(data: bytes) -> Optional[str]:
+    """The publication date the page's markup states, in this order: a <meta> name or property
+    for it (``article:published_time``, ``date``, ``DC.date.issued`` ...), JSON-LD
+    ``datePublished``, the first <time datetime>.  Values that are not full dates are skipped
+    (a warning); a modification date is never read."""
+    from lxml import etree
+    from lxml import html as lhtml
+    try:
+        tree = lhtml.fromstring(data)
+    except (ValueError, etree.ParserError, etree.XMLSyntaxError):
+        return None
+    found = [el.get("content") for el in tree.iter("meta")
+             if _P["html_date_meta"].match((el.get("property") or el.get("name") or el.get("itemprop") or "").strip())]
+    for el in tree.iter("script"):
+        if (el.get("type") or "").strip().lower() == "application/ld+json":
+            try:
+                found.extend(_ld_dates(json.loads(el.text_content())))
+            except ValueError:
+                _log.warning("JSON-LD block is not valid JSON: its dates are not read")
+    found.extend(el.get("datetime") for el in tree.iter("time"))
+    for v in found:
+        iso, precision = stated_date(v) if v else (None, None)
+        if precision == "day":
+            return iso
+        if v:
+            _log.warning("HTML date %r is not a full date: left out", v)
+    return None
 
 
 # ------------------------------------------------------------------ titles
@@ -171,7 +277,7 @@ def read_html(path: Path, data: bytes) -> dict:
     title = res.get("title")
     if title and not text.lstrip().startswith(title):
         text = title + "\n\n" + text  # keep the headline in the text it grounds
-    return {"text": text, "title": title, "meta_date": res.get("date")}
+    return {"text": text, "title": title, "stated_date": _html_published(data)}
 
 
 def _numbers_per_line(text: str) -> int:
@@ -211,7 +317,7 @@ def read_pdf(path: Path, data: bytes) -> dict:
     text = text.rstrip("\n") + "\n"
     tables = _pdf_tables(path, data, pages, starts, text, ruled)
     return {"text": text, "title": (meta.get("Title") or None),
-            "meta_date": _pdf_date(meta.get("CreationDate")), "tables": tables}
+            "meta_date": _pdf_meta_date(meta), "tables": tables}
 
 
 _SOFT_BREAK = _P["soft_break"]
@@ -324,8 +430,7 @@ def read_docx(path: Path, data: bytes) -> dict:
     if not text.strip():
         raise IngestError(path, "DOCX contains no text")
     cp = d.core_properties
-    meta_date = cp.created.date().isoformat() if cp.created else None
-    return {"text": text, "title": cp.title or None, "meta_date": meta_date, "tables": tuple(tables)}
+    return {"text": text, "title": cp.title or None, "meta_date": _docx_meta_date(cp), "tables": tuple(tables)}
 
 
 _READERS = {}
@@ -359,6 +464,27 @@ def _sidecar(path: Path) -> dict:
     return meta
 
 
+def _published(got: dict, text: str, meta: dict) -> tuple[Optional[str], Optional[str]]:
+    """The publication date and where it was read: the sidecar; then the date the file's markup
+    states for it (HTML); then the text's header lines or dateline; then the file's metadata
+    (PDF and DOCX creation dates).  trafilatura's own date is not used: it falls back on the
+    modification date when a page states no publication date.  A metadata value that is not a
+    full date is a warning and is left out, never an error."""
+    if meta.get("published"):
+        return meta["published"], "sidecar"
+    if got.get("stated_date"):
+        return got["stated_date"], "metadata"
+    iso = header_date(text, resources.config()["header_lines"])
+    if iso:
+        return iso, "text"
+    if got.get("meta_date"):
+        iso, precision = stated_date(got["meta_date"])
+        if precision == "day":
+            return iso, "metadata"
+        _log.warning("metadata date %r is not a full date: left out", got["meta_date"])
+    return None, None
+
+
 def read(path: str | Path, max_bytes: Optional[int] = None) -> Document:
     """Read one file into a Document that the later stages fill in."""
     path = Path(path)
@@ -379,15 +505,7 @@ def read(path: str | Path, max_bytes: Optional[int] = None) -> Document:
     got = reader(path, data)
     text = got["text"]
     meta = _sidecar(path)
-    published, source = None, None
-    if meta.get("published"):
-        published, source = meta["published"], "sidecar"
-    if not published:
-        published = header_date(text, resources.config()["header_lines"])
-        source = "text" if published else None
-    if not published and got.get("meta_date"):
-        published, source = parse_date(str(got["meta_date"])), "metadata"
-        source = source if published else None
+    published, source = _published(got, text, meta)
     title = meta.get("title") or got.get("title") or guess_title(text)
     return Document(doc=str(meta.get("doc") or doc_id(path)), path=display(path), format=fmt, text=text,
                     sha256=hashlib.sha256(data).hexdigest(), title=title, published=published,
