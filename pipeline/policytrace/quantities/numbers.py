@@ -64,6 +64,9 @@ def is_measure_word(word: str, lx: Lexicon) -> bool:
 
 def candidates(text: str, lx: Lexicon, masked: list[tuple[int, int]]) -> list[Num]:
     out, taken = _digit_fractions(text)
+    commas, comma_spans = _decimal_commas(text, lx)
+    out.extend(commas)
+    taken.extend(comma_spans)
     out.extend(_each("number.digits", text, taken, lambda m: _digits(text, m, lx)))
     out.extend(_word_numbers(text, lx))
     out = [n for n in out if not any(a <= n.start < b for a, b in masked)]
@@ -107,6 +110,30 @@ def _digit_fractions(text: str) -> tuple[list[Num], list[tuple[int, int]]]:
     return out, taken
 
 
+def _decimal_commas(text: str, lx: Lexicon) -> tuple[list[Num], list[tuple[int, int]]]:
+    """"33,3%", "84,7 million", "2,5 Mt": a decimal comma, where a percent, a magnitude or a unit
+    follows (and the spans it takes from the digits); "scopes 1,2 and 3" is a list."""
+    out: list[Num] = []
+    taken: list[tuple[int, int]] = []
+    for m in finditer("number.decimalComma", text):
+        s, e = m.span()
+        if not _measure_after(text, e) or _not_a_number(text, s, e, m.group(), lx):
+            continue
+        n = _digits_num(text, s, e, float(f"{m.group(1)}.{m.group(2)}"), ["number.decimalComma"], lx)
+        if n is not None:
+            out.append(n)
+            taken.append((s, e))
+    return out, taken
+
+
+def _measure_after(text: str, e: int) -> bool:
+    """Is what follows the digits ending at E, past a space, a percent, a magnitude or a unit?"""
+    at = e + 1 if text[e:e + 1] in (" ", "\u00a0") else e
+    return bool(match("unit.percent", text, e) or match("magnitude.word", text, e)
+                or pattern("shortMagnitude").match(text[at:at + 3]) or match("unit.physical", text, at)
+                or match("unit.gluedCO2", text, at) or match("currency.after", text, e))
+
+
 def _not_a_number(text: str, s: int, e: int, raw: str, lx: Lexicon) -> bool:
     """Digits that are part of a list, code, an identifier or an ordinal, not a number."""
     if (", " in raw or " " in raw) and search("skip.numberList", text[max(0, s - 4):s]):
@@ -147,11 +174,15 @@ def _digits(text: str, m: re.Match, lx: Lexicon) -> Optional[Num]:
         return Num(float(raw.replace(",", "")), s, e + 1, False, multiplier=True, rules=("number.digits", "number.times"))
     if nxt[:1].isalpha() and not _glued_measure(text, e):
         return None  # 5G, 3D, 4K (but 10.7GW, 5GWh, 2nm, 0.8rad, 115USD are measures)
-    value = float(pattern("groupSeparator").sub("", raw))
-    used = ["number.digits"]
-    if s > 0 and text[s - 1] == "-" and (s == 1 or text[s - 2] in " ([\n\t") and \
+    return _digits_num(text, s, e, float(pattern("groupSeparator").sub("", raw)), ["number.digits"], lx)
+
+
+def _digits_num(text: str, s: int, e: int, value: float, used: list, lx: Lexicon) -> Optional[Num]:
+    """The Num of digits at S..E worth VALUE: its sign, and a word hyphened to it."""
+    if s > 0 and match("number.minusSign", text[s - 1]) and (s == 1 or text[s - 2] in " ([\n\t") and \
             not pattern("digitBefore").search(text[max(0, s - 12):s - 1]):
         s, value = s - 1, -value  # "-5 °C"; but "5 -6" stays a range
+        used.append("number.minusSign")
     elif search("number.minus", text[max(0, s - 10):s]):
         value = -value
         used.append("number.minus")

@@ -22,7 +22,7 @@ from ..normalize import nfkc, span_back
 from .numbers import Num, candidates, is_measure_word, word_or_num
 from .vocab import MASK_RULES, Lexicon, finditer, fullmatch, hit, lexicon, match, pattern, search
 from ..records import Comparator, Quantity
-from ..rules.lexicon import words as _words
+from ..rules.lexicon import table as _table, words as _words
 
 n_is_measure_word = is_measure_word  # the name the extraction stage uses
 __all__ = ["parse", "lexicon", "local_currencies", "in_major_unit", "is_vague", "has_number",
@@ -331,8 +331,10 @@ def _million_m(text: str, pos: int, lx: Lexicon) -> Optional[re.Match]:
     if m and m.group(1) == "m":
         nxt = text[pos + m.end():pos + m.end() + 40]
         ends = pattern("phraseEnd").match(nxt)
+        before = text[max(0, pos - 40):pos].rstrip("0123456789.,")
         if pattern("notMillionAfter").match(nxt) or not (
-                _plural_ahead(nxt) or pattern("millionMBefore").search(text, 0, pos - 1) or ends and pattern("ofBefore").search(text[max(0, pos - 20):pos - len(text[:pos]) + len(text[:pos].rstrip("0123456789.,"))])):
+                _plural_ahead(nxt) or pattern("millionMBefore").search(text, 0, pos - 1)
+                or pattern("millionMVerbBefore").search(before) or ends and pattern("ofBefore").search(before[-20:])):
             m = None  # "the 100m world record", "is 48m": metres; "2m barrels", "a population of 177m": million
     return m
 
@@ -377,7 +379,7 @@ def in_major_unit(q: Quantity) -> Quantity:
 def _plural_ahead(s: str) -> bool:
     """Is there a plural noun in the next two words ("2m barrels", "1.2 m electric vehicles")?"""
     for w in pattern("letters").findall(s)[:2]:
-        if pattern("pluralNoun").fullmatch(w.lower()):
+        if pattern("pluralNoun").fullmatch(w.lower()) or pattern("acronymPlural").fullmatch(w):
             return True
         if w.lower() in _listed("plural_stop_words"):
             return False
@@ -572,9 +574,20 @@ def _read_range(text: str, r: _Reading, nxt: Num, currency, lx: Lexicon) -> bool
             _note(r.rules, *used)
     if joiner == "and" and not is_between:
         return False
-    if (word_before == "by" or change) and not is_between:
+    if (change or word_before == "by" and not _range_after_by(r, nxt, joiner)) and not is_between:
         return False  # "fell by 1.5 to 76.4": a change, then a level
     return _range_top(text, r, nxt, lx)
+
+
+def _range_after_by(r: _Reading, nxt: Num, joiner: str) -> bool:
+    """"cut by 40–45%", "by 40 to 45 percent": after "by", a bare first figure takes the unit of the
+    second when a dash joins them or the top is near the bottom; "fell by 1.5 to 76.4%" is a change,
+    then the level reached ("by 40% to 50%", whose figures each have a unit, stays two)."""
+    if r.uclass != "count" or r.factor != 1 or r.cur:
+        return False
+    if joiner in _listed("range_dashes"):
+        return True
+    return 0 < r.n.value < nxt.value <= r.n.value * _table("quantities.json", "range_limits")["by_max_ratio"]
 
 
 def _range_next(text: str, r: _Reading, nxt: Num, at: int, currency, lx: Lexicon) -> bool:
@@ -582,7 +595,8 @@ def _range_next(text: str, r: _Reading, nxt: Num, at: int, currency, lx: Lexicon
     after "$5": a count of homes, no range)?"""
     _, e_next = _magnitude(text, nxt.end, lx, bool(r.cur))
     tail_word = pattern("tailWord").match(text[e_next:e_next + 20])
-    noun_after = bool(tail_word) and r.uclass in ("currency", "physical", "percent") and not (
+    shared_magnitude = bool(r.cur) and r.factor == 1 and e_next > nxt.end  # "a £10-12 billion programme"
+    noun_after = bool(tail_word) and r.uclass in ("currency", "physical", "percent") and not shared_magnitude and not (
         _unit_after(text, e_next, lx) or match("currency.after", text, e_next)
         or tail_word.group(1).lower() in _listed("range_tail_words"))
     nxt_at = nxt.start
@@ -645,6 +659,17 @@ def _qualifier(text: str, r: _Reading, out: list[Quantity], offset: int, lx: Lex
     return comp
 
 
+def _signed_decline(text: str, r: _Reading, comp: str) -> str:
+    """"-55% by 2030", "a -40% cut": a percent written with a minus sign is a decline of 55, not a
+    level of -55 (a range or a stated rise keeps its sign)."""
+    if r.uclass == "percent" and r.value < 0 and r.value_max is None and \
+            comp in (Comparator.EQUAL.value, Comparator.DECLINE.value) and match("decline.signed", text, r.start):
+        r.value = -r.value
+        _note(r.rules, "decline.signed")
+        return Comparator.DECLINE.value
+    return comp
+
+
 def _start_reading(text: str, n: Num, lx: Lexicon, currency) -> _Reading:
     """A reading of N with the currency written before it ("$", "US$", "MAUD 60"), if any."""
     cur, qstart = (None, n.start) if n.spelled else _currency_before(text, n.start, lx, currency)
@@ -691,7 +716,7 @@ def _parse(text: str, offset: int, currency: Optional[Mapping[str, str]]) -> lis
         if not math.isfinite(r.value) or (r.value_max is not None and not math.isfinite(r.value_max)):
             consumed_until = r.end
             continue  # "1e999", a 400-digit number: no finite value to report
-        comp = _qualifier(text, r, out, offset, lx)
+        comp = _signed_decline(text, r, _qualifier(text, r, out, offset, lx))
         out.append(Quantity(value=r.value, unit=r.unit, start=r.start + offset, end=r.end + offset,
                             text=text[r.start:r.end], value_max=r.value_max, comparator=comp,
                             unit_class=r.uclass, spelled=n.spelled, attributive=n.attributive,
