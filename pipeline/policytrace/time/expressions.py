@@ -177,6 +177,12 @@ def _within_n(m: re.Match, ctx: rules.Context) -> Optional[tuple]:
     return _te("horizon", ctx["pub_year"] + n) if 1 <= n <= 100 else None
 
 
+@rules.action("time.within_decades")
+def _within_decades(m: re.Match, ctx: rules.Context) -> Optional[tuple]:
+    n = _num(m.group(1) or m.group(2))
+    return _te("horizon", ctx["pub_year"] + 10 * n) if 1 <= n <= 10 else None
+
+
 @rules.action("time.n_year")
 def _n_year(m: re.Match, ctx: rules.Context) -> Optional[tuple]:
     # "a three-year action plan" released in 2023 runs 2023-2025
