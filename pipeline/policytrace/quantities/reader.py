@@ -404,6 +404,8 @@ def _is_year(text: str, n: Num, lx: Lexicon, cur: Optional[str], used: Optional[
     if match("unit.percent", text, n.end) or match("currency.after", text, n.end) or \
             match("magnitude.word", text, n.end) or _physical_unit(text, n.end, lx):
         return False  # "2000 MW" is a quantity, never a year
+    if match("year.levelAfter", text, n.end):
+        return True  # "below 2012 levels": the base year of a comparison, not a count below 2012
     before = _words_before(text, n.start, 3)
     comp, _ = _comparator_before(before, 0)
     if comp:
