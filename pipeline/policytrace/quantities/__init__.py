@@ -4,6 +4,6 @@
 up quantulum3's unit table, ``vocab`` compiles the lexicon the others share from models/; the
 regexes are the rules of models/rules/quantities.json and numbers.json.
 """
-from .reader import has_number, in_major_unit, is_vague, lexicon, local_currencies, n_is_measure_word, parse
+from .reader import has_number, in_major_unit, is_vague, lexicon, local_currencies, is_measure_word, parse
 
-__all__ = ["has_number", "in_major_unit", "is_vague", "lexicon", "local_currencies", "n_is_measure_word", "parse"]
+__all__ = ["has_number", "in_major_unit", "is_vague", "lexicon", "local_currencies", "is_measure_word", "parse"]

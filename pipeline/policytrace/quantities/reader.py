@@ -24,9 +24,8 @@ from .vocab import MASK_RULES, Lexicon, finditer, fullmatch, hit, lexicon, match
 from ..records import Comparator, Quantity
 from ..rules.lexicon import table as _table, words as _words
 
-n_is_measure_word = is_measure_word  # the name the extraction stage uses
 __all__ = ["parse", "lexicon", "local_currencies", "in_major_unit", "is_vague", "has_number",
-           "n_is_measure_word", "MINOR_UNIT"]
+           "is_measure_word", "MINOR_UNIT"]
 
 
 def _listed(key: str) -> frozenset:

@@ -173,11 +173,6 @@ def load_groups(name: str) -> Mapping[str, tuple[Rule, ...]]:
             for g, pats in d["groups"].items()}
 
 
-def first(group: Sequence[Rule], sent: Sentence, anchor: int, accept=None) -> Optional[int]:
-    """The token the first matching rule of GROUP takes, or None."""
-    return first_rule(group, sent, anchor, accept)[0]
-
-
 def first_rule(group: Sequence[Rule], sent: Sentence, anchor: int,
                accept=None) -> tuple[Optional[int], Optional[str]]:
     """(the token the first matching rule of GROUP takes, that rule's id), or (None, None)."""

@@ -45,7 +45,7 @@ def _g_attributive(m, ctx) -> bool:
 def _g_measure_word(m, ctx) -> bool:
     """The word after the number is a unit or measure word ('10-point plan': no)."""
     word = rules.load("skip")["leading-digits"].sub("", ctx.state.q.text).split(" ")[0]
-    return bool(quantities.n_is_measure_word(word, quantities.lexicon()))
+    return bool(quantities.is_measure_word(word, quantities.lexicon()))
 
 
 @rules.guard("whole-number-in")
