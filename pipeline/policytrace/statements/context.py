@@ -305,27 +305,51 @@ def _month_no(text: str) -> int:
     return 0
 
 
-def _reference_year(pub_year: Optional[int], sent_texprs) -> Optional[int]:
-    """'Now' for a document: its publication year, else the latest year it reports on (a point
-    in time, never a horizon or a number)."""
-    if pub_year:
-        return pub_year
-    years = [t.year for texprs in sent_texprs for t in texprs
-             if t.year and t.kind in ("point", "named", "baseline")]
+def latest_reported(sents) -> Optional[int]:
+    """The latest year an undated text reports on as a point in time: a sentence that looks
+    ahead ("In 2035, 100% of sales need to be electric") reports nothing, a bare year may be a
+    horizon, a base year counts only when no point does, and a report named with its year
+    ("Climatescope 2017") counts, a plan named with its horizon ("Agenda 2063") never does."""
+    ahead = _rx("looks-ahead")
+    points: list[int] = []
+    bases: list[int] = []
+    named: list[int] = []
+    for stext, texprs in sents:
+        forward = None
+        for t in texprs:
+            if not t.year or t.kind not in ("point", "baseline", "named"):
+                continue
+            if t.kind == "named":
+                named.append(t.year)
+                continue
+            if forward is None:
+                forward = ahead.search(stext) is not None
+            if forward:
+                continue
+            if t.kind == "baseline":
+                bases.append(t.year)
+            elif not (_rx("four-digits").fullmatch(t.text.strip()) or _rx("onset-point").match(t.text.strip())):
+                points.append(t.year)
+    points = points or bases
+    years = points + [y for y in named if points and y <= max(points) + 1]
     return max(years) if years else None
 
 
 def reference_year(text: str) -> Optional[int]:
-    """The year an undated document was most likely written: the latest year it reports on as
-    a point in time; a report named with its year ("Climatescope 2017") counts, a plan named
-    with its horizon ("Energy Strategy to 2035", "Agenda 2063") never does."""
+    """The year an undated document was most likely written (``latest_reported`` over its
+    sentences)."""
     texprs = timeexpr.find(text)
-    points = [t.year for t in texprs if t.year and t.kind == "point"
-              and not _rx("four-digits").fullmatch(t.text.strip())]  # a bare year may be a horizon
-    points = points or [t.year for t in texprs if t.year and t.kind == "baseline"]
-    named = [t.year for t in texprs if t.year and t.kind == "named" and points and t.year <= max(points) + 1]
-    years = points + named
-    return max(years) if years else None
+    bounds = [m.end() for m in _rx("sentence-break").finditer(text)] + [len(text)]
+    sents, start, i = [], 0, 0
+    for end in bounds:
+        chunk = []
+        while i < len(texprs) and texprs[i].start < end:
+            chunk.append(texprs[i])
+            i += 1
+        if chunk:
+            sents.append((text[start:end], chunk))
+        start = end
+    return latest_reported(sents)
 
 
 def _tok_at(parsed: Parsed, ts: int, te_: int, pos: int) -> Optional[int]:

@@ -10,7 +10,7 @@ from . import qualify
 from ..time import expressions as timeexpr
 from ..nlp import Parsed
 from ..records import Table, Target
-from .context import _Ctx, _FUTURE_VERB, _Index, _is_future, _main_horizon, _reference_year, _resolve, _rx, cues, main_subject
+from .context import _Ctx, _FUTURE_VERB, _Index, _is_future, _main_horizon, _resolve, reference_year, _rx, cues, main_subject
 from .milestones import _milestones
 from .numeric import _LIST_HEAD, _Sent, _numeric
 from .tables import _table_records
@@ -34,7 +34,7 @@ def extract(doc: str, text: str, parsed: Parsed, published: Optional[str],
         stext = text[s_start:s_end]
         if stext.strip():
             sents.append((ts, te_, s_start, s_end, stext, timeexpr.find(stext, s_start, pub_year)))
-    ref_year = _reference_year(pub_year, [x[5] for x in sents])
+    ref_year = pub_year or reference_year(text)  # the same 'now' the document record states
     ctx = _Ctx(pub_year, ref_year)
     if published and _rx("year-month-date").match(published):
         ctx.pub_month = int(published[5:7])

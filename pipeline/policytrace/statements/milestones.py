@@ -98,6 +98,8 @@ def _milestones(doc, text, stext, s_start, resolved, numeric, ctx, subject, c):
         if any(r.kind in ("target", "projection") and r.year == year and (year is not None or not _bracketed(text, r))
                for r in numeric):
             continue
+        if any(r.kind == "achievement" and r.year == year and year is not None for r in numeric):
+            continue  # "By October 2017, 27 projects had reached financial close": a deadline met
         out.append(_milestone(doc, text, stext, s_start, te, year, cue, subject))
     # one milestone per year per sentence
     seen, uniq = set(), []

@@ -72,7 +72,11 @@ def _compatible(t, y, kind, ref) -> bool:
     if y is None and t.kind != "decade":
         return False
     fut = _is_future(t, y, ref)
-    return fut if kind in (Kind.TARGET.value, Kind.PROJECTION.value) else not fut
+    if kind in (Kind.TARGET.value, Kind.PROJECTION.value):
+        return fut
+    # "By October 18, 2017, 27 projects had reached ...", written in 2017: a deadline of the
+    # current year can already have been met
+    return not fut or (ref is not None and y == ref and t.kind in _FUTURE_KINDS)
 
 
 def _choose_time(q, cl, clauses, resolved, busy, kind, ref):
