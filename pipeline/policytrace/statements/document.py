@@ -43,7 +43,7 @@ def extract(doc: str, text: str, parsed: Parsed, published: Optional[str],
     prev_end = 0
     for ts, te_, s_start, s_end, stext, texprs in sents:
         if "\n" in text[prev_end:s_start] and prev_end:
-            ctx.new_paragraph(list_item=bool(_rx("list-item").match(stext)))
+            ctx.new_paragraph(list_item=bool(_rx("list-item").match(stext) or _rx("objective-item").match(stext)))
         prev_end = s_end
         low = stext.lower()
         future = bool(_FUTURE_VERB.search(stext))
@@ -60,14 +60,16 @@ def extract(doc: str, text: str, parsed: Parsed, published: Optional[str],
         for t, y in resolved:
             ctx.see(t, y)
         fut = [(y, t.period) for t, y in resolved if _is_future(t, y, ref_year) and y]
-        colon = low.rstrip().endswith(":")
+        # "AMONG OUR GOALS BY 2030": a heading line that names goals and a year still ahead
+        # opens a list as a colon does
+        colon = low.rstrip().endswith(":") or bool(fut and _rx("goal-heading").search(stext.strip()))
         if colon:
             ctx.open_list()
         # a lead-in to goals: "targets include:", a target heading, or a line ending with a
         # colon that names a year still ahead ("By 2030 the region will:", "The 2026 targets:")
         if _LIST_HEAD.search(stext) and colon or _rx("heading-colon").search(low) or (
                 colon and (fut or any(h in low for h in c.target_headings))):
-            ctx.target_mode = 2 if stext.rstrip().endswith(":") else 1
+            ctx.target_mode = 2 if colon else 1
             ctx.list_horizon = fut[-1] if fut else ctx.last_horizon
     for t in tables:
         out.extend(_table_records(doc, text, t, pub_year, subject))

@@ -33,6 +33,8 @@ class Classes:
     possibility: frozenset
     forecastable: frozenset   # target verbs that read as a forecast when a forecaster speaks
     forecast_change: frozenset  # change verbs that, after a modal, do too
+    announcement_verbs: frozenset  # allocation verbs that commit money without paying it out
+    flow_nouns: frozenset  # instruments that name money flowing, spent once its year is past
 
 
 @lru_cache(maxsize=1)
@@ -51,6 +53,7 @@ def classes() -> Classes:
         copulas=frozenset(v["copulas"]), possibility=frozenset(v["possibility_modals"]),
         forecastable=frozenset(v["forecastable_target_verbs"]),
         forecast_change=frozenset(v["forecast_change_verbs"]),
+        announcement_verbs=frozenset(v["announcement_verbs"]), flow_nouns=frozenset(v["flow_nouns"]),
     )
 
 
@@ -82,7 +85,7 @@ class Verdict:
     kind: Optional[str]   # None: the path did not settle it
     cue: str = ""         # the word that settled it
     tense: str = ""       # past | present | future | "" for the deciding verb
-    instrument: bool = False  # the figure sizes a fund, loan or programme
+    instrument: str = ""  # the fund, loan or programme the figure sizes ("" for none)
     rule: str = ""        # the id of the rule that decided it (models/rules/kinds.json)
 
 
@@ -121,16 +124,19 @@ def decide(tokens: Sequence, children: dict, k: int, sentence: str, money: bool 
                 elif instrument and v.kind == Kind.ACHIEVEMENT.value and v.tense == "present":
                     pass
                 elif instrument and v.kind == Kind.ACHIEVEMENT.value:
-                    return Verdict(Kind.ACHIEVEMENT.value, v.cue, v.tense, True, "kind.instrument-spent")
+                    return Verdict(Kind.ACHIEVEMENT.value, v.cue, v.tense, instrument, "kind.instrument-spent")
                 elif weak is not None and v.kind == Kind.ACHIEVEMENT.value:
                     return weak
                 else:
-                    return Verdict(v.kind, v.cue, v.tense, bool(instrument), v.rule)
+                    return Verdict(v.kind, v.cue, v.tense, instrument or v.instrument, v.rule)
         if n.head == n.i:
             break
         n = tokens[n.head]
     if instrument:
-        return Verdict(Kind.TARGET.value, instrument, "", True, "kind.instrument")
+        return Verdict(Kind.TARGET.value, instrument, "", instrument, "kind.instrument")
+    if weak is None and n.head == n.i and n.pos in ("VERB", "AUX") and sentence.lstrip().startswith("To ") \
+            and any(tokens[x].text == "To" and tokens[x].dep == "aux" for x in children.get(n.i, ())):
+        return Verdict(Kind.TARGET.value, n.lower, rule="kind.objective-infinitive")  # "To raise X to 75%"
     return weak or Verdict(None)
 
 
@@ -149,8 +155,12 @@ def _instrument_of(tokens, children, k: int, c: Classes) -> Optional[str]:
         for p in children.get(t.i, ()):
             if tokens[p].dep == "prep" and tokens[p].lower in ("in", "of", "for"):
                 for o in children.get(p, ()):
-                    if tokens[o].dep == "pobj" and tokens[o].lower in c.instrument_nouns:
-                        return tokens[o].lower
+                    if tokens[o].dep != "pobj":
+                        continue
+                    # "£110m in grant support": the instrument may be the object's modifier
+                    for w in [tokens[o]] + [tokens[x] for x in children.get(o, ()) if tokens[x].dep == "compound"]:
+                        if w.lower in c.instrument_nouns:
+                            return w.lower
     return None
 
 
@@ -170,11 +180,13 @@ def _verb(tokens, children, n, c: Classes, forecaster: bool, cumulative: bool, m
             return Verdict(Kind.PROJECTION.value, modal, "conditional", rule="kind.conditional-modal")
         if forecaster and w in c.projection_verbs | c.forecast_change:
             return Verdict(Kind.PROJECTION.value, modal, "future", rule="kind.forecast-modal")
-        return Verdict(Kind.TARGET.value, modal, "future", w in c.allocation_verbs and money, "kind.target-modal")
-    perfect = any(a in ("has", "have", "had", "'ve") for a in aux_words) and n.tag == "VBN"
+        return Verdict(Kind.TARGET.value, modal, "future", w if w in c.allocation_verbs and money else "",
+                       "kind.target-modal")
+    perfect = any(a in ("has", "have", "had", "'ve") for a in aux_words) and n.tag in ("VBN", "VBD")
     cue = _cue_only(w, c, forecaster, money)
     if cue is not None:
-        if cue.kind == Kind.TARGET.value and w in c.allocation_verbs and cumulative and perfect:
+        if cue.kind == Kind.TARGET.value and w in c.allocation_verbs and w not in c.announcement_verbs \
+                and cumulative and perfect:
             return Verdict(Kind.ACHIEVEMENT.value, w, "perfect", rule="kind.cumulative-perfect")  # "so far it has contributed"
         return cue
     if w in c.copulas or n.tag in ("VBZ", "VBP"):

@@ -233,8 +233,8 @@ def _kind_and_time(s: _Sent, fr: _Frame, f: _Fig) -> tuple:
     if kind is None:
         kind = Kind.ACHIEVEMENT.value
         kind_rules.append("kind.default")
-    if verdict.instrument and kind == Kind.TARGET.value and year is not None and ref is not None \
-            and te is not None and not _is_future(te, year, ref) and year < ref:
+    if verdict.instrument in kinds.classes().flow_nouns and kind == Kind.TARGET.value and year is not None \
+            and ref is not None and te is not None and not _is_future(te, year, ref) and year < ref:
         kind = Kind.ACHIEVEMENT.value
         kind_rules.append("kind.money-spent")  # "investment of $745m ... in 2016": money spent
     if te is not None and kind != Kind.ACHIEVEMENT.value and not _is_future(te, year, ref) \
