@@ -153,7 +153,7 @@ def _unit_after(text: str, pos: int, lx: Lexicon, used: Optional[list] = None):
     m = match("unit.times", text[pos:pos + 10])
     if m:
         _note(used, "unit.times")
-        return "times", "multiplier", pos + m.end()
+        return "multiplier", "multiplier", pos + m.end()
     m = match("unit.time", text, pos)
     if m:
         between = text[pos:m.start(1)].split()
@@ -532,7 +532,7 @@ def _read_unit(text: str, r: _Reading, out: list[Quantity], currency, lx: Lexico
     if n.fraction and r.uclass == "count":
         r.unit, r.uclass = "fraction", "fraction"
     if n.multiplier:
-        r.unit, r.uclass, r.end = "times", "multiplier", n.end
+        r.unit, r.uclass, r.end = "multiplier", "multiplier", n.end
 
 
 def _read_unit_after(text: str, r: _Reading, lx: Lexicon) -> None:

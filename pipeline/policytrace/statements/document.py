@@ -60,7 +60,7 @@ def extract(doc: str, text: str, parsed: Parsed, published: Optional[str],
         for t, y in resolved:
             ctx.see(t, y)
         fut = [(y, t.period) for t, y in resolved if _is_future(t, y, ref_year) and y]
-        # "AMONG OUR GOALS BY 2030": a heading line that names goals and a year still ahead
+        # "OUR GOALS FOR 2035": a heading line that names goals and a year still ahead
         # opens a list as a colon does
         colon = low.rstrip().endswith(":") or bool(fut and _rx("goal-heading").search(stext.strip()))
         if colon:

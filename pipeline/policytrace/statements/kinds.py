@@ -35,6 +35,7 @@ class Classes:
     forecast_change: frozenset  # change verbs that, after a modal, do too
     announcement_verbs: frozenset  # allocation verbs that commit money without paying it out
     flow_nouns: frozenset  # instruments that name money flowing, spent once its year is past
+    report_copulas: frozenset  # "stands at", "remains": a level reported
 
 
 @lru_cache(maxsize=1)
@@ -54,6 +55,7 @@ def classes() -> Classes:
         forecastable=frozenset(v["forecastable_target_verbs"]),
         forecast_change=frozenset(v["forecast_change_verbs"]),
         announcement_verbs=frozenset(v["announcement_verbs"]), flow_nouns=frozenset(v["flow_nouns"]),
+        report_copulas=frozenset(v["report_copulas"]),
     )
 
 
@@ -90,7 +92,7 @@ class Verdict:
 
 
 def decide(tokens: Sequence, children: dict, k: int, sentence: str, money: bool = False,
-           span: tuple[int, int] = (0, 0)) -> Verdict:
+           span: tuple[int, int] = (0, 0), verb_figure: bool = False) -> Verdict:
     """Walk from token K (the number) to the root.  TOKENS are nlp.Tok tuples (i, text, ..., tag,
     dep, head); CHILDREN maps a token index to its dependents.  A present tense only settles the
     kind when nothing above it does ("will ensure that 25% are women" is a target); a figure
@@ -114,7 +116,8 @@ def decide(tokens: Sequence, children: dict, k: int, sentence: str, money: bool 
             if w not in c.instrument_nouns:
                 return Verdict(Kind.TARGET.value, w, rule="kind.goal-noun")
             instrument = instrument or w
-        if n.pos in ("VERB", "AUX") and n.i != k and not (span[0] <= n.start < span[1]):
+        # a figure said by a verb ("doubled", "will halve"): the verb's own tense decides
+        if n.pos in ("VERB", "AUX") and n.i != k and (verb_figure or not (span[0] <= n.start < span[1])):
             v = _verb(tokens, children, n, c, forecaster, cumulative, money or infinitive)
             if v == "infinitive":
                 infinitive = True
@@ -191,7 +194,8 @@ def _verb(tokens, children, n, c: Classes, forecaster: bool, cumulative: bool, m
         return cue
     if w in c.copulas or n.tag in ("VBZ", "VBP"):
         subj = [tokens[x] for x in children.get(n.i, ()) if tokens[x].dep in ("nsubj", "nsubjpass")]
-        if w in c.copulas and subj and subj[0].lower in c.target_nouns:
+        if w in c.copulas and subj and subj[0].lower in c.target_nouns and not (
+                subj[0].lower in c.instrument_nouns and w in c.report_copulas):  # "the fund now stands at"
             return Verdict(Kind.TARGET.value, subj[0].lower, "present", rule="kind.goal-subject")
     if perfect:
         return Verdict(Kind.ACHIEVEMENT.value, w, "perfect", rule="kind.perfect-tense")

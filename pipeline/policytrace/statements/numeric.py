@@ -88,7 +88,11 @@ def _choose_time(q, cl, clauses, resolved, busy, kind, ref):
     if own:
         dist = lambda ty: (abs(ty[0].start - q.start) if ty[0].start < q.start else ty[0].start - q.end)
         fit = [ty for ty in own if ty[0].kind == "present" or kind is None or _compatible(*ty, kind, ref)]
-        return min(fit or own, key=dist)
+        # a deadline after the figure is its own ("... by 2034 and reach 1 GW by 2040", "NREP
+        # 2020-2040 sets a 35% share by 2030"); one before it may frame another part
+        after = [ty for ty in fit if ty[0].kind == "horizon" and ty[0].start >= q.end
+                 and kind != Kind.ACHIEVEMENT.value]
+        return min(after or fit or own, key=dist)
     ok = lambda t, y: y is not None and t.kind != "baseline" and (kind is None or _compatible(t, y, kind, ref))
     for a, b in reversed([x for x in clauses if x[0] < cl[0]]):
         if (a, b) in busy:
@@ -178,8 +182,8 @@ def _figure(s: _Sent, fr: _Frame, i: int, q: Quantity, out: list) -> _Fig:
     k = _tok_at(parsed, ts, te_, q.start)
     while k is not None and k < te_ - 1 and not _NUMTOK.match(parsed.tokens[k].text) and parsed.tokens[k].end <= q.end:
         k += 1
-    verdict = kinds.decide(parsed.tokens, fr.children, k, s.stext, q.unit_class == "currency", (q.start, q.end)) \
-        if k is not None else kinds.Verdict(None)
+    verdict = kinds.decide(parsed.tokens, fr.children, k, s.stext, q.unit_class == "currency", (q.start, q.end),
+                           "number.multiplierVerb" in q.rules) if k is not None else kinds.Verdict(None)
     in_list = fr.list_start is not None and q.start >= fr.list_start and not baseline
     cont = out[-1] if out and _rx("continuation-lead").match(text[cl[0]:q.start]) else None
     return _Fig(i, q, cl, baseline, in_list, cont, verdict)
@@ -325,8 +329,8 @@ def _numeric(s: _Sent, qs: list) -> list[Target]:
     for i, q in enumerate(qs):
         if _skip(q, s.text, s.parsed, s.c):
             continue
-        if q.unit_class == "count" and s.index.in_name(q.start):
-            continue
+        if q.unit_class == "count" and s.index.in_name(q.start) and not (q.spelled and s.text[q.start].islower()):
+            continue  # "Line 3", "Boeing 787"; but "eight Boeing 787 aircraft" counts aircraft
         fr = fr or _frame(s, qs)  # built once, when the first figure needs it
         out.append(_numeric_record(s, fr, _figure(s, fr, i, q, out), out))
     return out

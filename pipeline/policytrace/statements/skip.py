@@ -75,6 +75,13 @@ def _g_spelled_small(m, ctx) -> bool:
     return bool(ctx.state.q.spelled and ctx.state.q.value < 10)
 
 
+@rules.guard("asset-next")
+def _g_asset_next(m, ctx) -> bool:
+    """'eight bauxite smelters': the count measures assets, not the structure of the text."""
+    q, text = ctx.state.q, ctx.state.text  # "zero emissions across its plants" counts nothing
+    return q.value >= 1 and bool(rules.load("skip")["asset-after"].match(text[q.end:q.end + 60]))
+
+
 @rules.guard("non-metric-next")
 def _g_non_metric_next(m, ctx, qualifiers=(), below=0) -> bool:
     """'5 reasons' (a small count of a non-metric noun) or '3 consecutive years'."""

@@ -177,6 +177,28 @@ def _within_n(m: re.Match, ctx: rules.Context) -> Optional[tuple]:
     return _te("horizon", ctx["pub_year"] + n) if 1 <= n <= 100 else None
 
 
+@rules.guard("time.looks-ahead")
+def _looks_ahead(m: re.Match, ctx: rules.Context) -> bool:
+    """Does the sentence before the span say it is still to come? ('in eight years' after
+    'is meant to' is a deadline; after 'rose 20%' a duration)."""
+    before = m.string[max(0, m.start() - 160):m.start()]
+    before = before[before.rfind(". ") + 1:]
+    rs = rules.load("time")
+    return rs["looks-ahead"].search(before) is not None and rs["superlative-before"].search(before) is None
+
+
+@rules.action("time.in_n")
+def _in_n(m: re.Match, ctx: rules.Context) -> Optional[tuple]:
+    n = 10 if (m.group(2) or "").lower() == "a" else _num(m.group(1) or "")
+    return _te("horizon", ctx["pub_year"] + n) if n and 1 <= n <= 100 else None
+
+
+@rules.action("time.years_ago")
+def _years_ago(m: re.Match, ctx: rules.Context) -> Optional[tuple]:
+    n = 10 if (m.group(2) or "").lower() == "a" else _num(m.group(1) or "")
+    return _te("point", ctx["pub_year"] - n) if n and 1 <= n <= 100 else None
+
+
 @rules.action("time.within_decades")
 def _within_decades(m: re.Match, ctx: rules.Context) -> Optional[tuple]:
     n = _num(m.group(1) or m.group(2))
@@ -185,9 +207,10 @@ def _within_decades(m: re.Match, ctx: rules.Context) -> Optional[tuple]:
 
 @rules.action("time.n_year")
 def _n_year(m: re.Match, ctx: rules.Context) -> Optional[tuple]:
-    # "a three-year action plan" released in 2023 runs 2023-2025
+    # "a three-year action plan" released in 2023 ends in 2026, as "over the next three years"
+    # does (readers count the years from the release, not the release year as the first)
     n, pub = _num(m.group(1)), ctx["pub_year"]
-    return _te("period", pub + n - 1, (pub, pub + n - 1)) if 1 < n <= 30 else None
+    return _te("period", pub + n, (pub + 1, pub + n)) if 1 < n <= 30 else None
 
 
 @rules.action("time.span")
