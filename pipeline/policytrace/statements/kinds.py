@@ -36,6 +36,7 @@ class Classes:
     announcement_verbs: frozenset  # allocation verbs that commit money without paying it out
     flow_nouns: frozenset  # instruments that name money flowing, spent once its year is past
     report_copulas: frozenset  # "stands at", "remains": a level reported
+    revision_verbs: frozenset  # "revised its target to X": X is the goal
 
 
 @lru_cache(maxsize=1)
@@ -56,6 +57,7 @@ def classes() -> Classes:
         forecast_change=frozenset(v["forecast_change_verbs"]),
         announcement_verbs=frozenset(v["announcement_verbs"]), flow_nouns=frozenset(v["flow_nouns"]),
         report_copulas=frozenset(v["report_copulas"]),
+        revision_verbs=frozenset(v["revision_verbs"]),
     )
 
 
@@ -117,6 +119,8 @@ def decide(tokens: Sequence, children: dict, k: int, sentence: str, money: bool 
                 return Verdict(Kind.TARGET.value, w, rule="kind.goal-noun")
             instrument = instrument or w
         # a figure said by a verb ("doubled", "will halve"): the verb's own tense decides
+        if n.pos == "VERB" and n.lower in c.revision_verbs and _revises_goal(tokens, children, n, c):
+            return Verdict(Kind.TARGET.value, n.lower, rule="kind.goal-revised")
         if n.pos in ("VERB", "AUX") and n.i != k and (verb_figure or not (span[0] <= n.start < span[1])):
             v = _verb(tokens, children, n, c, forecaster, cumulative, money or infinitive)
             if v == "infinitive":
@@ -149,6 +153,15 @@ def _sentence_flags(sentence: str) -> tuple[bool, bool]:
     c = classes()
     low_s = sentence.lower()
     return bool(c.forecaster_re.search(low_s)), bool(c.cumulative_re.search(low_s))
+
+
+def _revises_goal(tokens, children, n, c: Classes) -> bool:
+    """'revised its renewable energy target downward to 9.5 GW': the verb's object is a goal
+    (not a fund) and the figure hangs on its 'to'."""
+    kids = children.get(n.i, ())
+    goal = any(tokens[x].dep in ("dobj", "nsubjpass") and tokens[x].lower in c.target_nouns
+               and tokens[x].lower not in c.instrument_nouns for x in kids)
+    return goal and any(tokens[x].dep == "prep" and tokens[x].lower == "to" for x in kids)
 
 
 def _instrument_of(tokens, children, k: int, c: Classes) -> Optional[str]:

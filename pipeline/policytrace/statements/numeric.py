@@ -90,8 +90,9 @@ def _choose_time(q, cl, clauses, resolved, busy, kind, ref):
         fit = [ty for ty in own if ty[0].kind == "present" or kind is None or _compatible(*ty, kind, ref)]
         # a deadline after the figure is its own ("... by 2034 and reach 1 GW by 2040", "NREP
         # 2020-2040 sets a 35% share by 2030"); one before it may frame another part
-        after = [ty for ty in fit if ty[0].kind == "horizon" and ty[0].start >= q.end
-                 and kind != Kind.ACHIEVEMENT.value]
+        # (for a goal even one now past: "aimed to install 27.3 GW by 2023 and 57.8 GW by 2030")
+        after = [ty for ty in (own if kind == Kind.TARGET.value else fit) if ty[0].kind == "horizon"
+                 and ty[0].start >= q.end and kind != Kind.ACHIEVEMENT.value]
         return min(after or fit or own, key=dist)
     ok = lambda t, y: y is not None and t.kind != "baseline" and (kind is None or _compatible(t, y, kind, ref))
     for a, b in reversed([x for x in clauses if x[0] < cl[0]]):
