@@ -107,6 +107,7 @@ def decide(tokens: Sequence, children: dict, k: int, sentence: str, money: bool 
     weak: Optional[Verdict] = None
     instrument: Optional[str] = money_instrument
     infinitive = False
+    prev = None  # the word the path came from
     steps = 0
     while steps < 14 and n.i not in seen:
         seen.add(n.i)
@@ -119,7 +120,8 @@ def decide(tokens: Sequence, children: dict, k: int, sentence: str, money: bool 
                 return Verdict(Kind.TARGET.value, w, rule="kind.goal-noun")
             instrument = instrument or w
         # a figure said by a verb ("doubled", "will halve"): the verb's own tense decides
-        if n.pos == "VERB" and n.lower in c.revision_verbs and _revises_goal(tokens, children, n, c):
+        if n.pos == "VERB" and n.lower in c.revision_verbs and prev is not None and prev.dep == "prep" \
+                and prev.lower == "to" and _revises_goal(tokens, children, n, c):
             return Verdict(Kind.TARGET.value, n.lower, rule="kind.goal-revised")
         if n.pos in ("VERB", "AUX") and n.i != k and (verb_figure or not (span[0] <= n.start < span[1])):
             v = _verb(tokens, children, n, c, forecaster, cumulative, money or infinitive)
@@ -138,7 +140,7 @@ def decide(tokens: Sequence, children: dict, k: int, sentence: str, money: bool 
                     return Verdict(v.kind, v.cue, v.tense, instrument or v.instrument, v.rule)
         if n.head == n.i:
             break
-        n = tokens[n.head]
+        prev, n = n, tokens[n.head]
     if instrument:
         return Verdict(Kind.TARGET.value, instrument, "", instrument, "kind.instrument")
     if weak is None and n.head == n.i and n.pos in ("VERB", "AUX") and sentence.lstrip().startswith("To ") \
@@ -156,8 +158,8 @@ def _sentence_flags(sentence: str) -> tuple[bool, bool]:
 
 
 def _revises_goal(tokens, children, n, c: Classes) -> bool:
-    """'revised its renewable energy target downward to 9.5 GW': the verb's object is a goal
-    (not a fund) and the figure hangs on its 'to'."""
+    """'cut its solar goal back to 2 GW': the verb's object is a goal (not a fund) and it has a
+    'to' for the figure to hang on."""
     kids = children.get(n.i, ())
     goal = any(tokens[x].dep in ("dobj", "nsubjpass") and tokens[x].lower in c.target_nouns
                and tokens[x].lower not in c.instrument_nouns for x in kids)

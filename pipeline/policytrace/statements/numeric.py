@@ -90,7 +90,7 @@ def _choose_time(q, cl, clauses, resolved, busy, kind, ref):
         fit = [ty for ty in own if ty[0].kind == "present" or kind is None or _compatible(*ty, kind, ref)]
         # a deadline after the figure is its own ("... by 2034 and reach 1 GW by 2040", "NREP
         # 2020-2040 sets a 35% share by 2030"); one before it may frame another part
-        # (for a goal even one now past: "aimed to install 27.3 GW by 2023 and 57.8 GW by 2030")
+        # (for a goal even one now past: "planned to add 4 GW by 2021 and 9 GW by 2028")
         after = [ty for ty in (own if kind == Kind.TARGET.value else fit) if ty[0].kind == "horizon"
                  and ty[0].start >= q.end and kind != Kind.ACHIEVEMENT.value]
         return min(after or fit or own, key=dist)
