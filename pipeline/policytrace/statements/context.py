@@ -4,6 +4,7 @@ the running time context (horizon, paragraph, publication year) and helpers over
 from __future__ import annotations
 
 import bisect
+import datetime
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -265,7 +266,8 @@ def _is_future(te: timeexpr.TimeExpr, year: Optional[int], ref: Optional[int]) -
         return te.kind == "decade"
     if te.kind in _FUTURE_KINDS or te.kind in ("named", "relative"):
         return ref is None or year >= ref
-    return ref is not None and year > ref
+    # a text with no year of its own was written by today at the latest: "45% in 2030" is ahead
+    return year > (ref if ref is not None else datetime.date.today().year)
 
 
 def _resolve(te: timeexpr.TimeExpr, ctx: _Ctx, future: bool = False) -> Optional[int]:
@@ -305,19 +307,21 @@ def _month_no(text: str) -> int:
     return 0
 
 
-def latest_reported(sents) -> Optional[int]:
+def latest_reported(sents, today: Optional[int] = None) -> Optional[int]:
     """The latest year an undated text reports on as a point in time: a sentence that looks
     ahead ("In 2035, 100% of sales need to be electric") reports nothing, a bare year may be a
     horizon, a base year counts only when no point does, and a report named with its year
-    ("Climatescope 2017") counts, a plan named with its horizon ("Agenda 2063") never does."""
+    ("Climatescope 2017") counts, a plan named with its horizon ("Agenda 2063") never does.
+    No text reports on a year after TODAY (the clock's year): "50% in 2030" is a goal."""
     ahead = _rx("looks-ahead")
+    today = today or datetime.date.today().year
     points: list[int] = []
     bases: list[int] = []
     named: list[int] = []
     for stext, texprs in sents:
         forward = None
         for t in texprs:
-            if not t.year or t.kind not in ("point", "baseline", "named"):
+            if not t.year or t.kind not in ("point", "baseline", "named") or t.year > today:
                 continue
             if t.kind == "named":
                 named.append(t.year)

@@ -146,6 +146,10 @@ def decide(tokens: Sequence, children: dict, k: int, sentence: str, money: bool 
     if weak is None and n.head == n.i and n.pos in ("VERB", "AUX") and sentence.lstrip().startswith("To ") \
             and any(tokens[x].text == "To" and tokens[x].dep == "aux" for x in children.get(n.i, ())):
         return Verdict(Kind.TARGET.value, n.lower, rule="kind.objective-infinitive")  # "To raise X to 75%"
+    if n.head == n.i and n.tag == "VB" and rules.load("kinds")["opening-word"].search(sentence) \
+            and rules.load("kinds")["opening-word"].search(sentence).group(1) == n.text and not any(
+            tokens[x].dep in ("nsubj", "nsubjpass", "aux", "auxpass") for x in children.get(n.i, ())):
+        return Verdict(Kind.TARGET.value, n.lower, rule="kind.objective-imperative")  # "Reduce CO2 by 55%"
     return weak or Verdict(None)
 
 
@@ -208,6 +212,10 @@ def _verb(tokens, children, n, c: Classes, forecaster: bool, cumulative: bool, m
             return Verdict(Kind.ACHIEVEMENT.value, w, "perfect", rule="kind.cumulative-perfect")  # "so far it has contributed"
         return cue
     if w in c.copulas or n.tag in ("VBZ", "VBP"):
+        if w in c.copulas and any(tokens[x].dep in ("xcomp", "ccomp") and any(
+                tokens[y].lower == "to" and tokens[y].dep == "aux" for y in children.get(x, ()))
+                for x in children.get(n.i, ())):
+            return Verdict(Kind.TARGET.value, w, "present", rule="kind.is-to")  # "the plan is to cut 30%"
         subj = [tokens[x] for x in children.get(n.i, ()) if tokens[x].dep in ("nsubj", "nsubjpass")]
         if w in c.copulas and subj and subj[0].lower in c.target_nouns and not (
                 subj[0].lower in c.instrument_nouns and w in c.report_copulas):  # "the fund now stands at"
