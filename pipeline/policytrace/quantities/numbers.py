@@ -149,6 +149,8 @@ def _not_a_number(text: str, s: int, e: int, raw: str, lx: Lexicon) -> bool:
             return True
     if s > 1 and text[s - 1] == "-" and search("skip.identifierDash", text[max(0, s - 12):s - 1]):
         return True  # "COVID-19", "scp2-173m": part of an identifier
+    if search("skip.footnoteBefore", text[max(0, s - 3):s]) and text[e:e + 1] == ")":
+        return True  # "carbon intensity(1)", "by 2025(2)": a footnote mark glued to the word
     code = match("skip.codeAfter", text[e:e + 8])
     if code and code.group(1).lower() not in lx.cur_before:
         return True  # "24703 L-202", "24703m212": a code, not a measure ("3 USD50 cards" is)

@@ -696,7 +696,11 @@ def _parse(text: str, offset: int, currency: Optional[Mapping[str, str]]) -> lis
         if n.start < consumed_until:
             continue
         r = _start_reading(text, n, lx, currency)
-        if _is_year(text, n, lx, r.cur, r.rules) or (not r.cur and _in_name(text, n, lx)):
+        if _is_year(text, n, lx, r.cur, r.rules):
+            continue
+        if not r.cur and _in_name(text, n, lx):
+            if _is_identifier(text, n, lx, -1):
+                last_id_end = n.end  # "Scope 1 and 2": a label's list goes on after its number
             continue
         if not r.cur and _is_identifier(text, n, lx, last_id_end):
             last_id_end = n.end
