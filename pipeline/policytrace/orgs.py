@@ -77,6 +77,7 @@ def lexicon(name: str = DEFAULT_LEXICON) -> dict:
         "speech": frozenset(d["speech_verbs"]),
         "honorifics": frozenset(d["honorifics"]),
         "portfolio_titles": frozenset(d["portfolio_titles"]),
+        "place_preps": frozenset(d["place_preps"]),
         "lower_org_nouns": frozenset(d["lower_case_org_nouns"]),
         "months": frozenset(m.capitalize() for m in lexicons.words("quantities.json", "months")),
         "rules": rules.load("orgs") if name == DEFAULT_LEXICON else rules.load("orgs", ((DEFAULT_LEXICON, name),)),
@@ -244,7 +245,8 @@ class NameGrammar:
         for k in range(s + 1, e - 1):
             if doc[k].lower_ not in self.lx["head_breaks"]:
                 continue
-            ner_end = doc[s].ent_type_ == "ORG" and doc[k - 1].ent_type_ == "ORG" and doc[k].ent_iob_ != "I"
+            ner_end = k - s > 1 and doc[k].lower_ in self.lx["place_preps"] and doc[s].ent_type_ == "ORG" \
+                and doc[k - 1].ent_type_ == "ORG" and doc[k].ent_iob_ != "I"
             if ner_end or all(t.ent_type_ in _PLACE_ENTS + ("PERSON",) for t in doc[k + 1:e]):
                 return k  # the NER's name ends there, too
         return e
@@ -590,7 +592,7 @@ class OrgFinder:
         if len(sp) == 1 and not sp.text.isupper() and nxt is not None and nxt.pos_ == "NOUN" \
                 and nxt.text.islower():
             return False  # "Unicorn enterprises": a modifier, not a name
-        if len(sp) == 1 and (sp[0].pos_ == "ADJ" or nxt is not None and nxt.text == "-"):
+        if len(sp) == 1 and (sp[0].pos_ == "ADJ" and not sp.text.isupper() or nxt is not None and nxt.text == "-"):
             return False  # "rated “Insufficient”", "the NRVX-transport scheme": not a name
         if nxt is not None and nxt.text in lx["portfolio_titles"]:
             return False  # "Federal Energy Minister Jane Roe": a minister's portfolio
@@ -716,12 +718,13 @@ def refine_orgs(text: str, orgs: list, ents: list, lexicon: dict) -> list:
     keep = [s for s in (_refined(o, doc_facts, lexicon) for o in orgs) if s is not None]
     keep.extend(publishers(text, ents, lexicon))
     initials = {_initials(o.text, rs) for o in keep if len(o.text.split()) > 1}
+    programmes = {_initials(m.group(0), rs) for m in rs["programme_name"].finditer(text)}
     out, seen = [], {}
     formal = tuple(defined.values())
     for o in sorted(keep, key=lambda o: o.start):
         key = _org_key(o.text, rs)
-        if o.text.isupper() and o.text in initials:
-            continue  # "NU" beside "Norvik University": one organisation, named in full
+        if o.text.isupper() and (o.text in initials or o.text in programmes and not _known(o.text, lexicon)):
+            continue  # "NU" beside "Norvik University": one body, named in full; "TAP": a programme
         if key and key not in seen:
             seen[key] = len(out)
             out.append(o)
@@ -789,8 +792,14 @@ def _org_key(name: str, rs) -> str:
 
 
 def _initials(name: str, rs) -> str:
-    """The acronym of a name of several words: its words' first letters, small words skipped."""
-    return "".join(w[0] for w in name.split() if not rs["acronym_small_word"].match(w)).upper()
+    """The acronym of a name of several words: its words' first letters (of each part of a
+    hyphenated word: 'Agence France-Presse' is AFP), small words skipped."""
+    words = name.replace("-", " ").split()
+    return "".join(w[0] for w in words if not rs["acronym_small_word"].match(w)).upper()
+
+
+def _known(name: str, lexicon: dict) -> bool:
+    return name in lexicon["known_exact"] or name.lower() in lexicon["known"]
 
 
 def _names_policy(name: str, defined: dict, not_terms: frozenset) -> bool:
