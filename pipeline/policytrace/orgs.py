@@ -446,6 +446,8 @@ class OrgFinder:
         args = self.rs.rule(hit.rule).args
         for s, e in self.names.split_and(doc, sp.start, sp.end):
             part = doc[s:e]
+            if part.text in self.lx["not_org_terms"]:
+                continue  # "business R&D"
             if self.names.classify(doc, s, e, chained=True) in args["not_kinds"]:
                 continue
             if args.get("single_word") == "not_title_case" and len(part.text.split()) == 1 and all(
@@ -742,7 +744,8 @@ def _refined(o: Span, f: dict, lexicon: dict) -> Optional[Span]:
         name = name[cut[-1].end():]  # "5G. The Ministry of ...": a sentence ends inside
     words = name.split()
     exact = name in lexicon["known_exact"] or name.lower() in lexicon["known"] or bool(
-        rs["kind_apposition"].match(text[o.end:o.end + 80]))  # "Tellmark, a Norvik firm"
+        rs["kind_apposition"].match(text[o.end:o.end + 80])  # "Tellmark, a Norvik firm"
+        or rs["kind_before_name"].search(text[max(0, o.start - 60):o.start]))  # "developer Tellmark"
     if name.isupper() and name in defined and not exact:
         return None  # "MOEA" after "Ministry of Economic Affairs (MOEA)"
     if _names_policy(name, defined, lexicon["not_org_terms"]):
