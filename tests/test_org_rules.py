@@ -1,7 +1,11 @@
 """The examples of models/rules/orgs.json on the real model: an example's "orgs" are what its
 rule's source finds alone (tests/test_rule_examples.py runs the same examples through the rule
-engine without spaCy)."""
+engine without spaCy); and the golden cases of tests/data/orgs_*.jsonl, one mechanism each,
+through the whole parse (tests/test_components.py runs tests/data/orgs.jsonl the same way)."""
 from __future__ import annotations
+
+import json
+from pathlib import Path
 
 import pytest
 
@@ -59,3 +63,25 @@ def test_a_lexicon_of_its_own_feeds_the_rules_macros(tmp_path, monkeypatch):
         assert not rules.load("orgs").rule("org.known_name").regex.search("funds of the Quillon Trust")
     finally:
         resources.load.cache_clear()
+
+
+def _golden():
+    for path in sorted((Path(__file__).parent / "data").glob("orgs_*.jsonl")):
+        for i, line in enumerate(path.read_text(encoding="utf-8").splitlines()):
+            if line.strip():
+                yield pytest.param(json.loads(line), id=f"{path.stem}:{i}")
+
+
+def test_there_are_golden_org_cases():
+    assert len(list(_golden())) >= 20
+
+
+@pytest.mark.parametrize("case", list(_golden()))
+def test_org_golden_case(nlp, case):
+    """'expected' are among the document's organisations, 'absent' are not."""
+    from policytrace.nlp import parse_text
+    got = [o.text for o in parse_text(nlp, case["text"]).orgs]
+    for name in case["expected"]:
+        assert name in got, (name, got)
+    for name in case["absent"]:
+        assert name not in got, (name, got)

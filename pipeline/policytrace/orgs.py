@@ -26,6 +26,7 @@ DEFAULT_LEXICON = "orgs.json"
 _NOT_NAME_ENTS = ("DATE", "TIME", "CARDINAL", "MONEY", "PERCENT")
 _PLACE_ENTS = ("GPE", "LOC", "NORP")
 _NOT_ORG = ("not_org_hub", "not_org_index", "not_org_scope")
+_FUNCTION_POS = ("DET", "ADP", "ADV", "CCONJ", "SCONJ", "PRON", "AUX", "PART", "INTJ", "VERB")
 
 
 # ------------------------------------------------------------------ the lexicon
@@ -53,8 +54,9 @@ def lexicon(name: str = DEFAULT_LEXICON) -> dict:
     known = list(d["known_orgs"]) + list(d["known_org_phrases"])
     lx = {
         "org_heads": frozenset(d["org_heads"]),
-        "center_heads": frozenset(d["center_heads"]),
-        "center_qualifiers": frozenset(d["center_qualifiers"]),
+        "qualified": {h: (d["head_qualifiers"][q]["otherwise"], frozenset(d["head_qualifiers"][q]["words"]))
+                      for h, q in d["qualified_heads"].items()},
+        "complement_preps": frozenset(d["complement_preps"]),
         "place_heads": frozenset(d["place_heads"]),
         "event_heads": frozenset(d["event_heads"]),
         "person_titles": frozenset(t.lower() for t in d["person_titles"]),
@@ -70,7 +72,12 @@ def lexicon(name: str = DEFAULT_LEXICON) -> dict:
         "tails": frozenset(d["name_tails"]),
         "inner": frozenset(d["inner_org_words"]),
         "generic": frozenset(d["generic_name_words"]),
+        "company_suffixes": frozenset(d["company_suffixes"]),
+        "unit_heads": frozenset(d["unit_heads"]),
         "speech": frozenset(d["speech_verbs"]),
+        "honorifics": frozenset(d["honorifics"]),
+        "portfolio_titles": frozenset(d["portfolio_titles"]),
+        "place_preps": frozenset(d["place_preps"]),
         "lower_org_nouns": frozenset(d["lower_case_org_nouns"]),
         "months": frozenset(m.capitalize() for m in lexicons.words("quantities.json", "months")),
         "rules": rules.load("orgs") if name == DEFAULT_LEXICON else rules.load("orgs", ((DEFAULT_LEXICON, name),)),
@@ -93,6 +100,12 @@ def _name_starts(m: re.Match, ctx: rules.Context, prefixes=(), **_) -> bool:
     return m.group("name").strip().lower().startswith(tuple(prefixes))
 
 
+@rules.guard("org.name-has")
+def _name_has(m: re.Match, ctx: rules.Context, words=(), **_) -> bool:
+    """Does the group 'name' contain one of WORDS (an author list: 'et al')?"""
+    return any(w in m.group("name") for w in words)
+
+
 @rules.guard("publisher.cited")
 def _cited(m: re.Match, ctx: rules.Context, **_) -> bool:
     """Is the match named as a source (pattern domain_cue just before it) or inside an ORG
@@ -112,6 +125,7 @@ class NameGrammar:
     def __init__(self, lexicon: dict):
         self.lx = lexicon
         self.rs = lexicon["rules"]
+        self.named: set = set()  # the left parts split_and found to be names of their own
 
     def is_cap(self, t) -> bool:
         s = t.text
@@ -207,9 +221,12 @@ class NameGrammar:
             return "event"
         if h in lx["place_heads"]:
             return "place"
-        pre = [t.text for t in doc[s:self.head(doc, s, e) + 1]]
-        if h in lx["center_heads"]:
-            return "org" if any(w in lx["center_qualifiers"] for w in pre[:-1]) else "place"
+        hi = self.head(doc, s, e)
+        pre = [t.text for t in doc[s:hi + 1]]
+        if h in lx["qualified"]:
+            otherwise, qualifiers = lx["qualified"][h]
+            complement = hi + 2 < e and doc[hi + 1].lower_ in lx["complement_preps"]
+            return "org" if complement or any(w in qualifiers for w in pre[:-1]) else otherwise
         if text.lower() in lx["known"] or text in lx["known_exact"]:
             return "org"
         if len(words) < 2 and not chained:
@@ -222,21 +239,52 @@ class NameGrammar:
             return "org"  # "Microsoft Research Asia", "China Daily International Edition"
         return "other"
 
+    def place_tail(self, doc, s, e) -> int:
+        """Where a name ends before 'on'/'in' and a place or person the NER tells ('Marine
+        Energy Centre on Orkney'): the name without it."""
+        for k in range(s + 1, e - 1):
+            if doc[k].lower_ not in self.lx["head_breaks"]:
+                continue
+            ner_end = k - s > 1 and doc[k].lower_ in self.lx["place_preps"] and doc[s].ent_type_ == "ORG" \
+                and doc[k - 1].ent_type_ == "ORG" and doc[k].ent_iob_ != "I"
+            if ner_end or all(t.ent_type_ in _PLACE_ENTS + ("PERSON",) for t in doc[k + 1:e]):
+                return k  # the NER's name ends there, too
+        return e
+
     def split_and(self, doc, s, e) -> list[tuple[int, int]]:
         """'Springer Nature and Tsinghua University' are two organisations; so are the parts of
-        'Ministry of Industry and Information Technology and Fudan University'."""
+        'Ministry of Industry and Information Technology and Fudan University', and of 'Ford and
+        General Motors' (the left part, a bare name, goes into ``named``: an organisation)."""
         p = s - 1
         while p >= 0 and doc[p].lower_ == "the":
             p -= 1
-        complement = p >= 0 and doc[p].lower_ in self.lx["links"]
+        two_places = s + 1 < e and doc[s + 1].lower_ == "and" and lookup_place(doc[s].text) is not None
+        complement = p >= 0 and doc[p].lower_ in self.lx["links"] and not two_places  # "Perth and Kinross"
         for k in range(e - 2, s, -1):
-            if doc[k].lower_ == "and":
+            if doc[k].lower_ in ("and", "&"):
                 left, right = (s, k), (k + 1, e)
-                if self.classify(doc, *right) == "org" and (
-                        (complement and doc[k + 1].text not in self.lx["generic"])
-                        or self.classify(doc, *left) == "org"):
+                nxt = doc[k + 1]
+                listed = complement and nxt.text not in self.lx["generic"] and nxt.ent_iob_ != "I"
+                if doc[k].text != "&" and self.classify(doc, *right) == "org" and (
+                        listed or self.classify(doc, *left) == "org"):
                     return self.split_and(doc, s, k) + [right]
+                if self.classify(doc, *right) == "org" and self.bare_name(doc, s, k, e):
+                    self.named.add(left)
+                    return [left, right]
         return [(s, e)]
+
+    def bare_name(self, doc, s, k, e) -> bool:
+        """Is doc[s:k], before 'and' or '&' (doc[k]), a name of its own: proper nouns, not a
+        place, no word of a body's subject ('Ford and General Motors', 'Halden Labs & Norvik
+        University'; not 'Oil and Gas Centre', 'Perth and Kinross Council')?  Before 'and' it
+        is one word, as longer names join their parts with 'and' too ('Power and Lighting')."""
+        toks = doc[s:k]
+        if doc[k].text != "&" and (len(toks) != 1 or doc[k + 1].ent_iob_ == "I"):
+            return False  # the NER sees one name
+        if doc[e - 1].text in self.lx["company_suffixes"]:
+            return False  # "Johnson & Johnson Inc": the suffix is the whole name's
+        return all(t.pos_ == "PROPN" and t.text not in self.lx["generic"] for t in toks) and not all(
+            t.ent_type_ in _PLACE_ENTS or lookup_place(t.text) is not None for t in toks)
 
 
 # ------------------------------------------------------------------ the finder
@@ -255,6 +303,8 @@ class OrgFinder:
             "org.government": self._government, "org.known_entity": self._known_entities,
             "org.known_word": self._known_word, "org.known_name": self._known_name,
             "org.entity": self._entities, "org.company": self._companies,
+            "org.apposition": self._named_candidate, "org.citation": self._named_candidate,
+            "org.kind_before": self._named_candidate, "org.listed": self._listed,
         }
 
     def find(self, doc: Doc) -> list:
@@ -279,6 +329,7 @@ class OrgFinder:
     def _chains(self, doc, hit, found, blocks):
         """org.chain: each sentence's blocks, split at 'and', chained by links."""
         out = []
+        self.names.named.clear()
         for _sent, sent_blocks in blocks:
             parts = []
             for s, e in sent_blocks:
@@ -295,19 +346,28 @@ class OrgFinder:
         while k < len(blocks):
             s, e = blocks[k]
             chain_end, m = self._links(doc, blocks, k)
-            kind = self.names.classify(doc, s, e, chained=m > k)
+            kind = "org" if (s, e) in self.names.named else self.names.classify(doc, s, e, chained=m > k)
             if kind == "title":
                 k += 1
                 continue
             if kind == "org":
-                out.append(doc[s:chain_end])
+                out.append(doc[s:chain_end if m > k else self.names.place_tail(doc, s, e)])
                 k = m + 1
+                continue
+            if kind == "other" and m > k and all(t.ent_type_ == "PERSON" for t in doc[s:e]):
+                k += 1  # "Jane Roe of the Norvik Centre for Law": a person of an organisation
                 continue
             if kind in ("event", "place", "other") and m > k:
                 k = m + 1  # "Forum of X Base", "Construction of X Center": X is part of a name
                 continue
             k += 1
         return out
+
+    def _whole(self, doc, s, e) -> bool:
+        """Is doc[s:e] an organisation of its own, not a unit of the one 'at' it ('School of
+        Policy at Norvik University'; orgs.json unit_heads)?"""
+        return self.names.classify(doc, s, e) == "org" and \
+            doc[self.names.head(doc, s, e)].text not in self.lx["unit_heads"]
 
     def _links(self, doc, blocks, k) -> tuple[int, int]:
         """Follow "of (the) X", "at X" links from block K: (end of the chain, its last block)."""
@@ -316,6 +376,8 @@ class OrgFinder:
         while m + 1 < len(blocks):
             ns, ne = blocks[m + 1]
             gap = [t.lower_ for t in doc[chain_end:ns]]
+            if gap and gap[0] in lx["weak_links"] and self._whole(doc, *blocks[k]):
+                break  # "Centre for Law at Norvik University": two organisations
             if gap and gap[0] in lx["links"] and all(g == "the" for g in gap[1:]) and \
                     (gap[0] not in lx["weak_links"] or self.names.classify(doc, ns, ne) == "org"):
                 chain_end, m = ne, m + 1
@@ -330,7 +392,9 @@ class OrgFinder:
             yield sp
 
     def _government(self, doc, hit, found, blocks):
-        """org.government: 'government' with the place (and level) before it."""
+        """org.government: 'government' or 'parliament' with the place (and level) before it, a
+        place's code in capitals or a leader's name ('the Roe government'); or 'government of'
+        and the place."""
         sp = doc.char_span(hit.start, hit.end)
         if sp is None:
             return
@@ -338,11 +402,72 @@ class OrgFinder:
         s = tok.i
         if s > 0 and doc[s - 1].lower_ in self.lx["gov_levels"]:
             s -= 1
-        if s > 0 and doc[s - 1].ent_type_ in ("GPE", "NORP"):
+        prev = doc[s - 1] if s > 0 else None
+        if tok.i + 1 < len(doc) and doc[tok.i + 1].text[:1].isupper():
+            return  # "the World Government Summit": 'government' is not the head
+        if prev is not None and (prev.ent_type_ in ("GPE", "NORP", "PERSON") or self._place_code(prev)
+                                 or self._leader(doc, prev)):
             g = s - 1
             while g > 0 and doc[g].ent_iob_ == "I":
                 g -= 1
-            yield doc[g:tok.i + 1]
+            yield doc[g:tok.i + 1]  # "the Norvik government", "the NRV government"
+        elif tok.i + 2 < len(doc) and doc[tok.i + 1].lower_ == "of" and doc[tok.i + 2].ent_type_ == "GPE":
+            g = tok.i + 2
+            while g + 1 < len(doc) and doc[g + 1].ent_iob_ == "I":
+                g += 1
+            yield doc[tok.i:g + 1]  # "the government of Norvik"
+
+    def _leader(self, doc, tok) -> bool:
+        """'the Roe government': a proper noun between 'the' and 'government' is its leader."""
+        after_the = tok.i > 0 and doc[tok.i - 1].lower_ == "the"
+        return after_the and tok.pos_ == "PROPN" and tok.text[:1].isupper() and \
+            tok.text not in self.lx["not_org_terms"] and tok.text not in self.lx["generic"]
+
+    def _place_code(self, tok) -> bool:
+        """A short code in capitals before 'government' names a place ('the NRV government')."""
+        return tok.text.isupper() and tok.text.isalpha() and 2 <= len(tok.text) <= 4 and \
+            tok.text not in self.lx["not_org_terms"] and tok.text not in self.lx["known_exact"]
+
+    def _named_candidate(self, doc, hit, found, blocks):
+        """org.apposition, org.citation, org.kind_before: the group 'name' of a text rule, after
+        the small words and a description ('Norway-based'), split at 'and'/'&' like a block;
+        not of the rule's not_kinds, and one word only when it is not a plain capitalised word
+        where the rule says so (a cited author: 'Roe, 2021')."""
+        sp = doc.char_span(*hit.match.span("name"), alignment_mode="contract")
+        if sp is None:
+            return
+        while len(sp) and sp[0].pos_ in _FUNCTION_POS:
+            sp = sp[1:]  # "Meanwhile Tellmark, a firm": the name starts after the small words
+        ends = [t.i for t in sp[:-1] if t.lower_ in self.lx["prefix_ends"]]
+        if ends:
+            sp = doc[ends[-1] + 1:sp.end]  # "Norway-based Tellmark"
+        if not len(sp) or lookup_place(sp.text) is not None:
+            return  # the gazetteer, not the NER: it calls many a firm a people or a place
+        args = self.rs.rule(hit.rule).args
+        for s, e in self.names.split_and(doc, sp.start, sp.end):
+            part = doc[s:e]
+            if part.text in self.lx["not_org_terms"]:
+                continue  # "business R&D"
+            if self.names.classify(doc, s, e, chained=True) in args["not_kinds"]:
+                continue
+            if args.get("single_word") == "not_title_case" and len(part.text.split()) == 1 and all(
+                    w[1:].islower() for w in part.text.split("-")):
+                continue  # "(Roe, 2021)", "(Al-Halden, 2024)": an author's surname
+            yield part
+
+    def _listed(self, doc, hit, found, blocks):
+        """org.listed: each name of the list (split at commas, 'and', '&'), a name of its own."""
+        sp = doc.char_span(*hit.match.span("name"), alignment_mode="contract")
+        if sp is None:
+            return
+        start = sp.start
+        for t in list(sp) + [None]:
+            if t is None or t.text == "," or t.lower_ in ("and", "&"):
+                end = t.i if t is not None else sp.end
+                if end > start and lookup_place(doc[start:end].text) is None and self.names.classify(
+                        doc, start, end, chained=True) not in self.rs.rule(hit.rule).args["not_kinds"]:
+                    yield doc[start:end]
+                start = end + 1
 
     def _known_entities(self, doc, hit, found, blocks):
         """org.known_entity: ORG entities that are known organisations."""
@@ -469,6 +594,10 @@ class OrgFinder:
         if len(sp) == 1 and not sp.text.isupper() and nxt is not None and nxt.pos_ == "NOUN" \
                 and nxt.text.islower():
             return False  # "Unicorn enterprises": a modifier, not a name
+        if len(sp) == 1 and (sp[0].pos_ == "ADJ" and not sp.text.isupper() or nxt is not None and nxt.text == "-"):
+            return False  # "rated “Insufficient”", "the NRVX-transport scheme": not a name
+        if nxt is not None and nxt.text in lx["portfolio_titles"]:
+            return False  # "Federal Energy Minister Jane Roe": a minister's portfolio
         name = " ".join(sp.text.split())
         words = name.split()
         if "\n" in sp.text or "(" in name or not name[:1].isupper() and not name[:1].isdigit():
@@ -485,6 +614,8 @@ class OrgFinder:
         if len(words) == 1 and ((prev_t is not None and prev_t.text.lower() in lx["person_titles"])
                                 or (nxt is not None and nxt.lower_ in lx["speech"])):
             return False  # "Minister Wang", "Hong said": a person
+        if self._in_caps_line(doc, sp) and name not in lx["known_exact"]:
+            return False  # "WE ASPIRE TO ...": a shouted heading, not an acronym
         if self._in_title_line(doc, sp) and not name.isupper() and name not in lx["known_exact"] \
                 and name.lower() not in lx["known"]:
             return False  # headline title case makes every phrase look like a name
@@ -506,11 +637,17 @@ class OrgFinder:
                 return self.names.classify(doc, s, e, chained=True)
         return ""
 
-    def _in_title_line(self, doc, sp) -> bool:
+    def _line(self, doc, sp) -> str:
         text = doc.text
         a = text.rfind("\n", 0, sp.start_char) + 1
         b = text.find("\n", sp.end_char)
-        line = text[a:b if b >= 0 else len(text)]
+        return text[a:b if b >= 0 else len(text)]
+
+    def _in_caps_line(self, doc, sp) -> bool:
+        return bool(self.rs["caps_line"].match(self._line(doc, sp)))
+
+    def _in_title_line(self, doc, sp) -> bool:
+        line = self._line(doc, sp)
         words = [w for w in self.rs["title_word"].findall(line) if len(w) > 3]
         if len(words) < 3 or line.rstrip().endswith("."):
             return False
@@ -558,6 +695,9 @@ class OrgFinder:
         inside = [q for q in quotes if q[0] < sp.start_char < q[1]]
         if inside and not (inside[0][0] + 1 >= sp.start_char - 4 and sp.end_char >= inside[0][1] - 2):
             return False
+        if inside and not any(t.text in lx["org_heads"] for t in sp) and name not in lx["known_exact"] \
+                and name.lower() not in lx["known"]:
+            return False  # rated “Insufficient”, the “Green Valley” initiative: a label in quotes
         return True
 
 
@@ -574,15 +714,24 @@ def refine_orgs(text: str, orgs: list, ents: list, lexicon: dict) -> list:
     persons = {w.lower() for e in ents if e.label == "PERSON" and len(e.text.split()) > 1
                for w in e.text.split() if w[:1].isupper()}
     from .quantities import lexicon as qlexicon
-    doc_facts = {"text": text, "defined": defined, "persons": persons, "qlx": qlexicon(), "lower_seen": {}}
+    surnames = {m.group(1).lower() for p in ("honorific_name", "cited_surname") for m in rs[p].finditer(text)}
+    doc_facts = {"text": text, "defined": defined, "persons": persons, "qlx": qlexicon(), "lower_seen": {},
+                 "surnames": surnames}
     keep = [s for s in (_refined(o, doc_facts, lexicon) for o in orgs) if s is not None]
     keep.extend(publishers(text, ents, lexicon))
-    out, seen = [], set()
+    initials = {_initials(o.text, rs) for o in keep if len(o.text.split()) > 1}
+    programmes = {_initials(m.group(0), rs) for m in rs["programme_name"].finditer(text)}
+    out, seen = [], {}
+    formal = tuple(defined.values())
     for o in sorted(keep, key=lambda o: o.start):
-        key = rs["non_alnum"].sub("", o.text.lower())
+        key = _org_key(o.text, rs)
+        if o.text.isupper() and (o.text in initials or o.text in programmes and not _known(o.text, lexicon)):
+            continue  # "NU" beside "Norvik University": one body, named in full; "TAP": a programme
         if key and key not in seen:
-            seen.add(key)
+            seen[key] = len(out)
             out.append(o)
+        elif key and _formal(o.text, formal) and not _formal(out[seen[key]].text, formal):
+            out[seen[key]] = o  # the spelling the text gives an acronym is its formal name
     return out
 
 
@@ -594,7 +743,9 @@ def _refined(o: Span, f: dict, lexicon: dict) -> Optional[Span]:
     if cut:
         name = name[cut[-1].end():]  # "5G. The Ministry of ...": a sentence ends inside
     words = name.split()
-    exact = name in lexicon["known_exact"] or name.lower() in lexicon["known"]
+    exact = name in lexicon["known_exact"] or name.lower() in lexicon["known"] or bool(
+        rs["kind_apposition"].match(text[o.end:o.end + 80])  # "Tellmark, a Norvik firm"
+        or rs["kind_before_name"].search(text[max(0, o.start - 60):o.start]))  # "developer Tellmark"
     if name.isupper() and name in defined and not exact:
         return None  # "MOEA" after "Ministry of Economic Affairs (MOEA)"
     if _names_policy(name, defined, lexicon["not_org_terms"]):
@@ -604,6 +755,12 @@ def _refined(o: Span, f: dict, lexicon: dict) -> Optional[Span]:
         return None  # "Boswell", "SENATOR RON BOSWELL" minus the title
     if not exact and len(words) <= 2 and rs["person_apposition"].match(text[o.end:o.end + 60]):
         return None  # "Amonrat Kaewpradap, a committee member"
+    surname = len(words) <= 3 and words[-1].lower() in f["surnames"] and not any(
+        w in lexicon["org_heads"] for w in words)
+    if not exact and (words[0] in lexicon["honorifics"] or surname):
+        return None  # "Mr Roe", and "Jane Roe" where "Mr Roe" is written too
+    if not exact and rs["not_org_shape"].search(name):
+        return None  # "jroe@norvik.org", "VX9s", "USD 12bn"
     if name.isupper() and len(name) == 3 and _is_currency_code(name):
         return None
     if not exact and len(words) > 1 and name.isupper() and not any(w in lexicon["org_heads"] for w in words):
@@ -615,10 +772,37 @@ def _refined(o: Span, f: dict, lexicon: dict) -> Optional[Span]:
         return None  # "GW", "USD", "AED"
     if not exact and (len(words) > 1 or not name.isupper()) and _occurs(text, name.lower(), f["lower_seen"]):
         return None  # "battery energy storage systems" is written in lower case too: a term
+    name = rs["credit_prefix"].sub("", name)  # "Photo/NRVX": a picture credit names its agency
     m = rs["place_possessive"].match(name)
     if m and lookup_place(m.group(1)) is not None:
         name = name[m.end():]  # "India’s Economic Times"
     return Span(o.start, o.end, name, o.label)
+
+
+def _formal(name: str, defined_names: tuple) -> bool:
+    """Is NAME the end of a name the text defines an acronym for ('the Norvik Agency (NA)')?"""
+    return any(full.endswith(name) for full in defined_names)
+
+
+def _org_key(name: str, rs) -> str:
+    """What two spellings of one organisation share: the name's letters and digits, or the
+    country of a national government ('government of Norway' is the 'Norwegian government')."""
+    m = rs["national_government"].match(name)
+    place = lookup_place(m.group("of") or m.group("adj")) if m else None
+    if place is not None and place.kind == "country":
+        return "government:" + place.country
+    return rs["non_alnum"].sub("", name.lower())
+
+
+def _initials(name: str, rs) -> str:
+    """The acronym of a name of several words: its words' first letters (of each part of a
+    hyphenated word: 'Agence France-Presse' is AFP), small words skipped."""
+    words = name.replace("-", " ").split()
+    return "".join(w[0] for w in words if not rs["acronym_small_word"].match(w)).upper()
+
+
+def _known(name: str, lexicon: dict) -> bool:
+    return name in lexicon["known_exact"] or name.lower() in lexicon["known"]
 
 
 def _names_policy(name: str, defined: dict, not_terms: frozenset) -> bool:
@@ -701,4 +885,6 @@ def _publisher_line(text: str, start: int, s_: str, ents: list, lexicon: dict) -
         return False
     if lexicon["rules"]["publisher_line_reject"].search(s_) or len(prev.split()) < 4 or prev.endswith((".", ":")):
         return False  # directly under a headline
+    if words[-1] in lexicon["event_heads"]:
+        return False  # "Targets and Policies": a section heading
     return not any(e.label in ("PERSON", "GPE", "DATE") and start <= e.start < start + len(s_) for e in ents)
