@@ -130,13 +130,26 @@ def _zero_dated(stext, s_start, resolved) -> set[int]:
         near = []
         for i, (t, y) in enumerate(resolved):
             gap = (b, t.start) if t.start >= b else (t.end, a) if t.end <= a else (a, a)
-            if y and t.kind not in _NOT_ZERO_DATE and gap[1] - gap[0] <= 90:
-                # a date across a comma is another goal's ("cut 25% by 2030, net zero by 2050")
+            start = t.kind == "baseline" and t.start >= b and t.text[:4].lower() == "from"
+            if y and (t.kind not in _NOT_ZERO_DATE or start) and gap[1] - gap[0] <= 90:
+                # a date across a comma is another goal's ("cut 25% by 2030, net zero by 2050");
+                # on a tie the date after the mention ("net zero from 2030")
                 near.append((bool(_rx("punctuation-split").search(stext[gap[0] - s_start:gap[1] - s_start])),
-                             gap[1] - gap[0], i))
+                             gap[1] - gap[0], t.start < b, i))
         if near:
-            out.add(min(near)[2])
+            out.add(min(near)[3])
     return out
+
+
+def _zero_under_heading(doc, text, stext, s_start, ctx, subject) -> list[Target]:
+    """A net-zero goal with no date of its own under a dated heading ("Our 2045 goals:" / "Run
+    every depot without emissions, net zero"): the heading's year."""
+    m = _rule_rx("milestone.zero-goal").search(stext)
+    if not (m and ctx.target_mode and ctx.list_horizon):
+        return []
+    y, period = ctx.list_horizon
+    te = timeexpr.TimeExpr("horizon", s_start + m.start(), s_start + m.start(), y, period, "", "year.list-heading")
+    return [_milestone(doc, text, stext, s_start, te, y, "milestone.zero-goal", subject)]
 
 
 def _carried(stext, s_start, resolved, ctx):
@@ -171,6 +184,8 @@ def _milestones(doc, text, stext, s_start, resolved, numeric, ctx, subject, c):
         return out
     resolved = _carried(stext, s_start, resolved, ctx)
     zero = _zero_dated(stext, s_start, resolved)
+    if not resolved:
+        return _zero_under_heading(doc, text, stext, s_start, ctx, subject)
     heading = bool(_rule_rx("milestone.caps-heading").search(stext))
     ref = ctx.ref_year
     for i, (te, year) in enumerate(resolved):
