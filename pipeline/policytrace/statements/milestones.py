@@ -58,8 +58,10 @@ def _deadline(te, year, text, stext, s_start, ctx, how="") -> bool:
     if _rx("four-digits").fullmatch(te.text.strip()):
         return False  # "2030 is just around the corner": a year, not a deadline
     before = text[max(s_start, te.start - 40):te.start]
-    if _PLAN_FRAME.search(before) or te.kind == "period" and _rx("acronym-title").search(before):
-        return False  # "the Power Development Plan for 2021-2030", "(PDP 2021-2030)": a title
+    if _PLAN_FRAME.search(before) and how != "milestone.by-date" or _rx("span-start").search(before) \
+            or te.kind == "period" and _rx("acronym-title").search(before):
+        return False  # "the Power Development Plan for 2021-2030", "(PDP 2021-2030)": a title;
+        # "between March 2026 and ...": a span's start (a programme "until 2027" is a deadline)
     if year is None and te.kind != "decade":
         return False
     if te.kind == "decade" and not _rx("deadline-lead").match(te.text):
@@ -108,7 +110,7 @@ def _milestone(doc, text, stext, s_start, te, year, how, subject) -> Target:
 
 def _states_value(numeric, year, text, span) -> bool:
     """Does a number of the sentence already state the goal of YEAR: any figure in the date's own
-    clause, a target of that year, or a result of that year ("By October 2017, 27 projects had
+    phrase (SPAN), a target of that year, or a result of that year ("By October 2017, 27 projects had
     reached financial close": a deadline met)?"""
     lo, hi = span
     for r in numeric:
@@ -165,10 +167,13 @@ def _is_goal(te, year, how, text, stext, s_start, numeric) -> bool:
     """A date that passed _deadline: is what it dates a goal without a number?"""
     lo, hi = _goal_span(text, stext, s_start, te)[2:]
     clause = text[lo:hi]
-    if not how and not _GOAL_CUE.search(clause if te.kind == "relative" else stext):
-        return False  # "next year" is a goal's date only when its own clause says so
+    if not how and not _GOAL_CUE.search(clause if te.kind in ("relative", "point", "month") else stext):
+        return False  # "next year", "in 2026" date a goal only when their own clause says so
+    cuts = [m.end() for m in _rx("punctuation-split").finditer(text, lo, te.start)]
+    after = _rx("punctuation-split").search(text, te.end, hi)
+    segment = (cuts[-1] if cuts else lo, after.start() if after else hi)  # the date's own phrase
     if how != "milestone.scheduled" and (kinds.classes().forecaster_re.search(stext.lower())
-                                         or _states_value(numeric, year, text, (lo, hi))):
+                                         or _states_value(numeric, year, text, segment)):
         return False  # a forecast is not a goal; a number may already state it
     if how != "milestone.start-date" and _rule_rx("milestone.implicit-share").search(clause):
         return False  # "only electric cars will be sold by 2030": a share, not a milestone
