@@ -1,4 +1,5 @@
-"""Milestones: dated goals without a number ('by 2030 the line will open').
+"""Milestones: dated goals without a number ('by 2030 the line will open', 'from 2026 firms
+must report', 'net zero by 2045').
 """
 from __future__ import annotations
 
@@ -25,8 +26,8 @@ _PLAN_FRAME = _rx("plan-frame").regex
 _RANGE_TEXT = _rx("year-range").regex
 _MILESTONE_KINDS = ("horizon", "relative", "point", "period", "decade", "month", "later")
 _GOAL_CUE = _rule_rx("milestone.goal-cue")
-# what makes a date a deadline with no word of intent, tried in order on the words before it
-# and the date itself: the first two on the date alone, "scheduled" on the words before it
+# what makes a date a deadline with no word of intent, matched on the words before it and the
+# date itself ("from 2026", "extended to 2027"); "scheduled for" is matched on the words before
 _SELF_DATED = ("milestone.start-date", "milestone.extended-to")
 # kinds a date of a net-zero end state can have ("Vision for 2050", "2035: carbon neutrality")
 _NOT_ZERO_DATE = ("baseline", "present", "same", "later")
