@@ -247,12 +247,14 @@ def _month_only(m: re.Match, ctx: rules.Context) -> tuple:
 
 # ---------------------------------------------------------------- the API
 
-def find(text: str, offset: int = 0, pub_year: Optional[int] = None) -> list[TimeExpr]:
+def find(text: str, offset: int = 0, pub_year: Optional[int] = None,
+         carried: Optional[int] = None) -> list[TimeExpr]:
     """All time expressions in TEXT, without overlaps, in text order: ``RuleSet.run`` (a hit
     overlapping one kept from an earlier rule is dropped), keeping as it goes the year of each
-    expression kept, which "two years later" counts from."""
+    expression kept, which "two years later" counts from (CARRIED: a year the caller carries
+    from the sentences before, for "A year later, they must ...")."""
     out: list[TimeExpr] = []
-    dated: list[tuple[int, Optional[int]]] = []
+    dated: list[tuple[int, Optional[int]]] = [(offset, carried)] if carried else []
     for h in _rules().hits(text, {"pub_year": pub_year, "dated": dated}, offset=offset):
         if any(h.start < t.end and t.start < h.end for t in out):
             continue
