@@ -37,3 +37,12 @@ def encoder(extractor):
 def nlp():
     from policytrace.nlp import load_nlp
     return load_nlp()
+
+
+def same_record(rec, want: dict, fields=("kind", "year", "unit")) -> bool:
+    """Does record REC state the golden case's WANT: its value within 0.5% and each of FIELDS
+    that WANT gives?  One reading of a golden case for every case file."""
+    if rec.value is None or abs(rec.value - want["value"]) > 0.005 * max(abs(want["value"]), 1e-9):
+        return False
+    return all(getattr(rec, k) == v for k, v in want.items() if k in fields)
+

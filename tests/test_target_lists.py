@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import same_record
 
 from policytrace.records import Document
 
@@ -29,19 +30,13 @@ def _cases():
                 yield pytest.param(case, id=f"{f.stem}:{case['id']}", marks=marks)
 
 
-def _same(rec, want) -> bool:
-    if rec.value is None or abs(rec.value - want["value"]) > 0.005 * max(abs(want["value"]), 1e-9):
-        return False
-    return all(getattr(rec, k) == v for k, v in want.items() if k in ("kind", "year", "unit"))
-
-
 @pytest.mark.parametrize("case", list(_cases()))
 def test_list_items_take_the_heading(extractor, case):
     raw = Document(doc=case["id"], path=case["id"], format="text", text=case["text"], sha256="",
                    published=case.get("published"))
     recs = extractor.process_raw(raw).targets
     for want in case["expected"]:
-        assert any(_same(r, want) for r in recs), (want, [(r.kind, r.value, r.unit, r.year) for r in recs])
+        assert any(same_record(r, want) for r in recs), (want, [(r.kind, r.value, r.unit, r.year) for r in recs])
     got_ms = sorted(r.year for r in recs if r.kind == "milestone")
     for y in case.get("milestones", []):
         assert y in got_ms, (case["milestones"], got_ms)

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import same_record
 
 from policytrace.records import Document
 from policytrace.statements.context import reference_year
@@ -20,12 +21,6 @@ def test_reference_year(case):
     assert reference_year(case["text"]) == case["reference_year"]
 
 
-def _same(rec, want) -> bool:
-    if rec.value is None or abs(rec.value - want["value"]) > 0.005 * max(abs(want["value"]), 1e-9):
-        return False
-    return all(getattr(rec, k) == v for k, v in want.items() if k in ("kind", "year", "unit"))
-
-
 @pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
 def test_records_of_undated_text(extractor, case):
     raw = Document(doc=case["id"], path=case["id"], format="text", text=case["text"], sha256="")
@@ -33,6 +28,6 @@ def test_records_of_undated_text(extractor, case):
     recs = res.targets
     assert res.document.published_year == case["reference_year"]
     for want in case["expected"]:
-        assert any(_same(r, want) for r in recs), (want, [(r.kind, r.value, r.unit, r.year) for r in recs])
+        assert any(same_record(r, want) for r in recs), (want, [(r.kind, r.value, r.unit, r.year) for r in recs])
     if "milestones" in case:
         assert sorted(r.year for r in recs if r.kind == "milestone") == case["milestones"]

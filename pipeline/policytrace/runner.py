@@ -65,7 +65,9 @@ class Extractor:
     def process_raw(self, raw: Document) -> DocResult:
         parsed = nlp.parse_text(self.nlp, raw.text, self.cfg["pipe_batch_size"])
         subject = targets_stage.main_subject(parsed)
-        recs = [r for r in targets_stage.extract(raw.doc, raw.text, parsed, raw.published, raw.tables, subject)
+        # no stated date: the latest year the text reports on, never a number or a horizon
+        ref = None if raw.published else targets_stage.reference_year(raw.text)
+        recs = [r for r in targets_stage.extract(raw.doc, raw.text, parsed, raw.published, raw.tables, subject, ref)
                 if _finite(r)]
         labels, dspans = domains_stage.assign(parsed, self.encoder)
         orgs, org_spans, seen = [], [], set()
@@ -79,8 +81,7 @@ class Extractor:
         if raw.published:
             pub_year, inferred, source = int(raw.published[:4]), False, raw.published_source
         else:
-            # no stated date: the latest year the text reports on, never a number or a horizon
-            pub_year = targets_stage.reference_year(raw.text)
+            pub_year = ref
             inferred, source = pub_year is not None, ("inferred: latest year reported" if pub_year else None)
         document = replace(
             raw, published_year=pub_year, date_inferred=inferred, published_source=source,

@@ -17,8 +17,10 @@ from .tables import _table_records
 
 
 def extract(doc: str, text: str, parsed: Parsed, published: Optional[str],
-            tables: tuple[Table, ...] = (), subject: Optional[str] = None) -> list[Target]:
-    """All records of one document, in text order."""
+            tables: tuple[Table, ...] = (), subject: Optional[str] = None,
+            ref_year: Optional[int] = None) -> list[Target]:
+    """All records of one document, in text order.  REF_YEAR: 'now' for an undated text when the
+    caller has it (``reference_year``), so the text is not read for it twice."""
     pub_year = int(published[:4]) if published else None
     c = cues()
     subject = subject or main_subject(parsed)
@@ -34,7 +36,7 @@ def extract(doc: str, text: str, parsed: Parsed, published: Optional[str],
         stext = text[s_start:s_end]
         if stext.strip():
             sents.append((ts, te_, s_start, s_end, stext, timeexpr.find(stext, s_start, pub_year)))
-    ref_year = pub_year or reference_year(text)  # the same 'now' the document record states
+    ref_year = pub_year or ref_year or reference_year(text)  # the 'now' the document record states
     ctx = _Ctx(pub_year, ref_year)
     if published and _rx("year-month-date").match(published):
         ctx.pub_month = int(published[5:7])

@@ -146,8 +146,8 @@ def decide(tokens: Sequence, children: dict, k: int, sentence: str, money: bool 
     if weak is None and n.head == n.i and n.pos in ("VERB", "AUX") and sentence.lstrip().startswith("To ") \
             and any(tokens[x].text == "To" and tokens[x].dep == "aux" for x in children.get(n.i, ())):
         return Verdict(Kind.TARGET.value, n.lower, rule="kind.objective-infinitive")  # "To raise X to 75%"
-    if n.head == n.i and n.tag == "VB" and rules.load("kinds")["opening-word"].search(sentence) \
-            and rules.load("kinds")["opening-word"].search(sentence).group(1) == n.text and not any(
+    opening = rules.load("kinds")["opening-word"].search(sentence) if n.head == n.i and n.tag == "VB" else None
+    if opening and opening.group(1) == n.text and not any(
             tokens[x].dep in ("nsubj", "nsubjpass", "aux", "auxpass") for x in children.get(n.i, ())):
         return Verdict(Kind.TARGET.value, n.lower, rule="kind.objective-imperative")  # "Reduce CO2 by 55%"
     return weak or Verdict(None)

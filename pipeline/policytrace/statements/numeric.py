@@ -88,8 +88,8 @@ def _choose_time(q, cl, clauses, resolved, busy, kind, ref):
     if own:
         dist = lambda ty: (abs(ty[0].start - q.start) if ty[0].start < q.start else ty[0].start - q.end)
         fit = [ty for ty in own if ty[0].kind == "present" or kind is None or _compatible(*ty, kind, ref)]
-        # a deadline after the figure is its own ("... by 2034 and reach 1 GW by 2040", "NREP
-        # 2020-2040 sets a 35% share by 2030"); one before it may frame another part
+        # a deadline after the figure is its own ("... by 2034 and reach 1 GW by 2040", "the
+        # Strategy 2021-2045 sets a goal of 60% by 2032"); one before it may frame another part
         # (for a goal even one now past: "planned to add 4 GW by 2021 and 9 GW by 2028")
         after = [ty for ty in (own if kind == Kind.TARGET.value else fit) if ty[0].kind == "horizon"
                  and ty[0].start >= q.end and kind != Kind.ACHIEVEMENT.value]
