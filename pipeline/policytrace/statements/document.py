@@ -28,6 +28,7 @@ def extract(doc: str, text: str, parsed: Parsed, published: Optional[str],
     table_regions = [sp for t in tables for sp in t.row_spans if sp]
     index = _Index.build(parsed)
     toks = parsed.tokens
+    ref_year = pub_year or ref_year or reference_year(text)  # the 'now' the document record states
     sents = []
     for ts, te_ in parsed.sents:
         if ts >= te_:
@@ -35,8 +36,7 @@ def extract(doc: str, text: str, parsed: Parsed, published: Optional[str],
         s_start, s_end = toks[ts].start, toks[te_ - 1].end
         stext = text[s_start:s_end]
         if stext.strip():
-            sents.append((ts, te_, s_start, s_end, stext, timeexpr.find(stext, s_start, pub_year)))
-    ref_year = pub_year or ref_year or reference_year(text)  # the 'now' the document record states
+            sents.append((ts, te_, s_start, s_end, stext, timeexpr.find(stext, s_start, ref_year)))
     ctx = _Ctx(pub_year, ref_year)
     if published and _rx("year-month-date").match(published):
         ctx.pub_month = int(published[5:7])
