@@ -79,6 +79,9 @@ def _compatible(t, y, kind, ref) -> bool:
     return not fut or (ref is not None and y == ref and t.kind in _FUTURE_KINDS)
 
 
+_OWN_CLAUSE_ONLY = frozenset({"time.from_ahead"})
+
+
 def _choose_time(q, cl, clauses, resolved, busy, kind, ref):
     """The time expression that dates Q: its own clause's nearest (one that fits the kind
     first); else one in an earlier, then a later, number-free clause that fits the kind
@@ -94,7 +97,9 @@ def _choose_time(q, cl, clauses, resolved, busy, kind, ref):
         after = [ty for ty in (own if kind == Kind.TARGET.value else fit) if ty[0].kind == "horizon"
                  and ty[0].start >= q.end and kind != Kind.ACHIEVEMENT.value]
         return min(after or fit or own, key=dist)
-    ok = lambda t, y: y is not None and t.kind != "baseline" and (kind is None or _compatible(t, y, kind, ref))
+    # a start ("capped at 20% from 2028") dates its own clause only, not a figure before it
+    ok = lambda t, y: y is not None and t.kind != "baseline" and t.rule not in _OWN_CLAUSE_ONLY and (
+        kind is None or _compatible(t, y, kind, ref))
     for a, b in reversed([x for x in clauses if x[0] < cl[0]]):
         if (a, b) in busy:
             continue
@@ -272,8 +277,8 @@ def _undated(s: _Sent, f: _Fig, kind: str, year, period) -> tuple:
     if past:
         return past[-1][1], timeexpr.period_str(past[-1][0].period), ("year.sentence", past[-1][0].rule)
     if verdict.tense in ("present", "perfect"):
-        if ctx.para and verdict.tense == "present":
-            return ctx.para[0], period, ("year.paragraph-point",)
+        # the present is the time of writing, not a year an earlier sentence reported on
+        # ("support began in 2016. Canada has 26,000 chargers")
         return ctx.pub_year, period, ("year.publication",) if ctx.pub_year is not None else ()
     if ctx.para:
         return ctx.para[0], timeexpr.period_str(ctx.para[1]), ("year.paragraph-point",)

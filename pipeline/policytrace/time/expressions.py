@@ -111,6 +111,14 @@ def _dated(m: re.Match, ctx: rules.Context, kind: str, year: int, prep: Optional
     return _te(kind, int(m.group(year)))
 
 
+@rules.action("time.onset")
+def _onset(m: re.Match, ctx: rules.Context, year: int, kind: str = "point") -> Optional[tuple]:
+    """'capped at 20% from 2028': a year still ahead after 'from' is when a rule starts; a year
+    past ('up 9% from 2019') is left to time.baseline."""
+    y, pub = int(m.group(year)), ctx.get("pub_year")
+    return _te(kind, y) if pub and y > pub else None
+
+
 @rules.action("time.undated")
 def _undated(m: re.Match, ctx: rules.Context, kind: str) -> tuple:
     return _te(kind)
@@ -208,9 +216,28 @@ def _within_decades(m: re.Match, ctx: rules.Context) -> Optional[tuple]:
 @rules.action("time.n_year")
 def _n_year(m: re.Match, ctx: rules.Context) -> Optional[tuple]:
     # "a three-year action plan" released in 2023 ends in 2026, as "over the next three years"
-    # does (readers count the years from the release, not the release year as the first)
+    # does (readers count the years from the release, not the release year as the first);
+    # "In May 2021 the city began a five-year scheme": from the launch the sentence dates
     n, pub = _num(m.group(1)), ctx["pub_year"]
-    return _te("period", pub + n, (pub + 1, pub + n)) if 1 < n <= 30 else None
+    if not 1 < n <= 30:
+        return None
+    launch = [y for end, y in ctx.get("dated", ()) if end - ctx.offset <= m.start() and y and y <= pub]
+    if launch:
+        return _te("period", launch[-1] + n, (launch[-1], launch[-1] + n))
+    return _te("period", pub + n, (pub + 1, pub + n))
+
+
+@rules.action("time.over_n_from")
+def _over_n_from(m: re.Match, ctx: rules.Context, n: int, start: int, end: int, n2: int, start2: int,
+                 end2: int) -> Optional[tuple]:
+    """'over two years, starting in 2024-25', 'From 2021 over a period of four years': N years
+    counted from a stated start, the start's own year the first (a fiscal year's end year)."""
+    n_s, a, b = (m.group(n), m.group(start), m.group(end)) if m.group(n) else (m.group(n2), m.group(start2), m.group(end2))
+    k, first = _num(n_s), int(a)
+    last = first if not b else (int(b) if len(b) == 4 else int(str(first)[:2] + b))
+    if not (1 <= k <= 30 and first <= last <= first + 1):
+        return None
+    return _te("period", last + k - 1, (first, last + k - 1))
 
 
 @rules.action("time.span")
@@ -260,7 +287,10 @@ def find(text: str, offset: int = 0, pub_year: Optional[int] = None,
             continue
         kind, year, period, mark = h.value
         out.append(TimeExpr(kind, h.start, h.end, year, period, h.text + mark, h.rule))
-        dated.append((h.end, year))
+        if kind != "citation":
+            dated.append((h.end, year))
+    # a source's year in brackets hid its year from the rules after it; it dates nothing
+    out = [t for t in out if t.kind != "citation"]
     out.sort(key=lambda t: t.start)
     return out
 
