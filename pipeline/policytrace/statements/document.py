@@ -3,6 +3,7 @@ goals, table rows), each with the ids of the rules that made it.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Optional
 
 from .. import places, quantities
@@ -76,4 +77,22 @@ def extract(doc: str, text: str, parsed: Parsed, published: Optional[str],
     for t in tables:
         out.extend(_table_records(doc, text, t, pub_year, subject))
     out.sort(key=lambda r: (r.start, r.value_start or 0))
-    return qualify.complete(out, parsed)
+    return _referred_goals(qualify.complete(out, parsed), text)
+
+
+def _referred_goals(recs: list[Target], text: str) -> list[Target]:
+    """'exceed the 75% goal' with no date of its own names a goal stated before: it is that
+    goal, with its year (year.referred-goal)."""
+    out: list[Target] = []
+    for r in recs:
+        if r.kind != "milestone" and r.value_start is not None and not any(
+                x.startswith("time.") or x == "year.sentence" for x in r.rules) \
+                and _rx("referred-goal-before").search(text, max(0, r.value_start - 40), r.value_start) \
+                and _rx("referred-goal-after").match(text, r.value_end):
+            earlier = [g for g in out if g.kind == "target" and g.year is not None and g.value == r.value
+                       and g.unit == r.unit]
+            if earlier:
+                r = replace(r, kind="target", year=earlier[-1].year, period=earlier[-1].period,
+                            rules=(*r.rules, "year.referred-goal"))
+        out.append(r)
+    return out

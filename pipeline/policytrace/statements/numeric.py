@@ -82,12 +82,19 @@ def _compatible(t, y, kind, ref) -> bool:
 _OWN_CLAUSE_ONLY = frozenset({"time.from_ahead"})
 
 
-def _choose_time(q, cl, clauses, resolved, busy, kind, ref):
+def _choose_time(q, cl, clauses, resolved, busy, kind, ref, text: str = "", present: bool = False):
     """The time expression that dates Q: its own clause's nearest (one that fits the kind
     first); else one in an earlier, then a later, number-free clause that fits the kind
-    (BUSY: the clauses that hold a figure)."""
+    (BUSY: the clauses that hold a figure).  PRESENT: the kind is a result only for the verb's
+    tense ("sets a target for a 35% share in power by 2030"): a deadline that follows the
+    figure in its own phrase, before any other figure or break, dates it all the same."""
     own = [(t, y) for t, y in resolved if cl[0] <= t.start < cl[1] and t.kind != "baseline"
            and (y is not None or t.kind in ("present", "decade"))]
+    if own and present and text:
+        near = [ty for ty in own if ty[0].kind == "horizon" and ty[0].start >= q.end
+                and not _rx("figure-or-break").search(text, q.end, ty[0].start)]
+        if near:
+            return near[0]
     if own:
         dist = lambda ty: (abs(ty[0].start - q.start) if ty[0].start < q.start else ty[0].start - q.end)
         fit = [ty for ty in own if ty[0].kind == "present" or kind is None or _compatible(*ty, kind, ref)]
@@ -218,7 +225,8 @@ def _kind_and_time(s: _Sent, fr: _Frame, f: _Fig) -> tuple:
             fr.cues[cl] = kinds.cue(s.text[cl[0]:cl[1]], s.stext)
         kind, cue_rule = fr.cues[cl]
         kind_rules = [cue_rule]
-    te, year = _choose_time(f.q, cl, fr.clauses, s.resolved, fr.tos.busy, kind, ref)
+    te, year = _choose_time(f.q, cl, fr.clauses, s.resolved, fr.tos.busy, kind, ref, s.text,
+                            kind == Kind.ACHIEVEMENT.value and verdict.tense == "present")
     if f.in_list and te is None and fr.list_year:
         year = fr.list_year[0]  # "targets, which include: - 30% ...": the heading's horizon
     if f.baseline:
