@@ -70,6 +70,12 @@ def _g_followed_by(m, ctx, pattern="", chars=0) -> bool:
     return bool(rules.load("skip")[pattern].match(text[q.end:q.end + chars]))
 
 
+@rules.guard("preceded-by")
+def _g_preceded_by(m, ctx, pattern="", chars=0) -> bool:
+    q, text = ctx.state.q, ctx.state.text
+    return bool(rules.load("skip")[pattern].search(text[max(0, q.start - chars):q.start]))
+
+
 @rules.guard("spelled-small")
 def _g_spelled_small(m, ctx) -> bool:
     return bool(ctx.state.q.spelled and ctx.state.q.value < 10)
