@@ -557,7 +557,8 @@ def _read_unit_after(text: str, r: _Reading, lx: Lexicon) -> None:
 
 def _read_range(text: str, r: _Reading, nxt: Num, currency, lx: Lexicon) -> bool:
     """"5.5 to 6 percent", "5-6%", "$5 to $10", "between 3 and 4 million", "100kW to 1MW";
-    "rose from 5 to 7%" is a change, two values.  True when NXT became the range's top."""
+    "rose from 5 to 7%", "from $2bn to $5bn" are a change, two values.  True when NXT became the
+    range's top."""
     gap_start = r.end if (r.uclass != "count" or r.factor != 1) else r.n.end
     rm = match("range.joiner", text[gap_start:gap_start + 8])
     if not rm or not _range_next(text, r, nxt, gap_start + rm.end(), currency, lx):
@@ -566,7 +567,11 @@ def _read_range(text: str, r: _Reading, nxt: Num, currency, lx: Lexicon) -> bool
     wb = _words_before(text, r.start, 10)
     word_before = wb[-1] if wb else ""
     is_between = joiner == "and" and word_before == "between"
-    change = word_before == "from" and any(w in lx.change_verbs for w in wb[:-1])
+    # "from X to Y" is a start and an end whatever the verb ("pushing its value from $23bn to
+    # $85bn"), unless a verb of spread says it spans ("highs ranging from 18 to 22 degrees");
+    # "from 5-6%" keeps its dash range
+    spread = len(wb) > 1 and wb[-2] in _listed("range_verbs")
+    change = word_before == "from" and (joiner == "to" and not spread or any(w in lx.change_verbs for w in wb[:-1]))
     if change and r.uclass == "count" and r.factor == 1 and not r.cur:
         used: list = []
         u2 = _unit_after(text, _magnitude(text, nxt.end, lx, False)[1], lx, used)

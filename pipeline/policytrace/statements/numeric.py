@@ -79,6 +79,7 @@ def _compatible(t, y, kind, ref) -> bool:
     return not fut or (ref is not None and y == ref and t.kind in _FUTURE_KINDS)
 
 
+_FUTURE_VERB_RX = _rx("future-verb").regex
 _OWN_CLAUSE_ONLY = frozenset({"time.from_ahead"})
 
 
@@ -303,6 +304,11 @@ def _dating(s: _Sent, fr: _Frame, f: _Fig, kind: str, te, year) -> tuple:
         return _undated(s, f, kind, year, period)
     if te is not None and te.kind == "present":
         year = s.ctx.pub_year
+    if f.baseline and te is None and year is None and s.ctx.pub_year is not None \
+            and f.verdict.tense in ("past", "perfect", "present", None) and not _FUTURE_VERB_RX.search(s.stext):
+        # "pushing its value from $23bn to $85bn" in a dated report: the start of a change the
+        # report tells as done is a level of its own time, not of an unknown year
+        return s.ctx.pub_year, period, ("year.publication",)
     return year, period, how
 
 
