@@ -222,6 +222,8 @@ class _Ctx:
         self.list_open = 0  # a line ending with a colon opens a list for its items
         self.in_items = False
         self.list_time: tuple = (None, None)  # the heading's (horizon, para)
+        self.actor = ""  # who the sentence being read is about (``actor``)
+        self.horizon_actor = ""  # who the sentence that set the horizon was about
 
     def open_list(self):
         """A line ending with a colon: the lines after it may be its items."""
@@ -255,10 +257,24 @@ class _Ctx:
         ref = self.ref_year
         if _is_future(te, year, ref):
             self.horizon = self.last_horizon = (year, te.period)
+            self.horizon_actor = self.actor
             if self.target_mode:
                 self.list_horizon = self.horizon
         elif ref is None or year <= ref:
             self.para = (year, te.period)
+
+
+def actor(parsed: Parsed, ts: int, te_: int) -> str:
+    """Who a sentence is about: the proper noun of its main clause's subject ("Lyon" in "By
+    2030, Lyon will cut ...", "Mexico" in "Mexico's goal is ..."), else the subject's own
+    word ("it", "ira"), lower-cased; "" when the parse gives no subject."""
+    toks = parsed.tokens
+    subj = next((k for k in range(ts, te_) if toks[k].dep in ("nsubj", "nsubjpass")
+                 and toks[toks[k].head].dep == "ROOT"), None)
+    if subj is None:
+        return ""
+    names = [k for k in range(ts, te_) if toks[k].pos == "PROPN" and toks[k].head == subj]
+    return toks[names[0] if names and toks[subj].pos != "PROPN" else subj].lower
 
 
 def _is_future(te: timeexpr.TimeExpr, year: Optional[int], ref: Optional[int]) -> bool:

@@ -11,7 +11,7 @@ from . import qualify
 from ..time import expressions as timeexpr
 from ..nlp import Parsed
 from ..records import Table, Target
-from .context import _Ctx, _FUTURE_VERB, _Index, _is_future, _main_horizon, _resolve, reference_year, _rx, cues, main_subject
+from .context import _Ctx, _FUTURE_VERB, _Index, _is_future, _main_horizon, _resolve, actor, reference_year, _rx, cues, main_subject
 from .milestones import _milestones
 from .numeric import _LIST_HEAD, _Sent, _numeric
 from .tables import _table_records
@@ -48,6 +48,7 @@ def extract(doc: str, text: str, parsed: Parsed, published: Optional[str],
         if "\n" in text[prev_end:s_start] and prev_end:
             ctx.new_paragraph(list_item=bool(_rx("list-item").match(stext) or _rx("objective-item").match(stext)))
         prev_end = s_end
+        ctx.actor = actor(parsed, ts, te_)
         low = stext.lower()
         future = bool(_FUTURE_VERB.search(stext))
         resolved = [(t, _resolve(t, ctx, future)) for t in texprs]

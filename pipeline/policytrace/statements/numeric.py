@@ -271,11 +271,13 @@ def _undated(s: _Sent, f: _Fig, kind: str, year, period) -> tuple:
         fut = [(t, y) for t, y in earlier if _is_future(t, y, ref)][-1:]
         funding = verdict.instrument or verdict.cue in kinds.classes().allocation_verbs
         # money committed is dated by its own sentence, or by its paragraph's horizon when it
-        # points back to the paragraph's plan ('The plan will mobilise €43bn'); a goal year of
-        # another actor does not date it ('Mexico's goal ... by 2030. The act sets aside $2bn')
+        # points back to the paragraph's plan ('The plan will mobilise €43bn') or has the
+        # horizon's actor ('By 2030 Lyon will ... Lyon will invest €2bn'); a goal year of another
+        # actor does not date it ('Mexico's goal ... by 2030. The act sets aside $2bn')
         if fut:
             return fut[0][1], timeexpr.period_str(fut[0][0].period), ("year.sentence", fut[0][0].rule)
-        same_actor = not funding or bool(_rx("anaphoric-lead").match(s.stext))
+        same_actor = not funding or bool(_rx("anaphoric-lead").match(s.stext)) or (
+            bool(ctx.horizon_actor) and ctx.actor == ctx.horizon_actor)
         for how, horizon in (("year.paragraph-horizon", ctx.horizon if same_actor else None),
                              ("year.list-horizon", ctx.list_horizon if ctx.target_mode else None),
                              ("year.document-horizon", None if funding else ctx.main_horizon)):
