@@ -37,6 +37,7 @@ class Classes:
     flow_nouns: frozenset  # instruments that name money flowing, spent once its year is past
     report_copulas: frozenset  # "stands at", "remains": a level reported
     revision_verbs: frozenset  # "revised its target to X": X is the goal
+    inclusion_verbs: frozenset  # "this includes reducing X by 30%": the tense settles nothing
 
 
 @lru_cache(maxsize=1)
@@ -58,6 +59,7 @@ def classes() -> Classes:
         announcement_verbs=frozenset(v["announcement_verbs"]), flow_nouns=frozenset(v["flow_nouns"]),
         report_copulas=frozenset(v["report_copulas"]),
         revision_verbs=frozenset(v["revision_verbs"]),
+        inclusion_verbs=frozenset(v["inclusion_verbs"]),
     )
 
 
@@ -227,6 +229,15 @@ def _verb(tokens, children, n, c: Classes, forecaster: bool, cumulative: bool, m
                 and cumulative and perfect:
             return Verdict(Kind.ACHIEVEMENT.value, w, "perfect", rule="kind.cumulative-perfect")  # "so far it has contributed"
         return cue
+    if w in c.inclusion_verbs and n.tag in ("VBZ", "VBP") and not perfect and not (
+            n.i + 1 < len(tokens) and tokens[n.i + 1].text == ":"):
+        # what something consists of or leads to: a goal as subject makes a target, otherwise its
+        # tense says nothing; the words above it, the sentence's cues or the figure's date decide
+        # (a list's head, "targets include:", leaves its items to the list rules)
+        subj = [tokens[x] for x in children.get(n.i, ()) if tokens[x].dep in ("nsubj", "nsubjpass")]
+        if subj and subj[0].lower in c.target_nouns and subj[0].lower not in c.instrument_nouns:
+            return Verdict(Kind.TARGET.value, subj[0].lower, "present", rule="kind.goal-subject")
+        return None
     if w in c.copulas or n.tag in ("VBZ", "VBP"):
         if w in c.copulas and any(tokens[x].dep in ("xcomp", "ccomp") and any(
                 tokens[y].lower == "to" and tokens[y].dep == "aux" for y in children.get(x, ()))
