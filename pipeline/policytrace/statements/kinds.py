@@ -95,12 +95,33 @@ class Verdict:
     rule: str = ""        # the id of the rule that decided it (models/rules/kinds.json)
 
 
+_REPORTED = frozenset({"kind.past-tense", "kind.perfect-tense", "kind.instrument-spent", "kind.cumulative-perfect"})
+
+
 def decide(tokens: Sequence, children: dict, k: int, sentence: str, money: bool = False,
            span: tuple[int, int] = (0, 0), verb_figure: bool = False) -> Verdict:
     """Walk from token K (the number) to the root.  TOKENS are nlp.Tok tuples (i, text, ..., tag,
     dep, head); CHILDREN maps a token index to its dependents.  A present tense only settles the
     kind when nothing above it does ("will ensure that 25% are women" is a target); a figure
-    sizing a fund or programme is a commitment unless a past verb reports it spent."""
+    sizing a fund or programme is a commitment unless a past verb reports it spent.  A sentence
+    that opens with a goal's label ("2030 Target: 30% less CO2") states goals: its figures are
+    targets unless a past or perfect verb reports one as reached."""
+    v = _walk(tokens, children, k, sentence, money, span, verb_figure)
+    if v.kind != Kind.TARGET.value and v.rule not in _REPORTED and _goal_label(sentence):
+        return Verdict(Kind.TARGET.value, _goal_label(sentence), rule="kind.goal-label")
+    return v
+
+
+@lru_cache(maxsize=64)
+def _goal_label(sentence: str) -> str:
+    """The goal noun of a label opening the sentence ("Interim target:", "2030 goals:"), or ""."""
+    m = rules.load("kinds")["goal-label"].search(sentence)
+    return m.group(1).lower() if m else ""
+
+
+def _walk(tokens: Sequence, children: dict, k: int, sentence: str, money: bool,
+          span: tuple[int, int], verb_figure: bool) -> Verdict:
+    """The path's verdict (see decide)."""
     c = classes()
     money_instrument = _instrument_of(tokens, children, k, c) if money else None
     forecaster, cumulative = _sentence_flags(sentence)
