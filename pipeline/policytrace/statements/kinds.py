@@ -124,7 +124,7 @@ def _walk(tokens: Sequence, children: dict, k: int, sentence: str, money: bool,
     """The path's verdict (see decide)."""
     c = classes()
     money_instrument = _instrument_of(tokens, children, k, c) if money else None
-    forecaster, cumulative = _sentence_flags(sentence)
+    forecaster, cumulative, supported = _sentence_flags(sentence)
     seen = set()
     n = tokens[k]
     weak: Optional[Verdict] = None
@@ -147,7 +147,7 @@ def _walk(tokens: Sequence, children: dict, k: int, sentence: str, money: bool,
                 and prev.lower == "to" and _revises_goal(tokens, children, n, c):
             return Verdict(Kind.TARGET.value, n.lower, rule="kind.goal-revised")
         if n.pos in ("VERB", "AUX") and n.i != k and (verb_figure or not (span[0] <= n.start < span[1])):
-            v = _verb(tokens, children, n, c, forecaster, cumulative, money or infinitive)
+            v = _verb(tokens, children, n, c, forecaster, cumulative, money or infinitive, supported)
             if v == "infinitive" and weak is None and (goal := _goal_before_infinitive(tokens, children, n, c)):
                 return Verdict(Kind.TARGET.value, goal, rule="kind.goal-infinitive")
             if v == "infinitive":
@@ -179,11 +179,13 @@ def _walk(tokens: Sequence, children: dict, k: int, sentence: str, money: bool,
 
 
 @lru_cache(maxsize=64)
-def _sentence_flags(sentence: str) -> tuple[bool, bool]:
-    """Once per sentence, not once per figure in it: (a forecaster speaks, a cumulative total)."""
+def _sentence_flags(sentence: str) -> tuple[bool, bool, bool]:
+    """Once per sentence, not once per figure in it: (a forecaster speaks, a cumulative total,
+    the sentence names the outside support a conditional pledge depends on)."""
     c = classes()
     low_s = sentence.lower()
-    return bool(c.forecaster_re.search(low_s)), bool(c.cumulative_re.search(low_s))
+    return (bool(c.forecaster_re.search(low_s)), bool(c.cumulative_re.search(low_s)),
+            rules.load("kinds")["conditional-support"].search(low_s) is not None)
 
 
 def _revises_goal(tokens, children, n, c: Classes) -> bool:
@@ -225,7 +227,8 @@ def _instrument_of(tokens, children, k: int, c: Classes) -> Optional[str]:
     return None
 
 
-def _verb(tokens, children, n, c: Classes, forecaster: bool, cumulative: bool, money: bool):
+def _verb(tokens, children, n, c: Classes, forecaster: bool, cumulative: bool, money: bool,
+          supported: bool = False):
     auxes = [tokens[x] for x in children.get(n.i, ()) if tokens[x].dep in ("aux", "auxpass")]
     aux_words = [a.lower for a in auxes]
     w = n.lower
@@ -233,6 +236,9 @@ def _verb(tokens, children, n, c: Classes, forecaster: bool, cumulative: bool, m
         # an infinitive says nothing by itself ("to reach"); its governor does ("aims to reach")
         return _cue_only(w, c, forecaster, True) or "infinitive"
     if any(a in c.possibility for a in aux_words) and not any(a in c.modal_target for a in aux_words):
+        if supported:  # "with international support, X could cut 30%": a conditional pledge
+            return Verdict(Kind.TARGET.value, next(a for a in aux_words if a in c.possibility), "conditional",
+                           rule="kind.conditional-pledge")
         return Verdict(Kind.PROJECTION.value, next(a for a in aux_words if a in c.possibility), "possible",
                        rule="kind.possibility-modal")
     modal = next((a for a in aux_words if a in c.modal_target), None)
