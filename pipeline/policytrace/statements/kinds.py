@@ -38,6 +38,7 @@ class Classes:
     report_copulas: frozenset  # "stands at", "remains": a level reported
     revision_verbs: frozenset  # "revised its target to X": X is the goal
     inclusion_verbs: frozenset  # "this includes reducing X by 30%": the tense settles nothing
+    change_nouns: frozenset  # "50% reduction in CO2 from 2018" standing alone: a goal
 
 
 @lru_cache(maxsize=1)
@@ -60,6 +61,7 @@ def classes() -> Classes:
         report_copulas=frozenset(v["report_copulas"]),
         revision_verbs=frozenset(v["revision_verbs"]),
         inclusion_verbs=frozenset(v["inclusion_verbs"]),
+        change_nouns=frozenset(v["change_nouns"]),
     )
 
 
@@ -175,7 +177,24 @@ def _walk(tokens: Sequence, children: dict, k: int, sentence: str, money: bool,
     if opening and opening.group(1) == n.text and not any(
             tokens[x].dep in ("nsubj", "nsubjpass", "aux", "auxpass") for x in children.get(n.i, ())):
         return Verdict(Kind.TARGET.value, n.lower, rule="kind.objective-imperative")  # "Reduce CO2 by 55%"
+    if weak is None and n.head == n.i and n.i != k and n.pos in ("NOUN", "PROPN") and n.lower in c.change_nouns \
+            and _verbless(tokens, children, n.i):
+        return Verdict(Kind.TARGET.value, n.lower, rule="kind.objective-nominal")  # "50% reduction in CO2 from 2018"
     return weak or Verdict(None)
+
+
+def _verbless(tokens, children, root: int) -> bool:
+    """Has the sentence under ROOT no finite verb and no modal (a heading, a list item)?"""
+    todo, seen = [root], set()
+    while todo:
+        i = todo.pop()
+        if i in seen:
+            continue
+        seen.add(i)
+        if tokens[i].tag in ("VBD", "VBZ", "VBP", "MD"):
+            return False
+        todo.extend(children.get(i, ()))
+    return True
 
 
 @lru_cache(maxsize=64)
