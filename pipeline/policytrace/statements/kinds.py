@@ -39,6 +39,7 @@ class Classes:
     revision_verbs: frozenset  # "revised its target to X": X is the goal
     inclusion_verbs: frozenset  # "this includes reducing X by 30%": the tense settles nothing
     change_nouns: frozenset  # "50% reduction in CO2 from 2018" standing alone: a goal
+    course_nouns: frozenset  # "on track to halve waste": the infinitive is a goal
 
 
 @lru_cache(maxsize=1)
@@ -62,6 +63,7 @@ def classes() -> Classes:
         revision_verbs=frozenset(v["revision_verbs"]),
         inclusion_verbs=frozenset(v["inclusion_verbs"]),
         change_nouns=frozenset(v["change_nouns"]),
+        course_nouns=frozenset(v["course_nouns"]),
     )
 
 
@@ -148,9 +150,12 @@ def _walk(tokens: Sequence, children: dict, k: int, sentence: str, money: bool,
         if n.pos == "VERB" and n.lower in c.revision_verbs and prev is not None and prev.dep == "prep" \
                 and prev.lower == "to" and _revises_goal(tokens, children, n, c):
             return Verdict(Kind.TARGET.value, n.lower, rule="kind.goal-revised")
+        if n.pos == "ADP" and n.dep == "prep" and n.lower in ("for", "of") and prev is not None \
+                and prev.dep == "pobj" and weak is None and (goal := _goal_before(tokens, n, c)):
+            return Verdict(Kind.TARGET.value, goal, rule="kind.goal-preposition")  # "targets for 100% renewable power"
         if n.pos in ("VERB", "AUX") and n.i != k and (verb_figure or not (span[0] <= n.start < span[1])):
             v = _verb(tokens, children, n, c, forecaster, cumulative, money or infinitive, supported)
-            if v == "infinitive" and weak is None and (goal := _goal_before_infinitive(tokens, children, n, c)):
+            if v == "infinitive" and weak is None and (goal := _goal_before(tokens, _to_of(tokens, children, n), c)):
                 return Verdict(Kind.TARGET.value, goal, rule="kind.goal-infinitive")
             if v == "infinitive":
                 infinitive = True
@@ -216,17 +221,26 @@ def _revises_goal(tokens, children, n, c: Classes) -> bool:
     return goal and any(tokens[x].dep == "prep" and tokens[x].lower == "to" for x in kids)
 
 
-def _goal_before_infinitive(tokens, children, n, c: Classes) -> Optional[str]:
-    """'beat its goal to cut water use by 20%': the goal noun just before the
-    infinitive's 'to' names what the infinitive states, wherever the parser hangs the verb (often
-    on the sentence's main verb, not on the noun).  Funds and plans are left to the instrument
-    rules."""
-    to = next((tokens[x] for x in children.get(n.i, ()) if tokens[x].dep == "aux" and tokens[x].lower == "to"), None)
-    if to is None or to.i == 0 or to.i > n.i:
+def _to_of(tokens, children, n):
+    """The 'to' of infinitive N, or None."""
+    return next((tokens[x] for x in children.get(n.i, ()) if tokens[x].dep == "aux" and tokens[x].lower == "to"), None)
+
+
+def _goal_before(tokens, w, c: Classes) -> Optional[str]:
+    """The goal that the function word W (an infinitive's 'to', a 'for' or 'of') directly follows:
+    'beat its goal to cut water use by 20%', 'announced targets for 100% green power', 'on track
+    to halve waste'.  What comes after it states that goal, wherever the parser hangs it (often
+    on the sentence's main verb, whose tense would report a result).  Funds and plans are left to
+    the instrument rules."""
+    if w is None or w.i == 0:
         return None
-    w = tokens[to.i - 1]
-    if w.pos in ("NOUN", "PROPN") and w.lower in c.target_nouns and w.lower not in c.instrument_nouns:
-        return w.lower
+    p = tokens[w.i - 1]
+    if w.head == p.i or (w.dep == "aux" and tokens[w.head].head == p.i):
+        return None  # hung on the goal noun itself: the goal-noun rule reads it
+    if p.pos in ("NOUN", "PROPN") and p.lower in c.target_nouns and p.lower not in c.instrument_nouns:
+        return p.lower
+    if w.lower == "to" and p.lower in c.course_nouns and w.i >= 2 and tokens[w.i - 2].lower == "on":
+        return "on " + p.lower
     return None
 
 
