@@ -178,10 +178,15 @@ def _walk(tokens: Sequence, children: dict, k: int, sentence: str, money: bool,
     if weak is None and n.head == n.i and n.pos in ("VERB", "AUX") and sentence.lstrip().startswith("To ") \
             and any(tokens[x].text == "To" and tokens[x].dep == "aux" for x in children.get(n.i, ())):
         return Verdict(Kind.TARGET.value, n.lower, rule="kind.objective-infinitive")  # "To raise X to 75%"
-    opening = rules.load("kinds")["opening-word"].search(sentence) if n.head == n.i and n.tag == "VB" else None
-    if opening and opening.group(1) == n.text and not any(
-            tokens[x].dep in ("nsubj", "nsubjpass", "aux", "auxpass") for x in children.get(n.i, ())):
-        return Verdict(Kind.TARGET.value, n.lower, rule="kind.objective-imperative")  # "Reduce CO2 by 55%"
+    if n.head == n.i and not any(ch.isalpha() for ch in n.text):
+        # "• Achieve 100% ...": the parser may make the bullet the root and the verb its child
+        verb = next((tokens[x] for x in seen if tokens[x].head == n.i and tokens[x].tag == "VB"), None)
+    else:
+        verb = n if n.head == n.i and n.tag == "VB" else None
+    opening = rules.load("kinds")["opening-word"].search(sentence) if verb is not None else None
+    if opening and opening.group(1) == verb.text and not any(
+            tokens[x].dep in ("nsubj", "nsubjpass", "aux", "auxpass") for x in children.get(verb.i, ())):
+        return Verdict(Kind.TARGET.value, verb.lower, rule="kind.objective-imperative")  # "Reduce CO2 by 55%"
     if weak is None and n.head == n.i and n.i != k and n.pos in ("NOUN", "PROPN") and n.lower in c.change_nouns \
             and _verbless(tokens, children, n.i):
         return Verdict(Kind.TARGET.value, n.lower, rule="kind.objective-nominal")  # "50% reduction in CO2 from 2018"
