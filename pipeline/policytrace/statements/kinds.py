@@ -312,6 +312,11 @@ def _verb(tokens, children, n, c: Classes, forecaster: bool, cumulative: bool, m
         if w in c.copulas and subj and subj[0].lower in c.target_nouns and not (
                 subj[0].lower in c.instrument_nouns and w in c.report_copulas):  # "the fund now stands at"
             return Verdict(Kind.TARGET.value, subj[0].lower, "present", rule="kind.goal-subject")
+        attr = [tokens[x] for x in children.get(n.i, ()) if tokens[x].dep == "attr"]
+        if w in c.copulas and w not in c.report_copulas and attr and attr[0].lower in c.target_nouns \
+                and attr[0].lower not in c.instrument_nouns and not any(
+                    tokens[x].dep == "expl" for x in children.get(n.i, ())):  # "these are our 2030 targets: cut ..."
+            return Verdict(Kind.TARGET.value, attr[0].lower, "present", rule="kind.goal-subject")
     if perfect:
         return Verdict(Kind.ACHIEVEMENT.value, w, "perfect", rule="kind.perfect-tense")
     if n.tag == "VBD":
