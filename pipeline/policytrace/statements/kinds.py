@@ -217,13 +217,17 @@ def _sentence_flags(sentence: str) -> tuple[bool, bool, bool]:
             rules.load("kinds")["conditional-support"].search(low_s) is not None)
 
 
-def _revises_goal(tokens, children, n, c: Classes) -> bool:
+def _revises_goal(tokens, children, n, c: Classes, need_to: bool = True) -> bool:
     """'cut its solar goal back to 2 GW': the verb's object is a goal (not a fund) and it has a
-    'to' for the figure to hang on."""
+    'to' for the figure to hang on; 'it' or 'them' stands for the goal of the verb it is
+    coordinated with ('revised the goal and raised it to 50%')."""
     kids = children.get(n.i, ())
     goal = any(tokens[x].dep in ("dobj", "nsubjpass") and tokens[x].lower in c.target_nouns
                and tokens[x].lower not in c.instrument_nouns for x in kids)
-    return goal and any(tokens[x].dep == "prep" and tokens[x].lower == "to" for x in kids)
+    if not goal and n.dep == "conj" and any(tokens[x].dep == "dobj" and tokens[x].lower in ("it", "them")
+                                            for x in kids):
+        goal = _revises_goal(tokens, children, tokens[n.head], c, need_to=False)  # "revised its target and raised it to 50%"
+    return goal and (not need_to or any(tokens[x].dep == "prep" and tokens[x].lower == "to" for x in kids))
 
 
 def _to_of(tokens, children, n):
