@@ -37,6 +37,9 @@ class Classes:
     flow_nouns: frozenset  # instruments that name money flowing, spent once its year is past
     report_copulas: frozenset  # "stands at", "remains": a level reported
     revision_verbs: frozenset  # "revised its target to X": X is the goal
+    inclusion_verbs: frozenset  # "this includes reducing X by 30%": the tense settles nothing
+    change_nouns: frozenset  # "50% reduction in CO2 from 2018" standing alone: a goal
+    course_nouns: frozenset  # "on track to halve waste": the infinitive is a goal
 
 
 @lru_cache(maxsize=1)
@@ -58,6 +61,9 @@ def classes() -> Classes:
         announcement_verbs=frozenset(v["announcement_verbs"]), flow_nouns=frozenset(v["flow_nouns"]),
         report_copulas=frozenset(v["report_copulas"]),
         revision_verbs=frozenset(v["revision_verbs"]),
+        inclusion_verbs=frozenset(v["inclusion_verbs"]),
+        change_nouns=frozenset(v["change_nouns"]),
+        course_nouns=frozenset(v["course_nouns"]),
     )
 
 
@@ -93,15 +99,36 @@ class Verdict:
     rule: str = ""        # the id of the rule that decided it (models/rules/kinds.json)
 
 
+_REPORTED = frozenset({"kind.past-tense", "kind.perfect-tense", "kind.instrument-spent", "kind.cumulative-perfect"})
+
+
 def decide(tokens: Sequence, children: dict, k: int, sentence: str, money: bool = False,
            span: tuple[int, int] = (0, 0), verb_figure: bool = False) -> Verdict:
     """Walk from token K (the number) to the root.  TOKENS are nlp.Tok tuples (i, text, ..., tag,
     dep, head); CHILDREN maps a token index to its dependents.  A present tense only settles the
     kind when nothing above it does ("will ensure that 25% are women" is a target); a figure
-    sizing a fund or programme is a commitment unless a past verb reports it spent."""
+    sizing a fund or programme is a commitment unless a past verb reports it spent.  A sentence
+    that opens with a goal's label ("2030 Target: 30% less CO2") states goals: its figures are
+    targets unless a past or perfect verb reports one as reached."""
+    v = _walk(tokens, children, k, sentence, money, span, verb_figure)
+    if v.kind != Kind.TARGET.value and v.rule not in _REPORTED and _goal_label(sentence):
+        return Verdict(Kind.TARGET.value, _goal_label(sentence), rule="kind.goal-label")
+    return v
+
+
+@lru_cache(maxsize=64)
+def _goal_label(sentence: str) -> str:
+    """The goal noun of a label opening the sentence ("Interim target:", "2030 goals:"), or ""."""
+    m = rules.load("kinds")["goal-label"].search(sentence)
+    return m.group(1).lower() if m else ""
+
+
+def _walk(tokens: Sequence, children: dict, k: int, sentence: str, money: bool,
+          span: tuple[int, int], verb_figure: bool) -> Verdict:
+    """The path's verdict (see decide)."""
     c = classes()
     money_instrument = _instrument_of(tokens, children, k, c) if money else None
-    forecaster, cumulative = _sentence_flags(sentence)
+    forecaster, cumulative, supported = _sentence_flags(sentence)
     seen = set()
     n = tokens[k]
     weak: Optional[Verdict] = None
@@ -123,8 +150,13 @@ def decide(tokens: Sequence, children: dict, k: int, sentence: str, money: bool 
         if n.pos == "VERB" and n.lower in c.revision_verbs and prev is not None and prev.dep == "prep" \
                 and prev.lower == "to" and _revises_goal(tokens, children, n, c):
             return Verdict(Kind.TARGET.value, n.lower, rule="kind.goal-revised")
+        if n.pos == "ADP" and n.dep == "prep" and n.lower in ("for", "of") and prev is not None \
+                and prev.dep == "pobj" and weak is None and (goal := _goal_before(tokens, n, c)):
+            return Verdict(Kind.TARGET.value, goal, rule="kind.goal-preposition")  # "targets for 100% renewable power"
         if n.pos in ("VERB", "AUX") and n.i != k and (verb_figure or not (span[0] <= n.start < span[1])):
-            v = _verb(tokens, children, n, c, forecaster, cumulative, money or infinitive)
+            v = _verb(tokens, children, n, c, forecaster, cumulative, money or infinitive, supported)
+            if v == "infinitive" and weak is None and (goal := _goal_before(tokens, _to_of(tokens, children, n), c)):
+                return Verdict(Kind.TARGET.value, goal, rule="kind.goal-infinitive")
             if v == "infinitive":
                 infinitive = True
             elif v is not None:
@@ -146,28 +178,79 @@ def decide(tokens: Sequence, children: dict, k: int, sentence: str, money: bool 
     if weak is None and n.head == n.i and n.pos in ("VERB", "AUX") and sentence.lstrip().startswith("To ") \
             and any(tokens[x].text == "To" and tokens[x].dep == "aux" for x in children.get(n.i, ())):
         return Verdict(Kind.TARGET.value, n.lower, rule="kind.objective-infinitive")  # "To raise X to 75%"
-    opening = rules.load("kinds")["opening-word"].search(sentence) if n.head == n.i and n.tag == "VB" else None
-    if opening and opening.group(1) == n.text and not any(
-            tokens[x].dep in ("nsubj", "nsubjpass", "aux", "auxpass") for x in children.get(n.i, ())):
-        return Verdict(Kind.TARGET.value, n.lower, rule="kind.objective-imperative")  # "Reduce CO2 by 55%"
+    if n.head == n.i and not any(ch.isalpha() for ch in n.text):
+        # "• Achieve 100% ...": the parser may make the bullet the root and the verb its child
+        verb = next((tokens[x] for x in seen if tokens[x].head == n.i and tokens[x].tag == "VB"), None)
+    else:
+        verb = n if n.head == n.i and n.tag == "VB" else None
+    opening = rules.load("kinds")["opening-word"].search(sentence) if verb is not None else None
+    if opening and opening.group(1) == verb.text and not any(
+            tokens[x].dep in ("nsubj", "nsubjpass", "aux", "auxpass") for x in children.get(verb.i, ())):
+        return Verdict(Kind.TARGET.value, verb.lower, rule="kind.objective-imperative")  # "Reduce CO2 by 55%"
+    if weak is None and n.head == n.i and n.i != k and n.pos in ("NOUN", "PROPN") and n.lower in c.change_nouns \
+            and _verbless(tokens, children, n.i):
+        return Verdict(Kind.TARGET.value, n.lower, rule="kind.objective-nominal")  # "50% reduction in CO2 from 2018"
     return weak or Verdict(None)
 
 
+def _verbless(tokens, children, root: int) -> bool:
+    """Has the sentence under ROOT no finite verb and no modal (a heading, a list item)?"""
+    todo, seen = [root], set()
+    while todo:
+        i = todo.pop()
+        if i in seen:
+            continue
+        seen.add(i)
+        if tokens[i].tag in ("VBD", "VBZ", "VBP", "MD"):
+            return False
+        todo.extend(children.get(i, ()))
+    return True
+
+
 @lru_cache(maxsize=64)
-def _sentence_flags(sentence: str) -> tuple[bool, bool]:
-    """Once per sentence, not once per figure in it: (a forecaster speaks, a cumulative total)."""
+def _sentence_flags(sentence: str) -> tuple[bool, bool, bool]:
+    """Once per sentence, not once per figure in it: (a forecaster speaks, a cumulative total,
+    the sentence names the outside support a conditional pledge depends on)."""
     c = classes()
     low_s = sentence.lower()
-    return bool(c.forecaster_re.search(low_s)), bool(c.cumulative_re.search(low_s))
+    return (bool(c.forecaster_re.search(low_s)), bool(c.cumulative_re.search(low_s)),
+            rules.load("kinds")["conditional-support"].search(low_s) is not None)
 
 
-def _revises_goal(tokens, children, n, c: Classes) -> bool:
+def _revises_goal(tokens, children, n, c: Classes, need_to: bool = True) -> bool:
     """'cut its solar goal back to 2 GW': the verb's object is a goal (not a fund) and it has a
-    'to' for the figure to hang on."""
+    'to' for the figure to hang on; 'it' or 'them' stands for the goal of the verb it is
+    coordinated with ('revised the goal and raised it to 50%')."""
     kids = children.get(n.i, ())
     goal = any(tokens[x].dep in ("dobj", "nsubjpass") and tokens[x].lower in c.target_nouns
                and tokens[x].lower not in c.instrument_nouns for x in kids)
-    return goal and any(tokens[x].dep == "prep" and tokens[x].lower == "to" for x in kids)
+    if not goal and n.dep == "conj" and any(tokens[x].dep == "dobj" and tokens[x].lower in ("it", "them")
+                                            for x in kids):
+        goal = _revises_goal(tokens, children, tokens[n.head], c, need_to=False)  # "revised its target and raised it to 50%"
+    return goal and (not need_to or any(tokens[x].dep == "prep" and tokens[x].lower == "to" for x in kids))
+
+
+def _to_of(tokens, children, n):
+    """The 'to' of infinitive N, or None."""
+    return next((tokens[x] for x in children.get(n.i, ()) if tokens[x].dep == "aux" and tokens[x].lower == "to"), None)
+
+
+def _goal_before(tokens, w, c: Classes) -> Optional[str]:
+    """The goal that the function word W (an infinitive's 'to', a 'for' or 'of') directly follows:
+    'beat its goal to cut water use by 20%', 'announced targets for 100% green power', 'on track
+    to halve waste'.  What comes after it states that goal, wherever the parser hangs it (often
+    on the sentence's main verb, whose tense would report a result).  Funds and plans are left to
+    the instrument rules."""
+    if w is None or w.i == 0:
+        return None
+    p = tokens[w.i - 1]
+    if w.head == p.i or (w.dep == "aux" and tokens[w.head].head == p.i):
+        return None  # hung on the goal noun itself: the goal-noun rule reads it
+    if p.pos in ("NOUN", "PROPN") and p.lower in c.target_nouns and p.lower not in c.instrument_nouns:
+        return p.lower
+    if w.lower == "to" and p.lower in c.course_nouns and w.i >= 2 and tokens[w.i - 2].lower == "on":
+        return "on " + p.lower
+    return None
 
 
 def _instrument_of(tokens, children, k: int, c: Classes) -> Optional[str]:
@@ -186,7 +269,8 @@ def _instrument_of(tokens, children, k: int, c: Classes) -> Optional[str]:
     return None
 
 
-def _verb(tokens, children, n, c: Classes, forecaster: bool, cumulative: bool, money: bool):
+def _verb(tokens, children, n, c: Classes, forecaster: bool, cumulative: bool, money: bool,
+          supported: bool = False):
     auxes = [tokens[x] for x in children.get(n.i, ()) if tokens[x].dep in ("aux", "auxpass")]
     aux_words = [a.lower for a in auxes]
     w = n.lower
@@ -194,6 +278,9 @@ def _verb(tokens, children, n, c: Classes, forecaster: bool, cumulative: bool, m
         # an infinitive says nothing by itself ("to reach"); its governor does ("aims to reach")
         return _cue_only(w, c, forecaster, True) or "infinitive"
     if any(a in c.possibility for a in aux_words) and not any(a in c.modal_target for a in aux_words):
+        if supported:  # "with international support, X could cut 30%": a conditional pledge
+            return Verdict(Kind.TARGET.value, next(a for a in aux_words if a in c.possibility), "conditional",
+                           rule="kind.conditional-pledge")
         return Verdict(Kind.PROJECTION.value, next(a for a in aux_words if a in c.possibility), "possible",
                        rule="kind.possibility-modal")
     modal = next((a for a in aux_words if a in c.modal_target), None)
@@ -211,6 +298,15 @@ def _verb(tokens, children, n, c: Classes, forecaster: bool, cumulative: bool, m
                 and cumulative and perfect:
             return Verdict(Kind.ACHIEVEMENT.value, w, "perfect", rule="kind.cumulative-perfect")  # "so far it has contributed"
         return cue
+    if w in c.inclusion_verbs and n.tag in ("VBZ", "VBP") and not perfect and not (
+            n.i + 1 < len(tokens) and tokens[n.i + 1].text == ":"):
+        # what something consists of or leads to: a goal as subject makes a target, otherwise its
+        # tense says nothing; the words above it, the sentence's cues or the figure's date decide
+        # (a list's head, "targets include:", leaves its items to the list rules)
+        subj = [tokens[x] for x in children.get(n.i, ()) if tokens[x].dep in ("nsubj", "nsubjpass")]
+        if subj and subj[0].lower in c.target_nouns and subj[0].lower not in c.instrument_nouns:
+            return Verdict(Kind.TARGET.value, subj[0].lower, "present", rule="kind.goal-subject")
+        return None
     if w in c.copulas or n.tag in ("VBZ", "VBP"):
         if w in c.copulas and any(tokens[x].dep in ("xcomp", "ccomp") and any(
                 tokens[y].lower == "to" and tokens[y].dep == "aux" for y in children.get(x, ()))
@@ -220,6 +316,11 @@ def _verb(tokens, children, n, c: Classes, forecaster: bool, cumulative: bool, m
         if w in c.copulas and subj and subj[0].lower in c.target_nouns and not (
                 subj[0].lower in c.instrument_nouns and w in c.report_copulas):  # "the fund now stands at"
             return Verdict(Kind.TARGET.value, subj[0].lower, "present", rule="kind.goal-subject")
+        attr = [tokens[x] for x in children.get(n.i, ()) if tokens[x].dep == "attr"]
+        if w in c.copulas and w not in c.report_copulas and attr and attr[0].lower in c.target_nouns \
+                and attr[0].lower not in c.instrument_nouns and not any(
+                    tokens[x].dep == "expl" for x in children.get(n.i, ())):  # "these are our 2030 targets: cut ..."
+            return Verdict(Kind.TARGET.value, attr[0].lower, "present", rule="kind.goal-subject")
     if perfect:
         return Verdict(Kind.ACHIEVEMENT.value, w, "perfect", rule="kind.perfect-tense")
     if n.tag == "VBD":
