@@ -147,8 +147,8 @@ def _walk(tokens: Sequence, children: dict, k: int, sentence: str, money: bool,
                 return Verdict(Kind.TARGET.value, w, rule="kind.goal-noun")
             instrument = instrument or w
         # a figure said by a verb ("doubled", "will halve"): the verb's own tense decides
-        if n.pos == "VERB" and n.lower in c.revision_verbs and prev is not None and prev.dep == "prep" \
-                and prev.lower == "to" and _revises_goal(tokens, children, n, c):
+        if n.pos == "VERB" and n.lower in c.revision_verbs and prev is not None and prev.dep in ("prep", "conj") \
+                and prev.lower == "to" and _revises_goal(tokens, children, n, c):  # "... to 50% and to 14%"
             return Verdict(Kind.TARGET.value, n.lower, rule="kind.goal-revised")
         if n.pos == "ADP" and n.dep == "prep" and n.lower in ("for", "of") and prev is not None \
                 and prev.dep == "pobj" and weak is None and (goal := _goal_before(tokens, n, c)):
