@@ -37,8 +37,8 @@ class Classes:
     flow_nouns: frozenset  # instruments that name money flowing, spent once its year is past
     report_copulas: frozenset  # "stands at", "remains": a level reported
     revision_verbs: frozenset  # "revised its target to X": X is the goal
-    inclusion_verbs: frozenset  # "this includes reducing X by 30%": the tense settles nothing
-    change_nouns: frozenset  # "50% reduction in CO2 from 2018" standing alone: a goal
+    inclusion_verbs: frozenset  # "this includes cutting fleet fuel by 35%": the tense settles nothing
+    change_nouns: frozenset  # "45% reduction in landfill waste from 2016" standing alone: a goal
     course_nouns: frozenset  # "on track to halve waste": the infinitive is a goal
 
 
@@ -189,7 +189,7 @@ def _walk(tokens: Sequence, children: dict, k: int, sentence: str, money: bool,
         return Verdict(Kind.TARGET.value, verb.lower, rule="kind.objective-imperative")  # "Reduce CO2 by 55%"
     if weak is None and n.head == n.i and n.i != k and n.pos in ("NOUN", "PROPN") and n.lower in c.change_nouns \
             and _verbless(tokens, children, n.i):
-        return Verdict(Kind.TARGET.value, n.lower, rule="kind.objective-nominal")  # "50% reduction in CO2 from 2018"
+        return Verdict(Kind.TARGET.value, n.lower, rule="kind.objective-nominal")  # "45% less landfill waste"
     return weak or Verdict(None)
 
 
@@ -226,7 +226,8 @@ def _revises_goal(tokens, children, n, c: Classes, need_to: bool = True) -> bool
                and tokens[x].lower not in c.instrument_nouns for x in kids)
     if not goal and n.dep == "conj" and any(tokens[x].dep == "dobj" and tokens[x].lower in ("it", "them")
                                             for x in kids):
-        goal = _revises_goal(tokens, children, tokens[n.head], c, need_to=False)  # "revised its target and raised it to 50%"
+        # "revised its target and raised it to 50%"
+        goal = _revises_goal(tokens, children, tokens[n.head], c, need_to=False)
     return goal and (not need_to or any(tokens[x].dep == "prep" and tokens[x].lower == "to" for x in kids))
 
 
