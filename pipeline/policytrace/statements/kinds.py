@@ -168,6 +168,10 @@ def _walk(tokens: Sequence, children: dict, k: int, sentence: str, money: bool,
                     return Verdict(Kind.ACHIEVEMENT.value, v.cue, v.tense, instrument, "kind.instrument-spent")
                 elif weak is not None and v.kind == Kind.ACHIEVEMENT.value:
                     return weak
+                elif v.rule == "kind.possibility-modal" and (above := _committed_above(tokens, children, n, c,
+                                                                                       forecaster)):
+                    return Verdict(Kind.TARGET.value, above, "future", instrument or v.instrument,
+                                   "kind.possibility-committed")  # "to ensure that the state can cut 30%"
                 else:
                     return Verdict(v.kind, v.cue, v.tense, instrument or v.instrument, v.rule)
         if n.head == n.i:
@@ -229,6 +233,25 @@ def _revises_goal(tokens, children, n, c: Classes, need_to: bool = True) -> bool
         # "revised its target and raised it to 50%"
         goal = _revises_goal(tokens, children, tokens[n.head], c, need_to=False)
     return goal and (not need_to or any(tokens[x].dep == "prep" and tokens[x].lower == "to" for x in kids))
+
+
+def _committed_above(tokens, children, n, c: Classes, forecaster: bool) -> str:
+    """The verb of aiming or the modal of intent that governs the clause of a 'can' or 'could'
+    (N): 'commits to ensure that the region can cut emissions by 30%' states what is pledged,
+    not a possibility; "" for none (a forecaster speaking keeps it a possibility)."""
+    seen = {n.i}
+    while n.head != n.i and n.head not in seen and not forecaster:
+        n = tokens[n.head]
+        seen.add(n.i)
+        if n.pos not in ("VERB", "AUX"):
+            continue
+        auxes = [tokens[x].lower for x in children.get(n.i, ()) if tokens[x].dep in ("aux", "auxpass")]
+        if any(a in c.possibility for a in auxes):
+            return ""
+        modal = next((a for a in auxes if a in c.modal_target and a not in ("would", "could", "might")), "")
+        if modal or n.lower in c.target_verbs:
+            return modal or n.lower
+    return ""
 
 
 def _to_of(tokens, children, n):
