@@ -37,8 +37,8 @@ class Classes:
     flow_nouns: frozenset  # instruments that name money flowing, spent once its year is past
     report_copulas: frozenset  # "stands at", "remains": a level reported
     revision_verbs: frozenset  # "revised its target to X": X is the goal
-    inclusion_verbs: frozenset  # "this includes reducing X by 30%": the tense settles nothing
-    change_nouns: frozenset  # "50% reduction in CO2 from 2018" standing alone: a goal
+    inclusion_verbs: frozenset  # "this includes cutting fleet fuel by 35%": the tense settles nothing
+    change_nouns: frozenset  # "45% reduction in landfill waste from 2016" standing alone: a goal
     course_nouns: frozenset  # "on track to halve waste": the infinitive is a goal
 
 
@@ -147,8 +147,8 @@ def _walk(tokens: Sequence, children: dict, k: int, sentence: str, money: bool,
                 return Verdict(Kind.TARGET.value, w, rule="kind.goal-noun")
             instrument = instrument or w
         # a figure said by a verb ("doubled", "will halve"): the verb's own tense decides
-        if n.pos == "VERB" and n.lower in c.revision_verbs and prev is not None and prev.dep == "prep" \
-                and prev.lower == "to" and _revises_goal(tokens, children, n, c):
+        if n.pos == "VERB" and n.lower in c.revision_verbs and prev is not None and prev.dep in ("prep", "conj") \
+                and prev.lower == "to" and _revises_goal(tokens, children, n, c):  # "... to 50% and to 14%"
             return Verdict(Kind.TARGET.value, n.lower, rule="kind.goal-revised")
         if n.pos == "ADP" and n.dep == "prep" and n.lower in ("for", "of") and prev is not None \
                 and prev.dep == "pobj" and weak is None and (goal := _goal_before(tokens, n, c)):
@@ -168,6 +168,10 @@ def _walk(tokens: Sequence, children: dict, k: int, sentence: str, money: bool,
                     return Verdict(Kind.ACHIEVEMENT.value, v.cue, v.tense, instrument, "kind.instrument-spent")
                 elif weak is not None and v.kind == Kind.ACHIEVEMENT.value:
                     return weak
+                elif v.rule == "kind.possibility-modal" and (above := _committed_above(tokens, children, n, c,
+                                                                                       forecaster)):
+                    return Verdict(Kind.TARGET.value, above, "future", instrument or v.instrument,
+                                   "kind.possibility-committed")  # "to ensure that the state can cut 30%"
                 else:
                     return Verdict(v.kind, v.cue, v.tense, instrument or v.instrument, v.rule)
         if n.head == n.i:
@@ -189,7 +193,7 @@ def _walk(tokens: Sequence, children: dict, k: int, sentence: str, money: bool,
         return Verdict(Kind.TARGET.value, verb.lower, rule="kind.objective-imperative")  # "Reduce CO2 by 55%"
     if weak is None and n.head == n.i and n.i != k and n.pos in ("NOUN", "PROPN") and n.lower in c.change_nouns \
             and _verbless(tokens, children, n.i):
-        return Verdict(Kind.TARGET.value, n.lower, rule="kind.objective-nominal")  # "50% reduction in CO2 from 2018"
+        return Verdict(Kind.TARGET.value, n.lower, rule="kind.objective-nominal")  # "45% less landfill waste"
     return weak or Verdict(None)
 
 
@@ -226,8 +230,28 @@ def _revises_goal(tokens, children, n, c: Classes, need_to: bool = True) -> bool
                and tokens[x].lower not in c.instrument_nouns for x in kids)
     if not goal and n.dep == "conj" and any(tokens[x].dep == "dobj" and tokens[x].lower in ("it", "them")
                                             for x in kids):
-        goal = _revises_goal(tokens, children, tokens[n.head], c, need_to=False)  # "revised its target and raised it to 50%"
+        # "revised its target and raised it to 50%"
+        goal = _revises_goal(tokens, children, tokens[n.head], c, need_to=False)
     return goal and (not need_to or any(tokens[x].dep == "prep" and tokens[x].lower == "to" for x in kids))
+
+
+def _committed_above(tokens, children, n, c: Classes, forecaster: bool) -> str:
+    """The verb of aiming or the modal of intent that governs the clause of a 'can' or 'could'
+    (N): 'commits to ensure that the region can cut emissions by 30%' states what is pledged,
+    not a possibility; "" for none (a forecaster speaking keeps it a possibility)."""
+    seen = {n.i}
+    while n.head != n.i and n.head not in seen and not forecaster:
+        n = tokens[n.head]
+        seen.add(n.i)
+        if n.pos not in ("VERB", "AUX"):
+            continue
+        auxes = [tokens[x].lower for x in children.get(n.i, ()) if tokens[x].dep in ("aux", "auxpass")]
+        if any(a in c.possibility for a in auxes):
+            return ""
+        modal = next((a for a in auxes if a in c.modal_target and a not in ("would", "could", "might")), "")
+        if modal or n.lower in c.target_verbs:
+            return modal or n.lower
+    return ""
 
 
 def _to_of(tokens, children, n):
