@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+import re
 from typing import Optional
 
 import numpy as np
@@ -46,6 +47,21 @@ def _co_labels() -> dict:
     return out
 
 
+@lru_cache(maxsize=1)
+def _weak_forms() -> dict:
+    """{lower-cased weak form: its label}: forms with a common sense outside their domain."""
+    return {f.lower(): label for label, entry in resources.load("taxonomy.json")["domains"].items()
+            for f in entry.get("weak") or ()}
+
+
+@lru_cache(maxsize=1)
+def _support() -> dict:
+    """The taxonomy's support settings, its patterns compiled."""
+    s = resources.load("taxonomy.json")["support"]
+    return {"heading_max_words": s["heading_max_words"], "weak_repeats": s["weak_repeats"],
+            "listing_cue": re.compile(s["listing_cue"], re.I)}
+
+
 _P = rules.load("align")
 _DET = _P["determiner"]
 
@@ -78,6 +94,7 @@ def assign(parsed: Parsed, encoder=None, threshold: Optional[float] = None,
     orgs = [(o.start, o.end) for o in parsed.orgs]
     # "Commission of Economy and Information Technology" names a body, not a technology
     spans = [d for d in parsed.domains if not any(a <= d.start < b for a, b in orgs)]
+    weak = _weak_forms()
     if encoder is not None:
         cands = candidates(parsed, cfg["domain_max_candidates_per_doc"])
         if cands:
@@ -87,11 +104,56 @@ def assign(parsed: Parsed, encoder=None, threshold: Optional[float] = None,
                 best = int(row.argmax())
                 label = proto.labels[best]
                 others = [row[j] for j, lab in enumerate(proto.labels) if lab != label]
-                if row[best] >= threshold and row[best] - max(others) >= margin:
+                # a paraphrase of a weak form ("industrial equipment" of "equipment
+                # manufacturing") is as far from the domain as the weak form's other sense
+                if row[best] >= threshold and row[best] - max(others) >= margin \
+                        and proto.forms[best].lower() not in weak:
                     spans.append(Span(c.start, c.end, c.text, label))
     also = _co_labels()
     spans += [Span(s.start, s.end, s.text, extra) for s in list(spans)
               for extra in also.get(s.text.lower(), ()) if extra != s.label]
     spans.sort(key=lambda s: s.start)
+    spans = supported(parsed, spans)
     labels = tuple(dict.fromkeys(s.label for s in spans))
     return labels, tuple(spans)
+
+
+def _sentence_bounds(parsed: Parsed) -> list[tuple[int, int]]:
+    toks = parsed.tokens
+    return [(toks[a].start, toks[b - 1].end) for a, b in parsed.sents if b > a]
+
+
+def _on_heading(text: str, span: Span, max_words: int) -> bool:
+    """Is SPAN on a short line without closing punctuation (a title or a heading)?"""
+    a = text.rfind("\n", 0, span.start) + 1
+    b = text.find("\n", span.end)
+    line = text[a:len(text) if b < 0 else b].strip()
+    return len(line.split()) <= max_words and not line.endswith((".", ",", ";", ":", "!", "?"))
+
+
+def supported(parsed: Parsed, spans: list[Span]) -> list[Span]:
+    """Drop the mentions of every domain the document names only by weak forms, unless one of
+    them is on a heading, or in a sentence that lists technologies beside another domain, or
+    the weak forms come back often (the taxonomy's 'support' settings)."""
+    sup, weak = _support(), _weak_forms()
+    is_weak = [weak.get(s.text.lower()) == s.label for s in spans]
+    strong = {s.label for s, w in zip(spans, is_weak) if not w}
+    bounds = _sentence_bounds(parsed)
+
+    def sentence(s: Span) -> tuple[int, int]:
+        return next(((a, b) for a, b in bounds if a <= s.start < b), (s.start, s.end))
+
+    keep = set(strong)
+    for label in {s.label for s in spans} - strong:
+        mine = [s for s in spans if s.label == label]
+        if len(mine) >= sup["weak_repeats"]:
+            keep.add(label)
+            continue
+        for s in mine:
+            a, b = sentence(s)
+            listed = sup["listing_cue"].search(parsed.text[a:b]) and any(
+                o.label != label and a <= o.start < b for o in spans)
+            if listed or _on_heading(parsed.text, s, sup["heading_max_words"]):
+                keep.add(label)
+                break
+    return [s for s in spans if s.label in keep]

@@ -1,0 +1,32 @@
+"""Golden cases for the document-level domain mechanisms (tests/data/domains_*.jsonl, our own
+invented sentences): each case lists the domains the document must have ("expected") and those
+it must not have ("absent"), run through the real pipeline (spaCy + MiniLM).
+
+- domains_support.jsonl: a domain named only by weak forms (a surface form with a common sense
+  outside the domain: automation, software, an aircraft, a smart city, government data, ...)
+  needs support: a heading, a sentence listing it beside another domain, or repeated mention;
+  a MiniLM paraphrase of a weak form does not count."""
+from __future__ import annotations
+
+import pytest
+from conftest import load_cases
+
+from policytrace.records import Document
+
+FILES = ("domains_support.jsonl",)
+
+
+def _cases():
+    for name in FILES:
+        for case in load_cases(name):
+            yield pytest.param(case, id=f"{name.split('.')[0]}:{case['id']}")
+
+
+@pytest.mark.parametrize("case", list(_cases()))
+def test_domain_case(extractor, case):
+    raw = Document(doc=case["id"], path=case["id"], format="text", text=case["text"], sha256="")
+    got = extractor.process_raw(raw).document.domains
+    for label in case["expected"]:
+        assert label in got, (label, got)
+    for label in case["absent"]:
+        assert label not in got, (label, got)
