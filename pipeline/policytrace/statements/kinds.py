@@ -171,7 +171,7 @@ def _walk(tokens: Sequence, children: dict, k: int, sentence: str, money: bool,
                 elif v.rule == "kind.possibility-modal" and (above := _committed_above(tokens, children, n, c,
                                                                                        forecaster)):
                     return Verdict(Kind.TARGET.value, above, "future", instrument or v.instrument,
-                                   "kind.possibility-committed")  # "to ensure that the state can cut 30%"
+                                   "kind.possibility-committed")  # "commits to ensure the region can cut 30%"
                 else:
                     return Verdict(v.kind, v.cue, v.tense, instrument or v.instrument, v.rule)
         if n.head == n.i:
@@ -343,7 +343,7 @@ def _verb(tokens, children, n, c: Classes, forecaster: bool, cumulative: bool, m
         attr = [tokens[x] for x in children.get(n.i, ()) if tokens[x].dep == "attr"]
         if w in c.copulas and w not in c.report_copulas and attr and attr[0].lower in c.target_nouns \
                 and attr[0].lower not in c.instrument_nouns and not any(
-                    tokens[x].dep == "expl" for x in children.get(n.i, ())):  # "these are our 2030 targets: cut ..."
+                    tokens[x].dep == "expl" for x in children.get(n.i, ())):  # "these are our goals for 2035: cut ..."
             return Verdict(Kind.TARGET.value, attr[0].lower, "present", rule="kind.goal-subject")
     if perfect:
         return Verdict(Kind.ACHIEVEMENT.value, w, "perfect", rule="kind.perfect-tense")
