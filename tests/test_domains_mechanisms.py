@@ -5,7 +5,10 @@ it must not have ("absent"), run through the real pipeline (spaCy + MiniLM).
 - domains_support.jsonl: a domain named only by weak forms (a surface form with a common sense
   outside the domain: automation, software, an aircraft, a smart city, government data, ...)
   needs support: a heading, a sentence listing it beside another domain, or repeated mention;
-  a MiniLM paraphrase of a weak form does not count."""
+  a MiniLM paraphrase of a weak form does not count.
+- domains_bodies.jsonl: a domain named inside an organisation's name counts when the body is a
+  research or innovation centre, institute or laboratory (it works on the technology), not when
+  it is a ministry, department, agency, commission or company named for it."""
 from __future__ import annotations
 
 import pytest
@@ -13,7 +16,7 @@ from conftest import load_cases
 
 from policytrace.records import Document
 
-FILES = ("domains_support.jsonl",)
+FILES = ("domains_support.jsonl", "domains_bodies.jsonl")
 
 
 def _cases():

@@ -59,7 +59,7 @@ def _support() -> dict:
     """The taxonomy's support settings, its patterns compiled."""
     s = resources.load("taxonomy.json")["support"]
     return {"heading_max_words": s["heading_max_words"], "weak_repeats": s["weak_repeats"],
-            "listing_cue": re.compile(s["listing_cue"], re.I)}
+            "listing_cue": re.compile(s["listing_cue"], re.I), "research_body": re.compile(s["research_body"])}
 
 
 _P = rules.load("align")
@@ -91,8 +91,10 @@ def assign(parsed: Parsed, encoder=None, threshold: Optional[float] = None,
     cfg = resources.config()
     threshold = cfg["domain_similarity_threshold"] if threshold is None else threshold
     margin = cfg["domain_similarity_margin"] if margin is None else margin
-    orgs = [(o.start, o.end) for o in parsed.orgs]
-    # "Commission of Economy and Information Technology" names a body, not a technology
+    sup = _support()
+    # "Commission of Economy and Information Technology" names a body, not a technology; an
+    # "Industrial Biotechnology Innovation Centre" is a research body that works on its technology
+    orgs = [(o.start, o.end) for o in parsed.orgs if not sup["research_body"].search(o.text)]
     spans = [d for d in parsed.domains if not any(a <= d.start < b for a, b in orgs)]
     weak = _weak_forms()
     if encoder is not None:
