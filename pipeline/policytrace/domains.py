@@ -1,10 +1,13 @@
-"""Technology domains of a document: taxonomy surface forms (matched in the spaCy stage),
-plus MiniLM similarity for paraphrases the taxonomy does not list."""
+"""Technology domains of a document: taxonomy surface forms (matched in the spaCy stage, and
+here in their hyphenated spelling and by the acronyms a text defines for them), plus MiniLM
+similarity for paraphrases the taxonomy does not list.  A domain named only by weak forms (the
+taxonomy's 'weak': a form with a common sense outside the domain) needs support: a heading, a
+sentence listing it beside another domain, or repeated mention (``supported``)."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
-import re
 from typing import Optional
 
 import numpy as np
