@@ -1,10 +1,13 @@
-"""Technology domains of a document: taxonomy surface forms (matched in the spaCy stage),
-plus MiniLM similarity for paraphrases the taxonomy does not list."""
+"""Technology domains of a document: taxonomy surface forms (matched in the spaCy stage, and
+here in their hyphenated spelling and by the acronyms a text defines for them), plus MiniLM
+similarity for paraphrases the taxonomy does not list.  A domain named only by weak forms (the
+taxonomy's 'weak': a form with a common sense outside the domain) needs support: a heading, a
+sentence listing it beside another domain, or repeated mention (``supported``)."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
-import re
 from typing import Optional
 
 import numpy as np
@@ -59,7 +62,7 @@ def _support() -> dict:
     """The taxonomy's support settings, its patterns compiled."""
     s = resources.load("taxonomy.json")["support"]
     return {"heading_max_words": s["heading_max_words"], "weak_repeats": s["weak_repeats"],
-            "listing_cue": re.compile(s["listing_cue"], re.I)}
+            "listing_cue": re.compile(s["listing_cue"], re.I), "research_body": re.compile(s["research_body"])}
 
 
 _P = rules.load("align")
@@ -91,8 +94,10 @@ def assign(parsed: Parsed, encoder=None, threshold: Optional[float] = None,
     cfg = resources.config()
     threshold = cfg["domain_similarity_threshold"] if threshold is None else threshold
     margin = cfg["domain_similarity_margin"] if margin is None else margin
-    orgs = [(o.start, o.end) for o in parsed.orgs]
-    # "Commission of Economy and Information Technology" names a body, not a technology
+    sup = _support()
+    # "Commission of Economy and Information Technology" names a body, not a technology; an
+    # "Industrial Biotechnology Innovation Centre" is a research body that works on its technology
+    orgs = [(o.start, o.end) for o in parsed.orgs if not sup["research_body"].search(o.text)]
     spans = [d for d in parsed.domains if not any(a <= d.start < b for a, b in orgs)]
     weak = _weak_forms()
     if encoder is not None:
@@ -112,10 +117,58 @@ def assign(parsed: Parsed, encoder=None, threshold: Optional[float] = None,
     also = _co_labels()
     spans += [Span(s.start, s.end, s.text, extra) for s in list(spans)
               for extra in also.get(s.text.lower(), ()) if extra != s.label]
+    hyphened = hyphen_forms(parsed.text, spans)
+    spans += hyphened
+    spans += acronyms(parsed.text, spans, orgs)
     spans.sort(key=lambda s: s.start)
-    spans = supported(parsed, spans)
+    spans = supported(parsed, spans, set(hyphened))
     labels = tuple(dict.fromkeys(s.label for s in spans))
     return labels, tuple(spans)
+
+
+@lru_cache(maxsize=1)
+def _spaced_forms() -> dict:
+    """{lower-cased surface form of two or more words: label}, for their hyphenated spelling."""
+    out = {}
+    for label, entry in resources.load("taxonomy.json")["domains"].items():
+        for f in (label, *entry["surface"]):
+            if " " in f and "-" not in f and f == f.lower() and not any(c.isdigit() for c in f):
+                out.setdefault(f, label)
+    return out
+
+
+_HYPHENED = re.compile(r"\b[A-Za-z]+(?:-[A-Za-z]+)+\b")
+
+
+def hyphen_forms(text: str, spans: list[Span]) -> list[Span]:
+    """A surface form of several words written as one hyphenated compound ("an electric-vehicle
+    maker", "a data-analytics firm").  Such a compound modifies another noun, so it is weak."""
+    forms, out = _spaced_forms(), []
+    for m in _HYPHENED.finditer(text):
+        label = forms.get(m.group().lower().replace("-", " "))
+        if label and not any(s.start < m.end() and m.start() < s.end for s in spans):
+            out.append(Span(m.start(), m.end(), m.group(), label))
+    return out
+
+
+_ACRONYM = re.compile(r"\s*\(([A-Z]{2,6})s?\)")
+
+
+def acronyms(text: str, spans: list[Span], orgs: list) -> list[Span]:
+    """An acronym defined in brackets right after a domain's form ("electric vehicles (EVs)")
+    names the domain wherever the text uses it again ("EV makers", "1.3m EVs")."""
+    defined: dict = {}
+    for s in spans:
+        m = _ACRONYM.match(text, s.end)
+        if m and m.group(1).lower() != s.text.lower():
+            defined.setdefault(m.group(1), s.label)
+    out = []
+    for acr, label in defined.items():
+        for m in re.finditer(r"\b" + acr + r"s?\b", text):
+            if not any(a <= m.start() < b for a, b in orgs) and \
+                    not any(s.start < m.end() and m.start() < s.end for s in spans):
+                out.append(Span(m.start(), m.end(), m.group(), label))
+    return out
 
 
 def _sentence_bounds(parsed: Parsed) -> list[tuple[int, int]]:
@@ -131,12 +184,12 @@ def _on_heading(text: str, span: Span, max_words: int) -> bool:
     return len(line.split()) <= max_words and not line.endswith((".", ",", ";", ":", "!", "?"))
 
 
-def supported(parsed: Parsed, spans: list[Span]) -> list[Span]:
-    """Drop the mentions of every domain the document names only by weak forms, unless one of
-    them is on a heading, or in a sentence that lists technologies beside another domain, or
-    the weak forms come back often (the taxonomy's 'support' settings)."""
+def supported(parsed: Parsed, spans: list[Span], weak_spans=frozenset()) -> list[Span]:
+    """Drop the mentions of every domain the document names only by weak forms (or WEAK_SPANS),
+    unless one of them is on a heading, or in a sentence that lists technologies beside another
+    domain, or the weak forms come back often (the taxonomy's 'support' settings)."""
     sup, weak = _support(), _weak_forms()
-    is_weak = [weak.get(s.text.lower()) == s.label for s in spans]
+    is_weak = [weak.get(s.text.lower()) == s.label or s in weak_spans for s in spans]
     strong = {s.label for s, w in zip(spans, is_weak) if not w}
     bounds = _sentence_bounds(parsed)
 
