@@ -83,11 +83,11 @@ def make_sentences(nlp: Language, name: str):
                 nxt.is_sent_start = True
             if "\n" in tok.text and tok.i > 0:
                 # a hard-wrapped line continues its sentence; a line that ends one, or a short
-                # line (a heading), does not
+                # line (a heading) unless the next starts in lower case (a narrow column), does not
                 prev = doc[tok.i - 1]
                 line_start = doc.text.rfind("\n", 0, tok.idx) + 1
-                if prev.text in (".", "!", "?", ":", '"', "”", ";") or tok.idx - line_start < 60 \
-                        or tok.text.count("\n") > 1:
+                short = tok.idx - line_start < 60 and not nxt.text[:1].islower()
+                if prev.text in (".", "!", "?", ":", '"', "”", ";") or short or tok.text.count("\n") > 1:
                     nxt.is_sent_start = True
                 elif not nxt.is_sent_start:
                     nxt.is_sent_start = False
@@ -224,8 +224,13 @@ def segments(text: str, max_chars: int = 20000) -> Iterator[tuple[int, str]]:
             stripped = line.rstrip()
             # a wrapped line runs to (nearly) the block's width; a headline or the last line of a
             # paragraph stops short of it
-            ends_para = last or not stripped or stripped[-1] in ".!?:;\"”)" or len(stripped) < 60 \
-                or len(stripped) < 0.75 * width or (end - buf_start) > max_chars
+            # a narrow column ("a goal of" / "reducing emissions 80 percent" / "from 1990 ...")
+            # goes on where the next line starts in lower case
+            nxt_line = lines[k + 1].lstrip() if not last else ""
+            goes_on = bool(nxt_line[:1].islower()) and len(stripped) >= 0.6 * width
+            ends_para = last or not stripped or stripped[-1] in ".!?:;\"”)" or (
+                len(stripped) < 60 or len(stripped) < 0.75 * width) and not goes_on \
+                or (end - buf_start) > max_chars
             if ends_para:
                 if text[buf_start:end].strip():
                     yield from _split_long(text, buf_start, end, max_chars)
