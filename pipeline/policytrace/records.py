@@ -13,7 +13,7 @@ from typing import Optional
 
 # the version of the output contract (models/schema.json); bumped when a field changes meaning
 # or goes away, not when one is added
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 
 class Kind(str, enum.Enum):
@@ -102,6 +102,13 @@ class Target:
     comparator: Optional[str] = None
     year: Optional[int] = None
     period: Optional[str] = None
+    # what a figure is stated against (schema 1.1): "55% below 1990 levels" has base_year 1990
+    # and baseline "base year"; "32% below business-as-usual" baseline "BAU"; conditional is
+    # True for a pledge that depends on outside support, False for one said not to, else None
+    base_year: Optional[int] = None
+    baseline: Optional[str] = None
+    conditional: Optional[bool] = None
+    goal: Optional[str] = None  # a milestone's end state: "net zero", "carbon neutral", ...
     subject: Optional[str] = None
     value_start: Optional[int] = None
     value_end: Optional[int] = None

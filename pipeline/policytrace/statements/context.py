@@ -222,6 +222,7 @@ class _Ctx:
         self.list_open = 0  # a line ending with a colon opens a list for its items
         self.in_items = False
         self.list_time: tuple = (None, None)  # the heading's (horizon, para)
+        self.base: Optional[int] = None  # a base year named for the paragraph ("using 2019 as a baseline:")
         self.actor = ""  # who the sentence being read is about (``actor``)
         self.horizon_actor = ""  # who the sentence that set the horizon was about
 
@@ -236,7 +237,7 @@ class _Ctx:
         jobs", "Results for 2023:" / "- 41% recycled"): they keep its horizon or year.  The first
         line after its items that is not one closes it."""
         if list_item and self.list_open:
-            self.in_items = True
+            self.in_items = True  # the heading's base year holds for its items too
             # each item starts from its heading's time, never from the item before it
             self.horizon, self.para = self.list_time
             return
@@ -245,12 +246,15 @@ class _Ctx:
             self.in_items = False
         self.para = None
         self.horizon = None
+        self.base = None
         self.list_open = max(0, self.list_open - 1)
         self.target_mode = max(0, self.target_mode - 1)
         if not self.target_mode:
             self.list_horizon = None
 
     def see(self, te: timeexpr.TimeExpr, year: Optional[int]):
+        if year is not None and te.kind == "baseline" and te.rule in _NAMED_BASE:
+            self.base = year
         if year is None or te.kind == "baseline":
             return
         self.last_year = year
@@ -262,6 +266,12 @@ class _Ctx:
                 self.list_horizon = self.horizon
         elif ref is None or year <= ref:
             self.para = (year, te.period)
+
+
+# rules that name a base year as such ("from a 2019 baseline", "below 1990 levels", "(2015
+# baseline)"): it holds for the paragraph's later figures; "from 2015" or "since 2015" does not
+_NAMED_BASE = frozenset({"time.base_noun", "time.base_phrase", "time.base_compared", "time.base_bracket",
+                         "time.year_level"})
 
 
 def actor(parsed: Parsed, ts: int, te_: int) -> str:

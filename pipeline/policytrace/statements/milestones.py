@@ -3,6 +3,9 @@ must report', 'net zero by 2045').
 """
 from __future__ import annotations
 
+from typing import Optional
+
+from .. import resources
 from . import kinds
 from ..time import expressions as timeexpr
 from ..records import Kind, Target
@@ -97,6 +100,19 @@ def _goal_span(text, stext, s_start, te) -> tuple[int, int, int, int]:
     return a, b, a + lo, a + hi
 
 
+def _goal_type(stext: str, at: int) -> Optional[str]:
+    """The end state of a net-zero milestone: the label (models/cues.json milestone_goals) of
+    the mention nearest AT, the date's place in the sentence."""
+    labels = resources.load("cues.json")["milestone_goals"]
+    best = None
+    for m in _rx("goal-types").finditer(stext):
+        d = abs(m.start() - at)
+        if best is None or d < best[0]:
+            k = next(int(name[1:]) for name, v in m.groupdict().items() if v is not None)
+            best = (d, labels[k])
+    return best[1] if best else None
+
+
 def _milestone(doc, text, stext, s_start, te, year, how, subject) -> Target:
     a, b, lo, hi = _goal_span(text, stext, s_start, te)
     goal = text[lo:hi]
@@ -104,6 +120,7 @@ def _milestone(doc, text, stext, s_start, te, year, how, subject) -> Target:
     return Target(doc=doc, kind=Kind.MILESTONE.value, metric=metric,
                   quote=text[a:b], start=a, end=b, year=year,
                   period=timeexpr.period_str(te.period) if te.kind != "decade" else None,
+                  goal=_goal_type(stext, te.start - s_start) if how == "milestone.zero-goal" else None,
                   subject=subject,
                   rules=_provenance("statement.milestone", (), te, how,
                                     "milestone.clause-part" if (lo, hi) != (a, b) else "", metric_rule))

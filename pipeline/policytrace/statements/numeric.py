@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Optional
 
 from . import kinds
@@ -192,7 +192,13 @@ def _figure(s: _Sent, fr: _Frame, i: int, q: Quantity, out: list) -> _Fig:
     # a baseline: "up from 2MW and 45MW in 2016", "from NT$4 billion to NT$50 billion";
     # "raise its share to 10% by 2035 from 2.3% in 2023": the "from" figure after the "to" one
     later_to = fr.tos.later(q.end) or fr.tos.earlier(cl, q.start)
-    baseline = bool(_BASELINE_BEFORE.search(before_q) or (_FROM_BEFORE.search(before_q[-30:]) and later_to))
+    # "cut emissions 20% from 44 MtCO2e in 2014 by 2030": a total 'from' which a share of it
+    # is cut, dated in the past, is the base, not a goal
+    base_total = bool(_FROM_BEFORE.search(before_q[-30:]) and q.unit_class != "percent"
+                      and any(x.unit_class == "percent" and cl[0] <= x.start < q.start for x in fr.qs)
+                      and _rx("base-total-after").match(text, q.end))
+    baseline = bool(_BASELINE_BEFORE.search(before_q) or (_FROM_BEFORE.search(before_q[-30:]) and later_to)
+                    or base_total)
     k = _tok_at(parsed, ts, te_, q.start)
     while k is not None and k < te_ - 1 and not _NUMTOK.match(parsed.tokens[k].text) and parsed.tokens[k].end <= q.end:
         k += 1
@@ -329,10 +335,73 @@ def _figure_metric(s: _Sent, fr: _Frame, f: _Fig, out: list) -> tuple:
     return metric, place, [*metric_rules, *(h.rule for h in hits)]
 
 
+_NOT_BASE = frozenset({"time.since_event"})  # a start counted from, not a level compared with
+_PERIOD_BASE = frozenset({"time.between", "time.range"})
+
+
+def _against(s: _Sent, f: _Fig, year, te=None, qs=()) -> tuple:
+    """(base_year, baseline, conditional, the decisions) of a figure: the base year of its own
+    clause ("55% below 1990 levels", "vs. FY2019": after the figure first), business-as-usual
+    ("32% below BAU"), and the conditionality the figure's own phrase, else its sentence, states
+    ("15% unconditionally and 30% conditional on international support": two records)."""
+    q, cl, text = f.q, f.cl, s.text
+    how: list[str] = []
+    base = None
+    if not f.baseline:
+        every = [(t, y) for t, y in s.resolved if t.kind == "baseline" and t.rule not in _NOT_BASE
+                 and y is not None and y != year]
+        # the figure's own clause first; a base said once for a sentence's figures holds for
+        # all of them ("30% by 2028 and 65% by 2036, relative to 2012")
+        cands = [ty for ty in every if cl[0] <= ty[0].start < cl[1]] or every
+        after = [ty for ty in cands if ty[0].start >= q.end]
+        pick = after[0] if after else (cands[-1] if cands else None)
+        if pick is not None:
+            base = pick[1]
+            how.append("against.base-year")
+        elif te is not None and te.period and te.rule in _PERIOD_BASE and _rx("reduction-cue").search(text, cl[0], cl[1]):
+            base = te.period[0]  # "a 53% reduction between 2019 and 2030", "by 60% in 2019-2030"
+            how.append("against.period-start")
+        elif s.ctx.base is not None and s.ctx.base != year and q.unit == "percent":
+            base = s.ctx.base  # "Using 2018 as a baseline:" / "- 28% cut in fleet fuel use by 2031"
+            how.append("against.paragraph-base")
+    lo, hi = cl
+    # business-as-usual said once for a sentence's figures holds for all that name no base year
+    if not f.baseline and (_rx("bau-cue").search(text, lo, hi) or base is None and _rx("bau-cue").search(
+            text, s.s_start, s.s_start + len(s.stext))):
+        baseline = "BAU"
+        how.append("against.bau")
+    else:
+        baseline = "base year" if base is not None else None
+    cond = _conditionality(text, q, s.s_start, s.s_start + len(s.stext), qs)
+    if cond is not None:
+        how.append("against.conditional" if cond else "against.unconditional")
+    return base, baseline, cond, tuple(how)
+
+
+def _conditionality(text: str, q, lo: int, hi: int, qs=()) -> Optional[bool]:
+    """The cue nearest the figure within its sentence: 'conditional ...' True, 'unconditional'
+    False; None when the sentence says neither, or when the cue is nearer another percent
+    figure of the sentence ("16% against BAU, and as much as 24% conditional on finance")."""
+    def dist(m, x):
+        return m.start() - x.end if m.start() >= x.end else x.start - m.end()
+    others = [x for x in qs if x is not q and x.unit_class == q.unit_class and x.conversion_of is None
+              and lo <= x.start < hi]
+    best = None
+    for name, val in (("conditional-cue", True), ("unconditional-cue", False)):
+        for m in _rx(name).finditer(text, lo, hi):
+            d = dist(m, q)
+            if any(dist(m, x) < d for x in others):
+                continue
+            if best is None or d < best[0]:
+                best = (d, val)
+    return None if best is None else best[1]
+
+
 def _numeric_record(s: _Sent, fr: _Frame, f: _Fig, out: list) -> Target:
     q, c = f.q, s.c
     kind, kind_rules, te, year = _kind_and_time(s, fr, f)
     year, period, year_rules = _dating(s, fr, f, kind, te, year)
+    base_year, baseline, conditional, against = _against(s, f, year, te, fr.qs)
     metric, place, metric_rules = _figure_metric(s, fr, f, out)
     comparator = q.comparator
     if comparator == "equal" and _rx("growth-metric").search(metric):
@@ -341,10 +410,11 @@ def _numeric_record(s: _Sent, fr: _Frame, f: _Fig, out: list) -> Target:
     alt = fr.conversions.get(f.i)
     return Target(doc=s.doc, kind=kind, metric=content_metric(metric, c), quote=s.text[qs_:qe_],
                   start=qs_, end=qe_, value=q.value, value_max=q.value_max, unit=q.unit,
-                  comparator=comparator, year=year, period=period,
-                  subject=place or s.subject, value_start=q.start, value_end=q.end,
+                  comparator=comparator, year=year, period=period, base_year=base_year,
+                  baseline=baseline, conditional=conditional, subject=place or s.subject, value_start=q.start, value_end=q.end,
                   alt_value=alt.value if alt else None, alt_unit=alt.unit if alt else None,
-                  rules=_provenance("statement.numeric", q.rules, te, *year_rules, *kind_rules, *metric_rules))
+                  rules=_provenance("statement.numeric", q.rules, te, *year_rules, *kind_rules, *metric_rules,
+                                    *against))
 
 
 def _numeric(s: _Sent, qs: list) -> list[Target]:
@@ -358,4 +428,15 @@ def _numeric(s: _Sent, qs: list) -> list[Target]:
             continue  # "Line 3", "Boeing 787"; but "eight Boeing 787 aircraft" counts aircraft
         fr = fr or _frame(s, qs)  # built once, when the first figure needs it
         out.append(_numeric_record(s, fr, _figure(s, fr, i, q, out), out))
-    return out
+    return _base_from_total(out)
+
+
+def _base_from_total(out: list[Target]) -> list[Target]:
+    """A share cut 'from 44 MtCO2e in 2014' (or 'starting from ...') of the same sentence is
+    against that total's year (against.base-total)."""
+    totals = [r for r in out if "kind.baseline" in r.rules and r.year is not None and r.unit != "percent"]
+    if not totals:
+        return out
+    return [replace(r, base_year=totals[0].year, baseline="base year", rules=(*r.rules, "against.base-total"))
+            if r.unit == "percent" and r.base_year is None and r.baseline is None and "kind.baseline" not in r.rules
+            else r for r in out]

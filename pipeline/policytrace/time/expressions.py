@@ -119,6 +119,12 @@ def _onset(m: re.Match, ctx: rules.Context, year: int, kind: str = "point") -> O
     return _te(kind, y) if pub and y > pub else None
 
 
+@rules.action("time.base_any")
+def _base_any(m: re.Match, ctx: rules.Context) -> tuple:
+    """The year of whichever alternative matched: a base year."""
+    return _te("baseline", int(next(g for g in m.groups() if g and g.isdigit() and len(g) == 4)))
+
+
 @rules.action("time.undated")
 def _undated(m: re.Match, ctx: rules.Context, kind: str) -> tuple:
     return _te(kind)
