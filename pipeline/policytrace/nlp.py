@@ -227,7 +227,7 @@ def segments(text: str, max_chars: int = 20000) -> Iterator[tuple[int, str]]:
             # a narrow column ("a goal of" / "reducing emissions 80 percent" / "from 1990 ...")
             # goes on where the next line starts in lower case
             nxt_line = lines[k + 1].lstrip() if not last else ""
-            goes_on = bool(nxt_line[:1].islower()) and len(stripped) >= 0.6 * width
+            goes_on = bool(nxt_line[:1].islower()) and len(stripped.split()) >= 3
             ends_para = last or not stripped or stripped[-1] in ".!?:;\"”)" or (
                 len(stripped) < 60 or len(stripped) < 0.75 * width) and not goes_on \
                 or (end - buf_start) > max_chars
