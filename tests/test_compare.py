@@ -112,3 +112,42 @@ def test_evolution_end_to_end_from_texts(tmp_path, extractor):
     assert list(dropped["series_name"]) == ["Technology contract turnover"]
     assert dropped.iloc[0]["from_doc"] == "plan-2016" and dropped.iloc[0]["to_doc"] == "plan-2021"
     assert dropped.iloc[0]["to_title"].startswith("Shanghai releases 14th Five-Year Plan")
+
+
+def _pledge(doc, value, year, quote, **against):
+    d = rec(doc, "target", value, year, quote, comparator="equal", subject="Valdoria")
+    d.update(metric="GHG emissions", series_name="GHG emissions", **against)
+    return d
+
+
+PLEDGE_DOCS = pd.DataFrame([
+    {"doc": "ndc1", "published": "2016-04-01", "title": "first NDC", "subject": "Valdoria", "domains": [], "years": [2030]},
+    {"doc": "ndc2", "published": "2021-07-15", "title": "updated NDC", "subject": "Valdoria", "domains": [], "years": [2030]},
+    {"doc": "ndc3", "published": "2024-09-20", "title": "second update", "subject": "Valdoria", "domains": [], "years": [2030]},
+])
+
+
+def test_a_change_of_base_is_no_raise_and_conditional_goals_stand_apart():
+    t = pd.DataFrame([
+        _pledge("ndc1", 20.0, 2030, "20% below BAU by 2030", baseline="BAU", conditional=False),
+        _pledge("ndc2", 28.0, 2030, "28% below BAU by 2030", baseline="BAU", conditional=False),
+        _pledge("ndc3", 30.0, 2030, "30% below 2019 levels by 2030", baseline="base year", base_year=2019,
+                conditional=False),
+        _pledge("ndc3", 45.0, 2030, "45% below 2019 levels by 2030, conditional on finance",
+                baseline="base year", base_year=2019, conditional=True),
+    ])
+    v = compare.views(t, PLEDGE_DOCS)["revisions"]
+    v = v[~v["verdict"].str.startswith("target")]
+    unconditional = v[v["to_value"] != 45.0]
+    assert list(unconditional["verdict"]) == ["new", "raised", "base changed"]
+    conditional = v[v["to_value"] == 45.0]
+    assert list(conditional["verdict"]) == ["new"] and conditional["from_doc"].isna().all()
+
+
+def test_a_base_said_in_one_version_only_still_compares():
+    """'20% by 2030' then '28% below BAU by 2030': the first did not say its base, so the two
+    are read as one goal, raised."""
+    t = pd.DataFrame([_pledge("ndc1", 20.0, 2030, "20% by 2030"),
+                      _pledge("ndc2", 28.0, 2030, "28% below BAU by 2030", baseline="BAU")])
+    v = compare.views(t, PLEDGE_DOCS)["revisions"]
+    assert list(v[~v["verdict"].str.startswith("target")]["verdict"]) == ["new", "raised"]

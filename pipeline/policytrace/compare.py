@@ -123,6 +123,15 @@ def milestones_by_plan(targets: pd.DataFrame, dates: pd.DataFrame) -> pd.DataFra
     return t[cols].reset_index(drop=True)
 
 
+def _against(r) -> tuple:
+    """(baseline, base year) a goal is stated against; (None, None) when the text says neither."""
+    base = r.get("base_year")
+    base = None if base is None or pd.isna(base) else int(base)
+    line = r.get("baseline")
+    line = None if line is None or (isinstance(line, float) and pd.isna(line)) else line
+    return ("base year" if base is not None else line, base)
+
+
 def _same(a: float, b: float) -> bool:
     return abs(a - b) <= SAME_VALUE_TOLERANCE * max(abs(a), abs(b), 1e-9)
 
@@ -154,7 +163,12 @@ def revisions(targets: pd.DataFrame, dates: pd.DataFrame) -> pd.DataFrame:
     goals = t[t["kind"] == "target"]
     series_by_doc = goals.groupby("doc")["series"].agg(set).to_dict() if len(goals) else {}
     keys = dict(zip(dates["doc"], dates["text_key"])) if "text_key" in dates.columns else {}
-    for (sid, subject), g in t.groupby(["series", "subject"], dropna=False, sort=True):
+    for c in ("base_year", "baseline", "conditional"):  # outputs written before schema 1.1
+        if c not in t.columns:
+            t = t.assign(**{c: None})
+    # a conditional pledge and an unconditional one are two goals, never one revised
+    t = t.assign(_stream=[v is True or v == 1.0 for v in t["conditional"]])
+    for (sid, subject, _), g in t.groupby(["series", "subject", "_stream"], dropna=False, sort=True):
         name = g["series_name"].iloc[0]
         unit = g["unit"].iloc[0]
         tg = g[g["kind"] == "target"].sort_values(["_order", "doc", "year", "start"], kind="stable")
@@ -172,7 +186,10 @@ def revisions(targets: pd.DataFrame, dates: pd.DataFrame) -> pd.DataFrame:
                 verdict = "new"
                 rows.append({**base, "verdict": verdict, **_side("to", cur)})
             else:
-                if _same(cur["_base"], prev["_base"]):
+                if _against(prev) != _against(cur) and _against(prev) != (None, None) \
+                        and _against(cur) != (None, None):
+                    verdict = "base changed"  # 28% below BAU, then 30% below 2019: not comparable
+                elif _same(cur["_base"], prev["_base"]):
                     verdict = "unchanged" if cur["year"] == prev["year"] or pd.isna(cur["year"]) \
                         or pd.isna(prev["year"]) else "deadline moved"
                 else:
