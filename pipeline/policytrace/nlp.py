@@ -77,8 +77,11 @@ def make_sentences(nlp: Language, name: str):
     def component(doc: Doc) -> Doc:
         if "\n" not in doc.text and not rules.load("nlp")["glued_sentence"].search(doc.text):
             return doc
+        last_start = 0  # where the sentence being read began (as far as this component knows)
         for tok in doc[:-1]:
             nxt = doc[tok.i + 1]
+            if tok.text in (".", "!", "?"):
+                last_start = nxt.idx
             if tok.text in (".", "!", "?") and not tok.whitespace_ and nxt.is_title and len(nxt) > 1:
                 nxt.is_sent_start = True
             if "\n" in tok.text and tok.i > 0:
@@ -86,9 +89,11 @@ def make_sentences(nlp: Language, name: str):
                 # line (a heading) unless the next starts in lower case (a narrow column), does not
                 prev = doc[tok.i - 1]
                 line_start = doc.text.rfind("\n", 0, tok.idx) + 1
-                short = tok.idx - line_start < 60 and not nxt.text[:1].islower()
+                # (a narrow column's sentence, not a page of short lower-case lines)
+                short = tok.idx - line_start < 60 and not (nxt.text[:1].islower() and tok.idx - last_start < 600)
                 if prev.text in (".", "!", "?", ":", '"', "”", ";") or short or tok.text.count("\n") > 1:
                     nxt.is_sent_start = True
+                    last_start = nxt.idx
                 elif not nxt.is_sent_start:
                     nxt.is_sent_start = False
         return doc
@@ -227,7 +232,8 @@ def segments(text: str, max_chars: int = 20000) -> Iterator[tuple[int, str]]:
             # a narrow column ("a goal of" / "reducing emissions 80 percent" / "from 1990 ...")
             # goes on where the next line starts in lower case
             nxt_line = lines[k + 1].lstrip() if not last else ""
-            goes_on = bool(nxt_line[:1].islower()) and len(stripped.split()) >= 3
+            # (within reason: a page of one-word lines is no sentence)
+            goes_on = bool(nxt_line[:1].islower()) and len(stripped.split()) >= 3 and end - buf_start < 1500
             ends_para = last or not stripped or stripped[-1] in ".!?:;\"”)" or (
                 len(stripped) < 60 or len(stripped) < 0.75 * width) and not goes_on \
                 or (end - buf_start) > max_chars

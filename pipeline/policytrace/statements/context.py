@@ -195,6 +195,7 @@ def main_subject(parsed: Parsed) -> Optional[str]:
     for e in parsed.ents:
         if e.label == "GPE":
             name = _rx("edge-punctuation").sub("", e.text).removesuffix("'s").removesuffix("’s")
+            name = _rx("state-form").sub("", name)  # "the Republic of Valdoria" is Valdoria
             if name:
                 counts[name] += 2 if e.start < 300 else 1
     if counts:

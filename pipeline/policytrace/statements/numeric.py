@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Optional
 
 from . import kinds
@@ -99,6 +99,9 @@ def _choose_time(q, cl, clauses, resolved, busy, kind, ref, text: str = "", pres
     if own:
         dist = lambda ty: (abs(ty[0].start - q.start) if ty[0].start < q.start else ty[0].start - q.end)
         fit = [ty for ty in own if ty[0].kind == "present" or kind is None or _compatible(*ty, kind, ref)]
+        if kind == Kind.TARGET.value and any(ty[0].kind != "present" for ty in fit):
+            # "the goal is now set for 2028": a goal's date, not the 'now' of its wording
+            fit = [ty for ty in fit if ty[0].kind != "present"]
         # a deadline after the figure is its own ("... by 2034 and reach 1 GW by 2040", "the
         # Strategy 2021-2045 sets a goal of 60% by 2032"); one before it may frame another part
         # (for a goal even one now past: "planned to add 4 GW by 2021 and 9 GW by 2028")
@@ -155,6 +158,7 @@ class _Frame:
     conversions: dict
     children: dict
     cues: dict
+    memo: dict = field(default_factory=dict)  # per-sentence facts _against reads once
 
 
 @dataclass(frozen=True)
@@ -339,17 +343,24 @@ _NOT_BASE = frozenset({"time.since_event"})  # a start counted from, not a level
 _PERIOD_BASE = frozenset({"time.between", "time.range"})
 
 
-def _against(s: _Sent, f: _Fig, year, te=None, qs=()) -> tuple:
+def _against(s: _Sent, fr: _Frame, f: _Fig, year, te=None) -> tuple:
     """(base_year, baseline, conditional, the decisions) of a figure: the base year of its own
     clause ("55% below 1990 levels", "vs. FY2019": after the figure first), business-as-usual
-    ("32% below BAU"), and the conditionality the figure's own phrase, else its sentence, states
-    ("15% unconditionally and 30% conditional on international support": two records)."""
+    ("32% below BAU"), and the conditionality the cue nearest it states ("15% unconditionally
+    and 30% conditional on international support": two records).  What the sentence holds is
+    read once for all its figures (FR.memo): a sentence of 100k numbers stays linear."""
     q, cl, text = f.q, f.cl, s.text
+    sent = (s.s_start, s.s_start + len(s.stext))
+    memo = fr.memo
+    if "bases" not in memo:
+        memo["bases"] = [(t, y) for t, y in s.resolved if t.kind == "baseline" and t.rule not in _NOT_BASE
+                         and y is not None]
+        memo["bau"] = bool(_rx("bau-cue").search(text, *sent))
+        memo["cond"] = _cond_cues(text, sent, fr.qs)
     how: list[str] = []
     base = None
     if not f.baseline:
-        every = [(t, y) for t, y in s.resolved if t.kind == "baseline" and t.rule not in _NOT_BASE
-                 and y is not None and y != year]
+        every = [ty for ty in memo["bases"] if ty[1] != year]
         # the figure's own clause first; a base said once for a sentence's figures holds for
         # all of them ("30% by 2028 and 65% by 2036, relative to 2012")
         cands = [ty for ty in every if cl[0] <= ty[0].start < cl[1]] or every
@@ -364,36 +375,49 @@ def _against(s: _Sent, f: _Fig, year, te=None, qs=()) -> tuple:
         elif s.ctx.base is not None and s.ctx.base != year and q.unit == "percent":
             base = s.ctx.base  # "Using 2018 as a baseline:" / "- 28% cut in fleet fuel use by 2031"
             how.append("against.paragraph-base")
-    lo, hi = cl
     # business-as-usual said once for a sentence's figures holds for all that name no base year
-    if not f.baseline and (_rx("bau-cue").search(text, lo, hi) or base is None and _rx("bau-cue").search(
-            text, s.s_start, s.s_start + len(s.stext))):
+    if not f.baseline and memo["bau"] and (base is None or _rx("bau-cue").search(text, *cl)):
         baseline = "BAU"
         how.append("against.bau")
     else:
         baseline = "base year" if base is not None else None
-    cond = _conditionality(text, q, s.s_start, s.s_start + len(s.stext), qs)
+    cond = _conditionality(q, memo["cond"])
     if cond is not None:
         how.append("against.conditional" if cond else "against.unconditional")
     return base, baseline, cond, tuple(how)
 
 
-def _conditionality(text: str, q, lo: int, hi: int, qs=()) -> Optional[bool]:
-    """The cue nearest the figure within its sentence: 'conditional ...' True, 'unconditional'
-    False; None when the sentence says neither, or when the cue is nearer another percent
-    figure of the sentence ("16% against BAU, and as much as 24% conditional on finance")."""
-    def dist(m, x):
-        return m.start() - x.end if m.start() >= x.end else x.start - m.end()
-    others = [x for x in qs if x is not q and x.unit_class == q.unit_class and x.conversion_of is None
-              and lo <= x.start < hi]
-    best = None
+def _dist(a: int, b: int, x) -> int:
+    return a - x.end if a >= x.end else x.start - b
+
+
+def _cond_cues(text: str, sent: tuple, qs) -> list:
+    """(start, end, True for 'conditional' / False for 'unconditional', the distance from the cue
+    to the nearest figure of each unit class) for each cue of the sentence."""
+    cues = []
     for name, val in (("conditional-cue", True), ("unconditional-cue", False)):
-        for m in _rx(name).finditer(text, lo, hi):
-            d = dist(m, q)
-            if any(dist(m, x) < d for x in others):
-                continue
-            if best is None or d < best[0]:
-                best = (d, val)
+        for m in _rx(name).finditer(text, *sent):
+            a, b = m.start(), m.end()
+            nearest: dict = {}
+            for x in qs:  # once per cue, and cues are few
+                if x.conversion_of is None and sent[0] <= x.start < sent[1]:
+                    d = _dist(a, b, x)
+                    nearest[x.unit_class] = min(d, nearest.get(x.unit_class, d))
+            cues.append((a, b, val, nearest))
+    return cues
+
+
+def _conditionality(q, cues: list) -> Optional[bool]:
+    """The cue nearest the figure: 'conditional ...' True, 'unconditional' False; None when the
+    sentence says neither, or when each cue is nearer another figure of the same kind ("16%
+    against BAU, and as much as 24% conditional on finance")."""
+    best = None
+    for a, b, val, nearest in cues:
+        d = _dist(a, b, q)
+        if d > nearest.get(q.unit_class, d):
+            continue
+        if best is None or d < best[0]:
+            best = (d, val)
     return None if best is None else best[1]
 
 
@@ -401,7 +425,7 @@ def _numeric_record(s: _Sent, fr: _Frame, f: _Fig, out: list) -> Target:
     q, c = f.q, s.c
     kind, kind_rules, te, year = _kind_and_time(s, fr, f)
     year, period, year_rules = _dating(s, fr, f, kind, te, year)
-    base_year, baseline, conditional, against = _against(s, f, year, te, fr.qs)
+    base_year, baseline, conditional, against = _against(s, fr, f, year, te)
     metric, place, metric_rules = _figure_metric(s, fr, f, out)
     comparator = q.comparator
     if comparator == "equal" and _rx("growth-metric").search(metric):
