@@ -46,3 +46,12 @@ def same_record(rec, want: dict, fields=("kind", "year", "unit")) -> bool:
         return False
     return all(getattr(rec, k) == v for k, v in want.items() if k in fields)
 
+
+
+def run_case(extractor, case):
+    """A golden case's text (with its publication date, if it gives one) through the real
+    pipeline, as a document of its own: the DocResult (targets and document record)."""
+    from policytrace.records import Document
+    raw = Document(doc=case["id"], path=case["id"], format="text", text=case["text"], sha256="",
+                   published=case.get("published"))
+    return extractor.process_raw(raw)

@@ -9,9 +9,8 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import same_record
+from conftest import same_record, run_case
 
-from policytrace.records import Document
 
 DATA = Path(__file__).resolve().parent / "data" / "baselines"
 FIELDS = ("kind", "year", "base_year", "baseline", "conditional")
@@ -32,9 +31,7 @@ def _found(recs, want) -> bool:
 def results(extractor):
     out = {}
     for case in CASES:
-        raw = Document(doc=case["id"], path=case["id"], format="text", text=case["text"], sha256="",
-                       published=case.get("published"))
-        out[case["id"]] = extractor.process_raw(raw).targets
+        out[case["id"]] = run_case(extractor, case).targets
     return out
 
 

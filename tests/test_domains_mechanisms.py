@@ -16,9 +16,8 @@ it must not have ("absent"), run through the real pipeline (spaCy + MiniLM).
 from __future__ import annotations
 
 import pytest
-from conftest import load_cases
+from conftest import load_cases, run_case
 
-from policytrace.records import Document
 
 FILES = ("domains_support.jsonl", "domains_bodies.jsonl", "domains_spellings.jsonl")
 
@@ -31,8 +30,7 @@ def _cases():
 
 @pytest.mark.parametrize("case", list(_cases()))
 def test_domain_case(extractor, case):
-    raw = Document(doc=case["id"], path=case["id"], format="text", text=case["text"], sha256="")
-    doc = extractor.process_raw(raw).document
+    doc = run_case(extractor, case).document
     got = doc.domains
     spans = {(s.text, s.label) for s in doc.domain_spans}
     for text, label in case.get("spans", ()):

@@ -9,9 +9,8 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import same_record
+from conftest import same_record, run_case
 
-from policytrace.records import Document
 
 DATA = Path(__file__).resolve().parent / "data"
 KNOWN: dict[str, str] = {
@@ -43,9 +42,7 @@ def _same(rec, want) -> bool:
 
 @pytest.mark.parametrize("case", list(_cases()))
 def test_golden_case(extractor, case):
-    raw = Document(doc=case["id"], path=case["id"], format="text", text=case["text"], sha256="",
-                   published=case.get("published"))
-    recs = extractor.process_raw(raw).targets
+    recs = run_case(extractor, case).targets
     got = [(r.kind, r.value, r.unit, r.year, r.comparator) for r in recs]
     for want in case["expected"]:
         if want.get("kind") == "projection":

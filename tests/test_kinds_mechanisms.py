@@ -9,9 +9,8 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import same_record
+from conftest import same_record, run_case
 
-from policytrace.records import Document
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -37,9 +36,7 @@ def test_each_mechanism_has_ten_cases():
 
 @pytest.mark.parametrize("case", CASES)
 def test_kind_case(extractor, case):
-    raw = Document(doc=case["id"], path=case["id"], format="text", text=case["text"], sha256="",
-                   published=case.get("published"))
-    recs = extractor.process_raw(raw).targets
+    recs = run_case(extractor, case).targets
     got = [(r.kind, r.value, r.unit, r.year, r.rules) for r in recs]
     for want in case["expected"]:
         assert any(same_record(r, want, fields=("kind", "year", "unit")) for r in recs), (want, got)

@@ -7,9 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import same_record
+from conftest import same_record, run_case
 
-from policytrace.records import Document
 
 DATA = Path(__file__).resolve().parent / "data"
 # where the second author and the pipeline read the annotation rules differently: a fact with
@@ -32,9 +31,7 @@ def _cases():
 
 @pytest.mark.parametrize("case", list(_cases()))
 def test_list_items_take_the_heading(extractor, case):
-    raw = Document(doc=case["id"], path=case["id"], format="text", text=case["text"], sha256="",
-                   published=case.get("published"))
-    recs = extractor.process_raw(raw).targets
+    recs = run_case(extractor, case).targets
     for want in case["expected"]:
         assert any(same_record(r, want) for r in recs), (want, [(r.kind, r.value, r.unit, r.year) for r in recs])
     got_ms = sorted(r.year for r in recs if r.kind == "milestone")

@@ -1,16 +1,14 @@
 """Record assembly on varied texts: other places, currencies, phrasings and years."""
 import pytest
 
-from conftest import load_cases
+from conftest import load_cases, run_case
 from policytrace.records import Document
 
 CASES = load_cases("targets.jsonl")
 
 
 def run(extractor, case):
-    raw = Document(doc=case["id"], path=case["id"], format="text", text=case["text"], sha256="",
-                 published=case.get("published"))
-    return extractor.process_raw(raw).targets
+    return run_case(extractor, case).targets
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])

@@ -7,9 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import same_record
+from conftest import same_record, run_case
 
-from policytrace.records import Document
 from policytrace.statements.context import reference_year
 
 CASES = [json.loads(x) for x in (Path(__file__).resolve().parent / "data" / "undated.jsonl")
@@ -23,8 +22,7 @@ def test_reference_year(case):
 
 @pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
 def test_records_of_undated_text(extractor, case):
-    raw = Document(doc=case["id"], path=case["id"], format="text", text=case["text"], sha256="")
-    res = extractor.process_raw(raw)
+    res = run_case(extractor, case)
     recs = res.targets
     assert res.document.published_year == case["reference_year"]
     for want in case["expected"]:

@@ -11,7 +11,7 @@ from .. import rules
 from ..time import expressions as timeexpr
 from ..nlp import Parsed
 from ..records import Kind, Quantity, Target
-from .context import _Ctx, _Cues, _FUTURE_KINDS, _Index, _NUMTOK, _children, _clauses, _is_future, _provenance, _rx, _tok_at, _trim_clause, cues
+from .context import _Ctx, _Cues, _FUTURE_KINDS, _FUTURE_VERB, _Index, _NUMTOK, _children, _clauses, _is_future, _provenance, _rx, _tok_at, _trim_clause, cues
 from .metric import _StatementState, _metric, content_metric
 from .skip import _skip
 
@@ -79,7 +79,6 @@ def _compatible(t, y, kind, ref) -> bool:
     return not fut or (ref is not None and y == ref and t.kind in _FUTURE_KINDS)
 
 
-_FUTURE_VERB_RX = _rx("future-verb").regex
 _OWN_CLAUSE_ONLY = frozenset({"time.from_ahead"})
 
 
@@ -317,7 +316,7 @@ def _dating(s: _Sent, fr: _Frame, f: _Fig, kind: str, te, year) -> tuple:
     if te is not None and te.kind == "present":
         year = s.ctx.pub_year
     if f.baseline and te is None and year is None and s.ctx.pub_year is not None \
-            and f.verdict.tense in ("past", "perfect", "present", None) and not _FUTURE_VERB_RX.search(s.stext):
+            and f.verdict.tense in ("past", "perfect", "present") and not _FUTURE_VERB.search(s.stext):
         # "pushing its value from $23bn to $85bn" in a dated report: the start of a change the
         # report tells as done is a level of its own time, not of an unknown year
         return s.ctx.pub_year, period, ("year.publication",)
