@@ -128,7 +128,7 @@ def _decimal_commas(text: str, lx: Lexicon) -> tuple[list[Num], list[tuple[int, 
 
 def _measure_after(text: str, e: int) -> bool:
     """Is what follows the digits ending at E, past a space, a percent, a magnitude or a unit?"""
-    at = e + 1 if text[e:e + 1] in (" ", "\u00a0") else e
+    at = e + 1 if text[e:e + 1] in (" ", "\u00a0", "\n") else e
     return bool(match("unit.percent", text, e) or match("magnitude.word", text, e)
                 or pattern("shortMagnitude").match(text[at:at + 3]) or match("unit.physical", text, at)
                 or match("unit.gluedCO2", text, at) or match("currency.after", text, e))
@@ -158,8 +158,9 @@ def _not_a_number(text: str, s: int, e: int, raw: str, lx: Lexicon) -> bool:
 
 
 def _glued_measure(text: str, e: int) -> bool:
-    """Letters glued to digits that make a measure: 10.7GW, 5GWh, 2nm, 0.8rad, 115USD, 5bn."""
+    """Letters glued to digits that make a measure: 10.7GW, 5GWh, 2nm, 0.8rad, 115USD, 5bn, 60percent."""
     return bool(pattern("shortMagnitude").match(text[e:e + 3]) or match("unit.physical", text, e)
+                or match("unit.percent", text, e)  # "60per cent", "60percent"
                 or match("unit.gluedCO2", text, e) or match("magnitude.word", text, e)
                 or unitlex.lookup(text, e, glued=True) or match("currency.after", text, e)
                 or match("currency.prefixed", text, e))

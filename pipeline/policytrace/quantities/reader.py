@@ -497,7 +497,10 @@ def _shares(text: str, lx: Lexicon, masked: list[tuple[int, int]]) -> list:
 
 
 def _is_identifier(text: str, n: Num, lx: Lexicon, last_id_end: int) -> bool:
-    """"scope 1 and 2", "Phase 2 and 3", "No. 5", "exit 436": names, not measures."""
+    """"scope 1 and 2", "Phase 2 and 3", "No. 5", "exit 436": names, not measures; but a number
+    with a percent is one ("to a level 46% below 1990 levels")."""
+    if match("unit.percent", text, n.end):
+        return False
     before = _words_before(text, n.start, 2)
     return bool((before and before[-1] in lx.identifier_words)
                 or search("skip.numberAbbrev", text[max(0, n.start - 6):n.start])

@@ -230,7 +230,7 @@ rules.wordlist("timeAndPerWords")(
 # ---------------------------------------------------------------- the lexicon
 
 MASK_RULES = ("mask.phone", "mask.phoneCall", "mask.phoneIntl", "mask.listMarker", "mask.listMarkerLine",
-          "mask.identifier", "mask.decade")
+          "mask.identifier", "mask.decade", "mask.slogan")
 
 
 def _compiled() -> dict:

@@ -224,6 +224,10 @@ class _Ctx:
         self.in_items = False
         self.list_time: tuple = (None, None)  # the heading's (horizon, para)
         self.base: Optional[int] = None  # a base year named for the paragraph ("using 2019 as a baseline:")
+        self.list_base: Optional[int] = None  # the base year a list's heading named, for its items
+        # a base said in a sentence with no figure ("Absolute over a 2015 baseline."): it is said
+        # for what follows, and holds for the next paragraph too
+        self.carry_base: Optional[int] = None
         self.actor = ""  # who the sentence being read is about (``actor``)
         self.horizon_actor = ""  # who the sentence that set the horizon was about
 
@@ -231,6 +235,7 @@ class _Ctx:
         """A line ending with a colon: the lines after it may be its items."""
         self.list_open, self.in_items = 2, False
         self.list_time = (self.horizon, self.para)
+        self.list_base = self.base
 
     def new_paragraph(self, list_item: bool = False):
         """A line break.  A list opened by a line ending with a colon stays open over the lines
@@ -247,15 +252,20 @@ class _Ctx:
             self.in_items = False
         self.para = None
         self.horizon = None
-        self.base = None
         self.list_open = max(0, self.list_open - 1)
         self.target_mode = max(0, self.target_mode - 1)
         if not self.target_mode:
-            self.list_horizon = None
+            self.list_horizon = self.list_base = None
+        # "Our 2030 goals, against a 2015 baseline." / "EMISSIONS: cut 25%": a heading's base
+        # holds for the lines it heads, as its horizon does (list_horizon)
+        self.base = self.list_base if self.list_base is not None else self.carry_base
+        self.carry_base = None
 
     def see(self, te: timeexpr.TimeExpr, year: Optional[int]):
         if year is not None and te.kind == "baseline" and te.rule in _NAMED_BASE:
             self.base = year
+            if self.list_open and not self.in_items:
+                self.list_base = year  # said in the heading, after the words that opened the list
         if year is None or te.kind == "baseline":
             return
         self.last_year = year
@@ -267,6 +277,12 @@ class _Ctx:
                 self.list_horizon = self.horizon
         elif ref is None or year <= ref:
             self.para = (year, te.period)
+
+
+def named_base(resolved) -> Optional[int]:
+    """The last base year a sentence names as such (``_NAMED_BASE``), or None."""
+    return next((y for t, y in reversed(resolved) if y is not None and t.kind == "baseline"
+                 and t.rule in _NAMED_BASE), None)
 
 
 # rules that name a base year as such ("from a 2019 baseline", "below 1990 levels", "(2015

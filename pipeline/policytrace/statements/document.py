@@ -11,7 +11,7 @@ from . import qualify
 from ..time import expressions as timeexpr
 from ..nlp import Parsed
 from ..records import Table, Target
-from .context import _Ctx, _FUTURE_VERB, _Index, _is_future, _main_horizon, _resolve, actor, reference_year, _rx, cues, main_subject
+from .context import _Ctx, _FUTURE_VERB, _Index, _is_future, _main_horizon, _resolve, actor, reference_year, _rx, cues, main_subject, named_base
 from .milestones import _milestones
 from .numeric import _LIST_HEAD, _Sent, _numeric
 from .tables import _table_records
@@ -44,9 +44,11 @@ def extract(doc: str, text: str, parsed: Parsed, published: Optional[str],
     ctx.main_horizon = _main_horizon(sents, ref_year)
     out: list[Target] = []
     prev_end = 0
+    prev_numeric: list[Target] = []  # the figures of the sentence before, in this paragraph
     for ts, te_, s_start, s_end, stext, texprs in sents:
         if "\n" in text[prev_end:s_start] and prev_end:
             ctx.new_paragraph(list_item=bool(_rx("list-item").match(stext) or _rx("objective-item").match(stext)))
+            prev_numeric = []
         prev_end = s_end
         ctx.actor = actor(parsed, ts, te_)
         low = stext.lower()
@@ -58,6 +60,12 @@ def extract(doc: str, text: str, parsed: Parsed, published: Optional[str],
             qs = [quantities.in_major_unit(q) for q in quantities.parse(stext, s_start, currency)]
             numeric = _numeric(_Sent(doc, text, parsed, ts, te_, stext, s_start, resolved, ctx, subject, c, index,
                                      tuple(r for r in out[-3:] if r.kind != "milestone")), qs)
+        base = None if numeric or in_table else named_base(resolved)
+        if base is not None:
+            ctx.carry_base = base
+            if prev_numeric:
+                out = _base_said_after(out, prev_numeric, base, text)
+        prev_numeric = numeric
         out.extend(numeric)
         if not in_table:
             out.extend(_milestones(doc, text, stext, s_start, resolved, numeric, ctx, subject, c))
@@ -78,12 +86,67 @@ def extract(doc: str, text: str, parsed: Parsed, published: Optional[str],
     for t in tables:
         out.extend(_table_records(doc, text, t, pub_year, subject))
     out.sort(key=lambda r: (r.start, r.value_start or 0))
-    return _referred_goals(qualify.complete(out, parsed), text)
+    return _restated(_referred_goals(qualify.complete(out, parsed), text))
+
+
+def _metric_words(metric: Optional[str], generic: frozenset) -> frozenset:
+    return frozenset(w for w in (metric or "").lower().replace("-", " ").split()
+                     if len(w) > 3 and w.isalpha() and w not in generic)
+
+
+def _restated(recs: list[Target], most: int = 6) -> list[Target]:
+    """A goal said twice in a document ("- Cut landfill waste 60% by 2033" in a list, "we will
+    cut the waste we send to landfill by 60% (against 2012) by 2033" in the text) is one goal:
+    what one statement says of its base year, baseline, conditionality or year, the other takes
+    when it says nothing (against.restated).  The same value, unit and subject, a year that
+    agrees (or none), a word of the metric in common, and one answer among the others; a value
+    said more than MOST times is no one goal."""
+    groups: dict = {}
+    for k, r in enumerate(recs):
+        if r.kind == "target" and r.value is not None:
+            groups.setdefault((r.value, r.value_max, r.unit, r.subject), []).append(k)
+    generic = qualify.rules().generic
+    fill: dict[int, Target] = {}
+    for ks in groups.values():
+        if not 1 < len(ks) <= most:
+            continue
+        # what each says it measures: its metric, or the words of its clause when it has none
+        words = {k: _metric_words(recs[k].metric or recs[k].quote, generic) for k in ks}
+        for k in ks:
+            r = recs[k]
+            if r.base_year is not None and r.conditional is not None and r.year is not None:
+                continue
+            peers = [recs[j] for j in ks if j != k and words[k] & words[j] and recs[j].year is not None
+                     and (r.year is None or recs[j].year == r.year)]
+            changes: dict = {}
+            bases = {(p.base_year, p.baseline) for p in peers if p.base_year is not None or p.baseline is not None}
+            if r.base_year is None and r.baseline is None and len(bases) == 1:
+                changes["base_year"], changes["baseline"] = next(iter(bases))
+            conds = {p.conditional for p in peers if p.conditional is not None}
+            if r.conditional is None and len(conds) == 1:
+                changes["conditional"] = next(iter(conds))
+            years = {(p.year, p.period) for p in peers}
+            if changes and r.year is None and len(years) == 1:
+                changes["year"], changes["period"] = next(iter(years))
+            if changes:
+                fill[k] = replace(r, **changes, rules=(*r.rules, "against.restated"))
+    return [fill.get(k, r) for k, r in enumerate(recs)] if fill else recs
+
+
+def _base_said_after(out: list[Target], prev: list[Target], base: int, text: str) -> list[Target]:
+    """"Cut emissions 50% by 2030. ... based on 2019 data.": a base year said in the next sentence
+    of the paragraph, which has no figure of its own, is the base of the figures before it that
+    are a fall and name none (against.next-sentence)."""
+    ids = {id(r) for r in prev if r.unit == "percent" and r.base_year is None and r.baseline is None
+           and r.year != base and r.value_start is not None
+           and _rx("reduction-cue").search(text, max(r.start, r.value_start - 40), min(r.end, r.value_end + 30))}
+    return [replace(r, base_year=base, baseline="base year", rules=(*r.rules, "against.next-sentence"))
+            if id(r) in ids else r for r in out]
 
 
 def _referred_goals(recs: list[Target], text: str) -> list[Target]:
     """'exceed the 75% goal' with no date of its own names a goal stated before: it is that
-    goal, with its year (year.referred-goal)."""
+    goal, with its year, base and conditionality (year.referred-goal)."""
     out: list[Target] = []
     for r in recs:
         if r.kind != "milestone" and r.value_start is not None and not any(
@@ -93,7 +156,11 @@ def _referred_goals(recs: list[Target], text: str) -> list[Target]:
             earlier = [g for g in out if g.kind == "target" and g.year is not None and g.value == r.value
                        and g.unit == r.unit]
             if earlier:
-                r = replace(r, kind="target", year=earlier[-1].year, period=earlier[-1].period,
+                g = earlier[-1]  # and what it is stated against, unless this says otherwise
+                base = (r.base_year, r.baseline) if r.base_year is not None or r.baseline is not None \
+                    else (g.base_year, g.baseline)
+                r = replace(r, kind="target", year=g.year, period=g.period, base_year=base[0], baseline=base[1],
+                            conditional=g.conditional if r.conditional is None else r.conditional,
                             rules=(*r.rules, "year.referred-goal"))
         out.append(r)
     return out

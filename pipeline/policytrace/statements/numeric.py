@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from typing import Optional
 
 from . import kinds
-from .. import rules
+from .. import resources, rules
 from ..time import expressions as timeexpr
 from ..nlp import Parsed
 from ..records import Kind, Quantity, Target
@@ -104,8 +104,11 @@ def _choose_time(q, cl, clauses, resolved, busy, kind, ref, text: str = "", pres
         # a deadline after the figure is its own ("... by 2034 and reach 1 GW by 2040", "the
         # Strategy 2021-2045 sets a goal of 60% by 2032"); one before it may frame another part
         # (for a goal even one now past: "planned to add 4 GW by 2021 and 9 GW by 2028")
-        after = [ty for ty in (own if kind == Kind.TARGET.value else fit) if ty[0].kind == "horizon"
-                 and ty[0].start >= q.end and kind != Kind.ACHIEVEMENT.value]
+        # and so is a year still ahead right after it ("must fall by 45% in 2030 ... and reach
+        # net zero by 2050")
+        after = [ty for ty in (own if kind == Kind.TARGET.value else fit) if kind != Kind.ACHIEVEMENT.value
+                 and ty[0].start >= q.end and (ty[0].kind == "horizon" or (
+                     ty[0].kind == "point" and ty[0].start - q.end <= 4 and _compatible(*ty, kind, ref)))]
         return min(after or fit or own, key=dist)
     # a start ("capped at 20% from 2028") dates its own clause only, not a figure before it
     ok = lambda t, y: y is not None and t.kind != "baseline" and t.rule not in _OWN_CLAUSE_ONLY and (
@@ -235,6 +238,12 @@ def _kind_and_time(s: _Sent, fr: _Frame, f: _Fig) -> tuple:
             fr.cues[cl] = kinds.cue(s.text[cl[0]:cl[1]], s.stext)
         kind, cue_rule = fr.cues[cl]
         kind_rules = [cue_rule]
+    if kind == Kind.ACHIEVEMENT.value and verdict.tense == "present" and (
+            _rx("conditional-cue").search(s.text, *cl) or _rx("unconditional-cue").search(s.text, *cl)):
+        # "the figures are 26% unconditional and 40% conditional ... by 2030": only a pledge is
+        # said to depend on support or not, never a result
+        kind = Kind.TARGET.value
+        kind_rules.append("kind.conditionality")
     te, year = _choose_time(f.q, cl, fr.clauses, s.resolved, fr.tos.busy, kind, ref, s.text,
                             kind == Kind.ACHIEVEMENT.value and verdict.tense == "present")
     if f.in_list and te is None and fr.list_year:
@@ -248,7 +257,10 @@ def _kind_and_time(s: _Sent, fr: _Frame, f: _Fig) -> tuple:
         kind = Kind.TARGET.value
         kind_rules.append("kind.target-list")  # "- 30% reduction in energy demand" under "targets include:"
     elif te is not None and kind != Kind.PROJECTION.value and cl[0] <= te.start < cl[1] \
-            and _is_future(te, year, ref) and te.kind in _FUTURE_KINDS + ("named", "decade", "later"):
+            and _is_future(te, year, ref) and (te.kind in _FUTURE_KINDS + ("named", "decade", "later") or (
+                te.kind == "point" and verdict.tense == "present")):
+        # a year still ahead in the figure's clause makes it a goal, and so does a present tense
+        # about one ("the plan puts 2030 emissions 12% below the reference scenario")
         kind = Kind.TARGET.value
         kind_rules.append("kind.future-date")  # a date still ahead makes it a goal: "raised its goal to 300 GW over the next eight years"
     if f.cont is not None and te is None and not f.baseline and (
@@ -356,6 +368,7 @@ def _against(s: _Sent, fr: _Frame, f: _Fig, year, te=None) -> tuple:
                          and y is not None]
         memo["bau"] = bool(_rx("bau-cue").search(text, *sent))
         memo["cond"] = _cond_cues(text, sent, fr.qs)
+        memo["pairs"] = _paired_cues(memo["cond"], fr.qs, sent)
     how: list[str] = []
     base = None
     if not f.baseline:
@@ -371,8 +384,11 @@ def _against(s: _Sent, fr: _Frame, f: _Fig, year, te=None) -> tuple:
         elif te is not None and te.period and te.rule in _PERIOD_BASE and _rx("reduction-cue").search(text, cl[0], cl[1]):
             base = te.period[0]  # "a 53% reduction between 2019 and 2030", "by 60% in 2019-2030"
             how.append("against.period-start")
-        elif s.ctx.base is not None and s.ctx.base != year and q.unit == "percent":
-            base = s.ctx.base  # "Using 2018 as a baseline:" / "- 28% cut in fleet fuel use by 2031"
+        elif s.ctx.base is not None and s.ctx.base != year and q.unit == "percent" \
+                and _rx("reduction-cue").search(text, cl[0], cl[1]):
+            # "Using 2018 as a baseline:" / "- 28% cut in fleet fuel use by 2031"; a share
+            # ("90% of suppliers") is no change from a base
+            base = s.ctx.base
             how.append("against.paragraph-base")
     # business-as-usual said once for a sentence's figures holds for all that name no base year
     if not f.baseline and memo["bau"] and (base is None or _rx("bau-cue").search(text, *cl)):
@@ -380,7 +396,7 @@ def _against(s: _Sent, fr: _Frame, f: _Fig, year, te=None) -> tuple:
         how.append("against.bau")
     else:
         baseline = "base year" if base is not None else None
-    cond = _conditionality(q, memo["cond"])
+    cond = memo["pairs"][q.start] if q.start in memo["pairs"] else _conditionality(q, memo["cond"])
     if cond is not None:
         how.append("against.conditional" if cond else "against.unconditional")
     return base, baseline, cond, tuple(how)
@@ -392,8 +408,11 @@ def _dist(a: int, b: int, x) -> int:
 
 def _cond_cues(text: str, sent: tuple, qs) -> list:
     """(start, end, True for 'conditional' / False for 'unconditional', the distance from the cue
-    to the nearest figure of each unit class) for each cue of the sentence."""
-    cues = []
+    to the nearest figure of each unit class) for each cue of the sentence.  "a 40% cut by 2035,
+    with 15% of the budget not conditional on donors": the part is unconditional, the
+    pledge it is part of conditional (a cue for the figures before the part only, nearest
+    empty)."""
+    cues = [(m.start(), None, True, {}) for m in _rx("part-unconditional").finditer(text, *sent)]
     for name, val in (("conditional-cue", True), ("unconditional-cue", False)):
         for m in _rx(name).finditer(text, *sent):
             a, b = m.start(), m.end()
@@ -406,18 +425,57 @@ def _cond_cues(text: str, sent: tuple, qs) -> list:
     return cues
 
 
+def _paired_cues(cues: list, qs, sent: tuple) -> dict:
+    """{figure start: conditionality} when a sentence's figures of one unit class and its cues
+    alternate, one cue to a figure: "11% below BAU by 2030 unconditional and 23% conditional"
+    (each cue after its figure), "unconditionally 11% and, with support, 23%" (each before).
+    The nearest cue would give the first cue to the second figure; the order pairs them."""
+    plain = sorted((a, b, val) for a, b, val, _ in cues if b is not None)
+    if len(plain) < 2:
+        return {}
+    out: dict = {}
+    by_class: dict = {}
+    for x in qs:
+        if x.conversion_of is None and sent[0] <= x.start < sent[1]:
+            by_class.setdefault(x.unit_class, []).append(x)
+    for figs in by_class.values():
+        if len(figs) != len(plain):
+            continue
+        seq = sorted([(x.start, "F", x) for x in figs] + [(a, "C", val) for a, _, val in plain], key=lambda t: t[0])
+        kinds_ = "".join(t[1] for t in seq)
+        if kinds_ in ("FC" * len(figs), "CF" * len(figs)):
+            fs = [t[2] for t in seq if t[1] == "F"]
+            cs = [t[2] for t in seq if t[1] == "C"]
+            out.update({x.start: v for x, v in zip(fs, cs)})
+    return out
+
+
 def _conditionality(q, cues: list) -> Optional[bool]:
     """The cue nearest the figure: 'conditional ...' True, 'unconditional' False; None when the
     sentence says neither, or when each cue is nearer another figure of the same kind ("16%
     against BAU, and as much as 24% conditional on finance")."""
     best = None
     for a, b, val, nearest in cues:
+        if b is None:  # the whole of which a later part is unconditional: the figures before it
+            if q.end > a:
+                continue
+            b = a
         d = _dist(a, b, q)
         if d > nearest.get(q.unit_class, d):
             continue
         if best is None or d < best[0]:
             best = (d, val)
     return None if best is None else best[1]
+
+
+def _figure_goal(text: str, q) -> Optional[str]:
+    """The end state a figure itself names ("100% renewable electricity by 2030"): the label of
+    its goal-types group (models/cues.json milestone_goals), else None."""
+    m = _rx("goal-types").match(text, q.start) if q.unit == "percent" else None
+    if m is None:
+        return None
+    k = next(int(name[1:]) for name, v in m.groupdict().items() if v is not None)
+    return resources.load("cues.json")["milestone_goals"][k]
 
 
 def _numeric_record(s: _Sent, fr: _Frame, f: _Fig, out: list) -> Target:
@@ -434,7 +492,8 @@ def _numeric_record(s: _Sent, fr: _Frame, f: _Fig, out: list) -> Target:
     return Target(doc=s.doc, kind=kind, metric=content_metric(metric, c), quote=s.text[qs_:qe_],
                   start=qs_, end=qe_, value=q.value, value_max=q.value_max, unit=q.unit,
                   comparator=comparator, year=year, period=period, base_year=base_year,
-                  baseline=baseline, conditional=conditional, subject=place or s.subject, value_start=q.start, value_end=q.end,
+                  baseline=baseline, conditional=conditional, goal=_figure_goal(s.text, q) if kind == Kind.TARGET.value else None,
+                  subject=place or s.subject, value_start=q.start, value_end=q.end,
                   alt_value=alt.value if alt else None, alt_unit=alt.unit if alt else None,
                   rules=_provenance("statement.numeric", q.rules, te, *year_rules, *kind_rules, *metric_rules,
                                     *against))
@@ -451,15 +510,25 @@ def _numeric(s: _Sent, qs: list) -> list[Target]:
             continue  # "Line 3", "Boeing 787"; but "eight Boeing 787 aircraft" counts aircraft
         fr = fr or _frame(s, qs)  # built once, when the first figure needs it
         out.append(_numeric_record(s, fr, _figure(s, fr, i, q, out), out))
-    return _base_from_total(out)
+    return _base_from_total(out, s.text)
 
 
-def _base_from_total(out: list[Target]) -> list[Target]:
-    """A share cut 'from 44 MtCO2e in 2014' (or 'starting from ...') of the same sentence is
-    against that total's year (against.base-total)."""
-    totals = [r for r in out if "kind.baseline" in r.rules and r.year is not None and r.unit != "percent"]
+def _base_from_total(out: list[Target], text: str) -> list[Target]:
+    """A share cut 'from 44 MtCO2e in 2014' (or 'starting from ...'), or a level doubled 'from
+    £90m in 2016 to £180m by 2027', of the same sentence is against that total's year; and so is
+    one cut 'from that level' after a dated total ('emitted 4 Mt in 2019 and aims to cut it 30%
+    from that level by 2030') (against.base-total)."""
+    totals = [r for r in out if "kind.baseline" in r.rules and r.year is not None
+              and r.unit not in ("percent", "multiplier")]
+    if not totals:
+        dated = [r for r in out if r.kind == Kind.ACHIEVEMENT.value and r.year is not None
+                 and r.unit not in ("percent", "multiplier")]
+        if dated and any(r.unit == "percent" and r.value_end is not None
+                         and _rx("anaphoric-base").search(text, r.value_end, r.end) for r in out):
+            totals = dated[-1:]
     if not totals:
         return out
     return [replace(r, base_year=totals[0].year, baseline="base year", rules=(*r.rules, "against.base-total"))
-            if r.unit == "percent" and r.base_year is None and r.baseline is None and "kind.baseline" not in r.rules
+            if r.unit in ("percent", "multiplier") and r.base_year is None and r.baseline is None
+            and "kind.baseline" not in r.rules and r.year != totals[0].year
             else r for r in out]
