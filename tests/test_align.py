@@ -72,6 +72,24 @@ def test_catalogue_is_complete_and_coded():
         assert i.forms and i.unit_class and i.name
 
 
+def test_every_code_scheme_is_declared(monkeypatch):
+    from policytrace import resources
+    from policytrace.align import catalogue as cat
+    from policytrace.errors import ResourceError
+    d = json.loads((ROOT / "models/indicators.json").read_text(encoding="utf-8"))
+    assert set(d["code_order"]) <= set(d["code_schemes"])
+    d["indicators"][0]["codes"]["wdii"] = "X"
+    real = resources.load
+    monkeypatch.setattr(resources, "load", lambda name: d if name == "indicators.json" else real(name))
+    cat.cache_clear()
+    try:
+        with pytest.raises(ResourceError, match="wdii"):
+            cat()
+    finally:
+        monkeypatch.undo()
+        cat.cache_clear()
+
+
 INDICATOR_CASES = [json.loads(x) for x in (ROOT / "tests/data/indicators.jsonl").read_text().splitlines() if x.strip()]
 
 
