@@ -72,6 +72,59 @@ def test_catalogue_is_complete_and_coded():
         assert i.forms and i.unit_class and i.name
 
 
+def test_climate_series_and_their_codes():
+    """The climate series users join on: the codes are the standard ones where a series exists;
+    a reduction has none of its own and names the level it is computed from; a base-year and a
+    BAU reduction are two indicators; a milestone's year is a class no record unit has."""
+    d = json.loads((ROOT / "models/indicators.json").read_text(encoding="utf-8"))
+    by_id = {i.id: i for i in catalogue()}
+    ghg = by_id["ghg_emissions"]
+    assert ghg.code == "EN.GHG.ALL.MT.CE.AR5"
+    assert dict(ghg.codes) == {"wdi": "EN.GHG.ALL.MT.CE.AR5", "wdi_previous": "EN.ATM.GHGT.KT.CE", "sdg": "13.2.2",
+                               "unfccc": "Total GHG emissions without LULUCF", "cait": "All GHG, Total excluding LUCF"}
+    assert by_id["renewable_share_electricity"].code == "EG.ELC.RNEW.ZS"
+    assert dict(by_id["renewable_share_final_energy"].codes)["sdg"] == "7.2.1"
+    raw = {i["id"]: i for i in d["indicators"]}
+    for rid in ("ghg_reduction", "ghg_reduction_bau", "methane_reduction"):
+        assert by_id[rid].unit_class == "percent" and by_id[rid].code is None
+    for rid in ("ghg_reduction", "ghg_reduction_bau"):
+        assert raw[rid]["measured_on"] == "ghg_emissions"
+    assert all(i["measured_on"] in raw for i in d["indicators"] if "measured_on" in i)
+    # the unit class of an indicator is the class of the records it is meant for
+    assert indicator_class("Mt CO2e") == ghg.unit_class
+    assert indicator_class("t CO2e per capita") == by_id["co2_per_capita"].unit_class
+    for rid in ("net_zero_year", "coal_phaseout_year"):
+        assert by_id[rid].unit_class == "calendar year"
+    assert all(indicator_class(u) != "calendar year" for u in ("year", "years", "a", "yr"))
+
+
+def test_every_code_scheme_is_declared(monkeypatch):
+    from policytrace import resources
+    from policytrace.align import catalogue as cat
+    from policytrace.errors import ResourceError
+    d = json.loads((ROOT / "models/indicators.json").read_text(encoding="utf-8"))
+    assert set(d["code_order"]) <= set(d["code_schemes"])
+    d["indicators"][0]["codes"]["wdii"] = "X"
+    real = resources.load
+    monkeypatch.setattr(resources, "load", lambda name: d if name == "indicators.json" else real(name))
+    cat.cache_clear()
+    try:
+        with pytest.raises(ResourceError, match="wdii"):
+            cat()
+    finally:
+        monkeypatch.undo()
+        cat.cache_clear()
+
+
+def test_bau_and_base_year_reductions_are_two_series(encoder):
+    bau = ("emissions reduction below business-as-usual", "percent", "Kenya")
+    base = ("reduction of greenhouse gas emissions compared with 1990", "percent", "Kenya")
+    methane = ("methane emissions reduction", "percent", "Kenya")
+    m = align_keys([bau, base, methane], encoder)
+    assert [m[k]["indicator"] for k in (bau, base, methane)] == ["ghg_reduction_bau", "ghg_reduction", "methane_reduction"]
+    assert not same(m, bau, base) and not same(m, base, methane)
+
+
 INDICATOR_CASES = [json.loads(x) for x in (ROOT / "tests/data/indicators.jsonl").read_text().splitlines() if x.strip()]
 
 

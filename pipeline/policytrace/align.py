@@ -30,6 +30,7 @@ from typing import Iterable, Optional
 import numpy as np
 
 from . import resources
+from .errors import ResourceError
 from .rules import engine as rules_engine, lexicon
 
 PERCENT_UNITS = {"percent", "%"}
@@ -178,9 +179,16 @@ def _code(codes: dict, order) -> Optional[str]:
 
 @lru_cache(maxsize=1)
 def catalogue() -> tuple[Indicator, ...]:
-    """The indicators of models/indicators.json; a standard code where one exists."""
+    """The indicators of models/indicators.json; a standard code where one exists.  Every scheme
+    a code or code_order names is one of code_schemes (a misspelt scheme would silently never
+    become an indicator_code)."""
     d = resources.load("indicators.json")
     order = d["code_order"]
+    schemes = set(d["code_schemes"])
+    unknown = sorted({s for s in order if s not in schemes}
+                     | {f"{i['id']}: {s}" for i in d["indicators"] for s in i["codes"] if s not in schemes})
+    if unknown:
+        raise ResourceError(f"indicators.json: code schemes not in code_schemes: {', '.join(unknown)}")
     return tuple(Indicator(i["id"], i["name"], i["unit_class"], _code(i["codes"], order),
                            tuple(i["codes"].items()), tuple(i["forms"])) for i in d["indicators"])
 
