@@ -250,3 +250,15 @@ def test_milestones_leave_numeric_revisions_as_they_were():
     v = compare.views(t, DOCS)["revisions"]
     pd.testing.assert_frame_equal(v.iloc[:len(base)], base)
     assert list(v.iloc[len(base):]["verdict"]) == ["new"]
+
+
+def test_an_undated_text_moves_no_milestone():
+    """Which of two versions came first is unknown when one is undated: no deadline moved
+    either way (numeric goals still compare their values)."""
+    docs = STRATEGY_DOCS.assign(published=[None, "2022-10-03", None])
+    t = [_milestone("s2019", 2050, "Norrland aims to be carbon neutral by 2050", goal="carbon neutral"),
+         _milestone("s2022", 2045, "The region will reach net zero emissions by 2045", goal="net zero")]
+    v = _milestone_rows(t, docs)
+    assert list(v["verdict"]) == ["new"] and list(v["to_doc"]) == ["s2022"]
+    alone = _milestone_rows(t[:1], docs)  # a milestone only undated texts state is still new
+    assert list(alone["verdict"]) == ["new"] and list(alone["to_doc"]) == ["s2019"]

@@ -206,6 +206,11 @@ def revisions(targets: pd.DataFrame, dates: pd.DataFrame) -> pd.DataFrame:
         per_doc = [grp.sort_values(["year", "start"], na_position="first").iloc[-1]
                    for _, grp in tg.groupby("doc", sort=False)]
         per_doc.sort(key=lambda r: (r["_order"], r["doc"]))
+        dated = [r for r in per_doc if pd.notna(r["date"])]
+        if dated and per_doc[0]["kind"] == "milestone":
+            # an undated text has no place before or after the others: with no figure to compare,
+            # its year alone would make a deadline move either way
+            per_doc = dated
         prev = None
         for cur in per_doc:
             if prev is not None and _copies(prev, cur):
