@@ -151,3 +151,114 @@ def test_a_base_said_in_one_version_only_still_compares():
                       _pledge("ndc2", 28.0, 2030, "28% below BAU by 2030", baseline="BAU")])
     v = compare.views(t, PLEDGE_DOCS)["revisions"]
     assert list(v[~v["verdict"].str.startswith("target")]["verdict"]) == ["new", "raised"]
+
+
+def _milestone(doc, year, quote, goal=None, subject="Norrland", metric=None, conditional=None):
+    return Target(doc=doc, kind="milestone", metric=metric or quote, quote=quote, start=0, end=len(quote),
+                  year=year, goal=goal, subject=subject, conditional=conditional).to_dict()
+
+
+def _goal(doc, value, series, subject="Norrland"):
+    """A numeric goal, so that two documents read as versions of one plan (see dropped)."""
+    d = rec(doc, "target", value, 2030, f"goal {series} at {value}", series=series, subject=subject)
+    d.update(metric=f"measure {series}", series_name=f"measure {series}")
+    return d
+
+
+STRATEGY_DOCS = pd.DataFrame([
+    {"doc": "s2019", "published": "2019-02-11", "title": "climate strategy", "subject": "Norrland", "domains": [], "years": [2050]},
+    {"doc": "s2022", "published": "2022-10-03", "title": "strategy review", "subject": "Norrland", "domains": [], "years": [2045]},
+    {"doc": "s2025", "published": "2025-05-19", "title": "second review", "subject": "Norrland", "domains": [], "years": [2045]},
+])
+
+
+def _milestone_rows(t, docs=STRATEGY_DOCS):
+    v = compare.views(pd.DataFrame(t), docs)["revisions"]
+    return v[v["from_value"].isna() & v["to_value"].isna()]
+
+
+def test_an_end_state_goal_renamed_is_one_milestone_moved():
+    """'Carbon neutral by 2050', then 'net zero by 2045', then net zero again by 2045: one goal
+    whose deadline moved, then held."""
+    t = [_milestone("s2019", 2050, "Norrland aims to be carbon neutral by 2050", goal="carbon neutral"),
+         _milestone("s2022", 2045, "The region will reach net zero emissions by 2045", goal="net zero"),
+         _milestone("s2025", 2045, "Norrland stays on course for climate neutrality in 2045", goal="climate neutral")]
+    v = _milestone_rows(t)
+    assert list(v["verdict"]) == ["new", "deadline moved", "unchanged"]
+    moved = v.iloc[1]
+    assert (moved["from_year"], moved["to_year"]) == (2050, 2045)
+    assert moved["from_quote"] == "Norrland aims to be carbon neutral by 2050"
+    assert moved["series_name"] == "net zero" and moved["subject"] == "Norrland"
+    assert compare.views(pd.DataFrame(t), STRATEGY_DOCS)["revisions"]["series"].nunique() == 1
+
+
+def test_a_milestone_new_in_a_later_plan_and_one_dropped_from_it():
+    """The later review restates two of the strategy's numeric goals (so it is a new version) and
+    leaves out its net-zero year; a carbon-negative goal only the review sets is new, never the
+    net-zero goal moved."""
+    t = [_goal("s2019", 10.0, "A"), _goal("s2019", 20.0, "B"),
+         _goal("s2022", 12.0, "A"), _goal("s2022", 20.0, "B"),
+         _milestone("s2019", 2050, "Norrland aims to be carbon neutral by 2050", goal="carbon neutral"),
+         _milestone("s2022", 2060, "Norrland will be carbon negative by 2060", goal="carbon negative")]
+    v = _milestone_rows(t)
+    rows = {(r["series_name"], r["verdict"]): r for _, r in v.iterrows()}
+    assert set(rows) == {("net zero", "new"), ("net zero", "dropped"), ("carbon negative", "new")}
+    dropped = rows[("net zero", "dropped")]
+    assert (dropped["from_doc"], dropped["to_doc"], dropped["from_year"]) == ("s2019", "s2022", 2050)
+    assert rows[("carbon negative", "new")]["to_doc"] == "s2022"
+
+
+def test_milestones_never_cross_subjects_copies_or_conditionality():
+    docs = STRATEGY_DOCS.assign(text=["first words", "later words", "Later  words."])
+    t = [_milestone("s2019", 2050, "Norrland aims to be carbon neutral by 2050", goal="carbon neutral"),
+         _milestone("s2022", 2045, "Norrland will reach net zero by 2045", goal="net zero"),
+         _milestone("s2022", 2040, "With outside finance, Norrland could reach net zero by 2040", goal="net zero",
+                    conditional=True),
+         _milestone("s2022", 2035, "Sudmark will be net zero by 2035", goal="net zero", subject="Sudmark"),
+         _milestone("s2025", 2045, "Norrland will reach net zero by 2045", goal="net zero")]
+    v = _milestone_rows(t, docs)
+    by = {(r["subject"], r["to_quote"]): r["verdict"] for _, r in v.iterrows()}
+    assert by == {("Norrland", "Norrland aims to be carbon neutral by 2050"): "new",
+                  ("Norrland", "Norrland will reach net zero by 2045"): "deadline moved",
+                  ("Norrland", "With outside finance, Norrland could reach net zero by 2040"): "new",
+                  ("Sudmark", "Sudmark will be net zero by 2035"): "new"}
+    assert "s2025" not in set(v["to_doc"])  # s2025 is a copy of s2022's text
+
+
+def test_a_milestone_without_a_label_is_known_by_its_words():
+    """The same words but for the date are one milestone whose deadline moved; other words are
+    another milestone (a false 'deadline moved' is worse than a revision missed), and a
+    reworded milestone is never read as dropped."""
+    t = [_goal("s2019", 10.0, "A"), _goal("s2019", 20.0, "B"),
+         _goal("s2022", 12.0, "A"), _goal("s2022", 20.0, "B"),
+         _milestone("s2019", 2023, "The heat pump grant will end by March 2023", metric="heat pump grant end"),
+         _milestone("s2022", 2024, "The heat pump grant will end in June 2024", metric="heat pump grant end"),
+         _milestone("s2019", 2026, "The ferry line to the islands will open by 2026", metric="ferry line open"),
+         _milestone("s2022", 2027, "A new ferry terminal will open by 2027", metric="ferry terminal open")]
+    v = _milestone_rows(t)
+    grant = v[v["series_name"] == "heat pump grant end"]
+    assert list(grant["verdict"]) == ["new", "deadline moved"]
+    assert (grant.iloc[1]["from_year"], grant.iloc[1]["to_year"]) == (2023, 2024)
+    ferry = v[v["series_name"].str.startswith("ferry")]
+    assert list(ferry["verdict"]) == ["new", "new"]
+
+
+def test_milestones_leave_numeric_revisions_as_they_were():
+    base = compare.views(TARGETS, DOCS)["revisions"]
+    t = pd.concat([TARGETS, pd.DataFrame([_milestone("p2021", 2025, "Shanghai will be carbon neutral by 2025",
+                                                     goal="carbon neutral", subject="Shanghai")])])
+    v = compare.views(t, DOCS)["revisions"]
+    pd.testing.assert_frame_equal(v.iloc[:len(base)], base)
+    assert list(v.iloc[len(base):]["verdict"]) == ["new"]
+
+
+def test_an_undated_text_moves_no_milestone():
+    """Which of two versions came first is unknown when one is undated: no deadline moved
+    either way (numeric goals still compare their values)."""
+    docs = STRATEGY_DOCS.assign(published=[None, "2022-10-03", None])
+    t = [_milestone("s2019", 2050, "Norrland aims to be carbon neutral by 2050", goal="carbon neutral"),
+         _milestone("s2022", 2045, "The region will reach net zero emissions by 2045", goal="net zero")]
+    v = _milestone_rows(t, docs)
+    assert list(v["verdict"]) == ["new"] and list(v["to_doc"]) == ["s2022"]
+    alone = _milestone_rows(t[:1], docs)  # a milestone only undated texts state is still new
+    assert list(alone["verdict"]) == ["new"] and list(alone["to_doc"]) == ["s2019"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
+from types import MappingProxyType
 from typing import Optional
 
 import pandas as pd
@@ -27,6 +28,24 @@ VIEW_FILES = {
 
 # at what ratio two values count as the same goal ("about 6%" restated as "6%")
 SAME_VALUE_TOLERANCE = 0.005
+
+# A milestone's end state (models/cues.json milestone_goals) -> the goal it is one version of.
+# Net zero, carbon and climate neutrality and GHG neutrality all name the balance of emissions
+# and removals a country pledges to reach; versions of one pledge swap these words ("carbon
+# neutral by 2050", then "net zero by 2045") without setting a second goal, so they are one
+# series.  Carbon negative goes beyond that balance and "zero emissions" also reads sector goals
+# ("zero-carbon buildings", "a decarbonised grid"): each is a goal of its own, never the next
+# version of a net-zero pledge.  A label not listed here is its own goal.
+GOAL_FAMILIES = MappingProxyType({
+    "net zero": "net zero", "carbon neutral": "net zero", "climate neutral": "net zero",
+    "GHG neutral": "net zero", "carbon negative": "carbon negative", "zero emissions": "zero emissions",
+})
+# the words a date brings into a milestone's statement: "by March 2022" and "in 2023" restate
+# the same milestone with another deadline
+DATE_WORDS = frozenset((
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec by in until till before around"
+).split())
 
 
 def load(out_dir: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -155,7 +174,9 @@ def revisions(targets: pd.DataFrame, dates: pd.DataFrame) -> pd.DataFrame:
             "from_id", "from_doc", "from_title", "from_date", "from_date_inferred", "from_value", "from_unit",
             "from_year", "from_quote", "to_id", "to_doc", "to_title", "to_date", "to_date_inferred", "to_value",
             "to_unit", "to_year", "to_quote", "gap", "gap_unit", "unit"]
-    t = _with_dates(targets[targets["series"].notna()], dates)
+    numeric = targets[targets["series"].notna() & (targets["kind"] != "milestone")]
+    parts = [f for f in (numeric, _milestone_series(targets)) if len(f)]
+    t = _with_dates(pd.concat(parts, ignore_index=True) if parts else numeric, dates)
     rows = []
     plans = _with_dates(targets[targets["kind"] == "target"], dates)
     plan_docs = plans.drop_duplicates("doc")[["doc", "date", "_order", "subject"]]
@@ -168,16 +189,28 @@ def revisions(targets: pd.DataFrame, dates: pd.DataFrame) -> pd.DataFrame:
             t = t.assign(**{c: None})
     # a conditional pledge and an unconditional one are two goals, never one revised
     t = t.assign(_stream=[v is True or v == 1.0 for v in t["conditional"]])
-    for (sid, subject, _), g in t.groupby(["series", "subject", "_stream"], dropna=False, sort=True):
-        name = g["series_name"].iloc[0]
+    if "_key" not in t.columns:
+        t = t.assign(_key=None)
+    milestone = t["kind"] == "milestone"
+    # numeric series first, then the milestones, each in series order
+    groups = [grp for part in (t[~milestone], t[milestone])
+              for grp in part.groupby(["series", "subject", "_stream"], dropna=False, sort=True)]
+    for (sid, subject, _), g in groups:
+        tg = g[g["kind"].isin(["target", "milestone"])].sort_values(["_order", "doc", "year", "start"],
+                                                                    kind="stable")
+        name = (tg if len(tg) else g)["series_name"].iloc[0]  # a milestone's first statement names it
         unit = g["unit"].iloc[0]
-        tg = g[g["kind"] == "target"].sort_values(["_order", "doc", "year", "start"], kind="stable")
         base = {"series": sid, "series_name": name, "subject": subject, "unit": unit,
                 "indicator": g["indicator"].iloc[0], "indicator_code": g["indicator_code"].iloc[0]}
         # one goal per document: the latest horizon it sets for this series
         per_doc = [grp.sort_values(["year", "start"], na_position="first").iloc[-1]
                    for _, grp in tg.groupby("doc", sort=False)]
         per_doc.sort(key=lambda r: (r["_order"], r["doc"]))
+        dated = [r for r in per_doc if pd.notna(r["date"])]
+        if dated and per_doc[0]["kind"] == "milestone":
+            # an undated text has no place before or after the others: with no figure to compare,
+            # its year alone would make a deadline move either way
+            per_doc = dated
         prev = None
         for cur in per_doc:
             if prev is not None and _copies(prev, cur):
@@ -186,17 +219,19 @@ def revisions(targets: pd.DataFrame, dates: pd.DataFrame) -> pd.DataFrame:
                 verdict = "new"
                 rows.append({**base, "verdict": verdict, **_side("to", cur)})
             else:
-                if _against(prev) != _against(cur) and _against(prev) != (None, None) \
+                if cur["kind"] == "milestone":
+                    verdict = _by_year(prev, cur)  # a dated goal without a figure: only its year moves
+                elif _against(prev) != _against(cur) and _against(prev) != (None, None) \
                         and _against(cur) != (None, None):
                     verdict = "base changed"  # 28% below BAU, then 30% below 2019: not comparable
                 elif _same(cur["_base"], prev["_base"]):
-                    verdict = "unchanged" if cur["year"] == prev["year"] or pd.isna(cur["year"]) \
-                        or pd.isna(prev["year"]) else "deadline moved"
+                    verdict = _by_year(prev, cur)
                 else:
                     verdict = "raised" if cur["_base"] > prev["_base"] else "lowered"
                 rows.append({**base, "verdict": verdict, **_side("from", prev), **_side("to", cur)})
             prev = cur
-        if prev is not None:
+        # a milestone known only by its words may come back reworded: its absence says nothing
+        if prev is not None and (prev["kind"] != "milestone" or str(prev["_key"]).startswith("goal:")):
             later = plan_docs[(plan_docs["_order"] > prev["_order"]) &
                               (plan_docs["subject"] == subject) &
                               (~plan_docs["doc"].isin(tg["doc"]))]
@@ -228,6 +263,42 @@ def revisions(targets: pd.DataFrame, dates: pd.DataFrame) -> pd.DataFrame:
                              **_side("to", last), "gap": gap,
                              "gap_unit": "percentage points" if tr["unit"] in ("percent", "%") else tr["unit"]})
     return pd.DataFrame(rows, columns=cols)
+
+
+def _by_year(prev, cur) -> str:
+    """The verdict between two statements of one goal: a year not said moves nothing."""
+    return "unchanged" if cur["year"] == prev["year"] or pd.isna(cur["year"]) or pd.isna(prev["year"]) \
+        else "deadline moved"
+
+
+def milestone_key(goal, quote) -> Optional[str]:
+    """What makes two dated milestones of one subject the same goal.  One with an end-state label
+    is its goal family (GOAL_FAMILIES): "carbon neutral by 2050" and "net zero by 2045" are one
+    pledge.  Without a label, only its words tell: the same words but for the date ("end the
+    incentive by March 2022", "... by June 2023").  Any other wording is another milestone, since
+    a deadline moved between two unrelated goals is worse than a revision missed."""
+    if isinstance(goal, str) and goal:
+        return "goal:" + GOAL_FAMILIES.get(goal, goal)
+    if not isinstance(quote, str):
+        return None
+    words = {w for w in rules.load("align")["alnum_token"].findall(quote.lower())
+             if w not in DATE_WORDS and not any(ch.isdigit() for ch in w)}
+    return "words:" + " ".join(sorted(words)) if words else None
+
+
+def _milestone_series(targets: pd.DataFrame) -> pd.DataFrame:
+    """The dated milestones, each in a series of its subject and milestone_key, named by the goal
+    family, else by each statement's metric (revisions uses the first)."""
+    ms = targets[(targets["kind"] == "milestone") & targets["year"].notna()] if len(targets) else targets
+    if ms.empty:
+        return ms.iloc[0:0]
+    goals = ms["goal"] if "goal" in ms.columns else [None] * len(ms)  # outputs written before goal
+    ms = ms.assign(_key=[milestone_key(g, q) for g, q in zip(goals, ms["quote"])])
+    ms = ms[ms["_key"].notna()]
+    return ms.assign(
+        series=["M" + hashlib.sha1(f"{s}|{k}".encode()).hexdigest()[:10] for s, k in zip(ms["subject"], ms["_key"])],
+        series_name=[k[len("goal:"):] if k.startswith("goal:") else m if isinstance(m, str) and m.strip() else q
+                     for k, m, q in zip(ms["_key"], ms["metric"], ms["quote"])])
 
 
 def _copies(a, b) -> bool:
