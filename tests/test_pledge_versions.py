@@ -16,10 +16,7 @@ from policytrace import compare, export
 DATA = Path(__file__).resolve().parent / "data" / "baselines" / "pledges"
 EXPECTED = json.loads((DATA / "expected.json").read_text(encoding="utf-8"))
 VERDICT = {"moved": "deadline moved"}  # the author's word for revisions.csv's
-KNOWN = {
-    "v2_2021>v3_2024:GHG emissions reduction (unconditional)":
-        "the metric of 'instead of business-as-usual: greenhouse gas emissions will be 30% ...' is read as business-as-usual",
-}
+KNOWN: dict = {}  # every pair is right on 2026-12-03
 
 
 def _id(e):

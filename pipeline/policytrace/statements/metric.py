@@ -162,7 +162,13 @@ def _subject_text(parsed: Parsed, text: str, q: Quantity, ch: dict, subj: Option
     if subj is None:
         return ""
     ss, se = _phrase(parsed, text, _subtree(ch, subj))
-    return "" if ss <= q.start < se else text[ss:se]
+    if ss <= q.start < se:
+        return ""
+    # "... instead of business-as-usual: greenhouse gas emissions will be 30% below": the
+    # subject is what follows the last colon before its head, not the lead-in the parse joins to it
+    head = parsed.tokens[subj].start
+    colon = text.rfind(":", ss, head)
+    return text[colon + 1:se].strip() if colon >= 0 else text[ss:se]
 
 
 def _direct_object(parsed: Parsed, text: str, q: Quantity, ch: dict, sent, groups, verb, k: int,
