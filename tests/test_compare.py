@@ -32,11 +32,16 @@ TARGETS = pd.DataFrame([
 
 
 def test_revisions_verdicts_and_quotes():
+    """Each plan sets the next horizon (2015, 2020, 2025): new horizons, never raises; 4.5% by
+    2025 restated by 2026 before 2025 came is a deadline moved; 4% by 2030 is new, not lowered."""
     v = compare.views(TARGETS, DOCS)["revisions"]
     s1 = v[(v["series"] == "S1") & ~v["verdict"].str.startswith("target")]
-    assert list(s1["verdict"]) == ["new", "raised", "raised", "lowered"]
-    raised = s1[s1["verdict"] == "raised"].iloc[0]
-    assert (raised["from_quote"], raised["to_quote"]) == ("R&D 3.7% by 2015", "R&D 3.8% by 2020")
+    assert list(s1["verdict"]) == ["new", "new horizon", "new horizon", "deadline moved", "new horizon"]
+    assert list(s1["horizon"]) == [2015, 2020, 2025, 2026, 2030]
+    step = s1[s1["verdict"] == "new horizon"].iloc[0]
+    assert (step["from_quote"], step["to_quote"]) == ("R&D 3.7% by 2015", "R&D 3.8% by 2020")
+    moved = s1[s1["verdict"] == "deadline moved"].iloc[0]
+    assert (moved["from_year"], moved["to_year"], moved["from_doc"]) == (2025, 2026, "p2021")
     dropped = v[(v["series"] == "S2") & (v["verdict"] == "dropped")]
     # p2021 restates two of p2016's series (S1, S3): a new version of the plan that drops S2
     assert list(dropped["from_doc"]) == ["p2016"] and list(dropped["to_doc"]) == ["p2021"]
@@ -102,7 +107,10 @@ def test_evolution_end_to_end_from_texts(tmp_path, extractor):
     rev = compare.views(targets, docs)["revisions"]
     rd = rev[rev["indicator_code"] == "GB.XPD.RSDV.GD.ZS"].set_index("verdict")
     assert rd["series_name"].iloc[0] == "R&D expenditure (% of GDP)"
-    assert rd.loc["raised", "from_value"] == 3.8 and rd.loc["raised", "to_value"] == 4.5
+    # 3.8% by 2020, then about 4.5% by 2025: the later plan sets a new horizon, it raises nothing
+    assert "raised" not in rd.index
+    assert rd.loc["new horizon", "from_value"] == 3.8 and rd.loc["new horizon", "to_value"] == 4.5
+    assert (rd.loc["new horizon", "from_year"], rd.loc["new horizon", "horizon"]) == (2020, 2025)
     assert "R&D intensity reached 4.1 percent" in rd.loc["target met", "to_quote"]
     contracts = rev[rev["to_value"] == 158.3e9]
     assert list(contracts["verdict"]) == ["target met"]
@@ -262,3 +270,101 @@ def test_an_undated_text_moves_no_milestone():
     assert list(v["verdict"]) == ["new"] and list(v["to_doc"]) == ["s2022"]
     alone = _milestone_rows(t[:1], docs)  # a milestone only undated texts state is still new
     assert list(alone["verdict"]) == ["new"] and list(alone["to_doc"]) == ["s2019"]
+
+
+def _share(doc, value, year, quote, value_max=None, **against):
+    """A renewable-share goal of the invented region Ostmark; VALUE..VALUE_MAX when a range."""
+    d = rec(doc, "target", value, year, quote, series="R", comparator="equal", subject="Ostmark")
+    d.update(metric="renewable share of power", series_name="renewable share of power", value_max=value_max,
+             **against)
+    return d
+
+
+PLAN_DOCS = pd.DataFrame([
+    {"doc": "a", "published": "2015-03-01", "title": "plan A", "subject": "Ostmark", "domains": [], "years": []},
+    {"doc": "b", "published": "2019-03-01", "title": "plan B", "subject": "Ostmark", "domains": [], "years": []},
+    {"doc": "c", "published": "2023-03-01", "title": "plan C", "subject": "Ostmark", "domains": [], "years": []},
+])
+
+
+def _goal_rows(t, docs=PLAN_DOCS):
+    v = compare.views(pd.DataFrame(t), docs)["revisions"]
+    return v[~v["verdict"].str.startswith("target")].reset_index(drop=True)
+
+
+def test_each_horizon_is_compared_with_itself():
+    """'26-28% by 2025' then '50-52% by 2030' is a new horizon, not a raise from 28 to 52; the
+    2025 goal the second plan leaves out still stands, and a third plan restating it compares
+    with the first plan's figure."""
+    v = _goal_rows([_share("a", 26.0, 2025, "26-28% by 2025", value_max=28.0),
+                    _share("b", 50.0, 2030, "50-52% by 2030", value_max=52.0),
+                    _share("c", 27.0, 2025, "27-29% by 2025", value_max=29.0),
+                    _share("c", 50.0, 2030, "50-52% by 2030, reaffirmed", value_max=52.0)])
+    got = [(r["verdict"], r["horizon"], r["from_doc"] if isinstance(r["from_doc"], str) else None, r["to_doc"])
+           for _, r in v.iterrows()]
+    assert got == [("new", 2025, None, "a"), ("new horizon", 2030, "a", "b"),
+                   ("raised", 2025, "a", "c"), ("unchanged", 2030, "b", "c")]
+    assert "dropped" not in set(v["verdict"]) and "raised" not in set(v[v["to_doc"] == "b"]["verdict"])
+
+
+def test_ranges_compare_end_by_end():
+    """Raised only when neither end falls; a range that widens or narrows on both sides is
+    'range changed', neither higher nor lower."""
+    def verdict(first, second):
+        v = _goal_rows([_share("a", first[0], 2030, "first", value_max=first[1]),
+                        _share("b", second[0], 2030, "second", value_max=second[1])])
+        return v.iloc[1]["verdict"]
+    assert verdict((26.0, 28.0), (27.0, 32.0)) == "raised"
+    assert verdict((28.0, None), (28.0, 30.0)) == "raised"      # the range moves up
+    assert verdict((28.0, None), (26.0, 28.0)) == "lowered"
+    assert verdict((26.0, 28.0), (25.0, 30.0)) == "range changed"
+    assert verdict((26.0, 28.0), (26.0, 28.0)) == "unchanged"
+    assert verdict((30.0, None), (25.0, None)) == "lowered"
+
+
+def test_a_numeric_goal_restated_with_another_year_is_a_deadline_moved():
+    """The same figure for a later year, set before the old year came, moves the deadline; a
+    different figure, a deadline that had already passed, or another base is a new horizon."""
+    moved = _goal_rows([_share("a", 40.0, 2025, "40% by 2025"), _share("b", 40.0, 2028, "40% by 2028")])
+    assert list(moved["verdict"]) == ["new", "deadline moved"]
+    assert (moved.iloc[1]["from_year"], moved.iloc[1]["to_year"], moved.iloc[1]["horizon"]) == (2025, 2028, 2028)
+    other = _goal_rows([_share("a", 40.0, 2025, "40% by 2025"), _share("b", 45.0, 2028, "45% by 2028")])
+    assert list(other["verdict"]) == ["new", "new horizon"]
+    expired = _goal_rows([_share("a", 40.0, 2017, "40% by 2017"), _share("b", 40.0, 2022, "40% by 2022")])
+    assert list(expired["verdict"]) == ["new", "new horizon"]  # plan B was written after 2017
+    rebased = _goal_rows([_share("a", 40.0, 2025, "40% below BAU by 2025", baseline="BAU"),
+                          _share("b", 40.0, 2028, "40% below 2010 by 2028", baseline="base year", base_year=2010)])
+    assert list(rebased["verdict"]) == ["new", "new horizon"] and rebased.iloc[1]["from_doc"] != "a"
+
+
+def test_a_moved_deadline_leaves_the_old_horizon_and_others_stay():
+    """After 40% by 2025 moves to 2028, a later 2025 figure is a horizon set anew, and the plan's
+    2035 goal is a new horizon beside it."""
+    v = _goal_rows([_share("a", 40.0, 2025, "40% by 2025"),
+                    _share("b", 40.0, 2028, "40% by 2028"), _share("b", 60.0, 2035, "60% by 2035"),
+                    _share("c", 42.0, 2028, "42% by 2028"), _share("c", 60.0, 2035, "60% by 2035 still")])
+    assert list(zip(v["verdict"], v["horizon"])) == [
+        ("new", 2025), ("deadline moved", 2028), ("new horizon", 2035), ("raised", 2028), ("unchanged", 2035)]
+
+
+def test_a_change_of_base_on_one_horizon_and_the_new_columns():
+    v = _goal_rows([_share("a", 20.0, 2030, "20% below BAU by 2030", baseline="BAU", conditional=False),
+                    _share("b", 30.0, 2030, "30% below 2019 by 2030", baseline="base year", base_year=2019,
+                           conditional=False),
+                    _share("b", 45.0, 2030, "45% below 2019 by 2030 with support", baseline="base year",
+                           base_year=2019, conditional=True),
+                    _share("c", 35.0, 2030, "35% below 2019 by 2030", baseline="base year", base_year=2019)])
+    got = [(r["verdict"], r["conditional"], None if pd.isna(r["base_year"]) else r["base_year"])
+           for _, r in v.iterrows()]
+    assert got == [("new", False, None), ("base changed", False, 2019), ("raised", False, 2019),
+                   ("new", True, 2019)]
+    assert str(v["horizon"].dtype) == "Int64" and str(v["base_year"].dtype) == "Int64"
+
+
+def test_goal_history_lists_every_plan_and_horizon():
+    h = compare.goal_history(pd.DataFrame([_share("a", 26.0, 2025, "26-28% by 2025", value_max=28.0),
+                                           _share("b", 50.0, 2030, "50-52% by 2030", value_max=52.0)]),
+                             compare.document_dates(PLAN_DOCS))
+    assert list(zip(h["doc"], h["horizon"], h["value"], h["value_max"])) == [("a", 2025, 26.0, 28.0),
+                                                                             ("b", 2030, 50.0, 52.0)]
+    assert set(h["series"]) == {"R"} and not h["conditional"].any()

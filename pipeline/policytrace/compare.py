@@ -167,13 +167,43 @@ def _met(target: dict, ach_value: float) -> bool:
     return ach_value >= v
 
 
+def _streams(t: pd.DataFrame) -> pd.DataFrame:
+    """T with what a goal is stated against, and its stream: a conditional pledge and an
+    unconditional one are two goals, never one revised."""
+    for c in ("base_year", "baseline", "conditional", "value_max", "goal"):  # outputs written before schema 1.1
+        if c not in t.columns:
+            t = t.assign(**{c: None})
+    return t.assign(_stream=[v is True or v == 1.0 for v in t["conditional"]])
+
+
+def goal_history(targets: pd.DataFrame, dates: pd.DataFrame) -> pd.DataFrame:
+    """Every plan's numeric goal per series, subject, stream and horizon: the statements
+    revisions compares (a document's last one per horizon, copies left out), so the whole
+    history of a goal can be read at once, not only its changes."""
+    cols = ["series", "series_name", "subject", "conditional", "horizon", "doc", "title", "date",
+            "date_inferred", "id", "value", "value_max", "unit", "comparator", "base_year", "baseline", "quote"]
+    goals = targets[targets["series"].notna() & (targets["kind"] == "target")] if len(targets) else targets
+    if goals.empty:
+        return pd.DataFrame(columns=cols)
+    t = _streams(_with_dates(goals, dates)).sort_values(["_order", "doc", "year", "start"], kind="stable")
+    rows = []
+    for (_, subject, stream), g in t.groupby(["series", "subject", "_stream"], dropna=False, sort=True):
+        for plan in _plans(g):
+            for h in sorted(plan, key=_horizon_order):
+                r = plan[h]
+                rows.append({**{c: r.get(c) for c in cols}, "subject": subject, "conditional": bool(stream),
+                             "horizon": h, "base_year": _against(r)[1]})
+    return _integers(pd.DataFrame(rows, columns=cols))
+
+
 def revisions(targets: pd.DataFrame, dates: pd.DataFrame) -> pd.DataFrame:
-    """How each series' goal changed from one document to the next, and targets against the
-    latest achievement.  Every verdict carries the two statements it rests on."""
+    """How each series' goal changed from plan to plan, horizon by horizon (see _horizon_rows),
+    and targets against the latest achievement.  Every verdict carries the two statements it
+    rests on; ``horizon``, ``conditional`` and ``base_year`` say which goal a row is about."""
     cols = ["series", "series_name", "indicator", "indicator_code", "subject", "verdict",
             "from_id", "from_doc", "from_title", "from_date", "from_date_inferred", "from_value", "from_unit",
             "from_year", "from_quote", "to_id", "to_doc", "to_title", "to_date", "to_date_inferred", "to_value",
-            "to_unit", "to_year", "to_quote", "gap", "gap_unit", "unit"]
+            "to_unit", "to_year", "to_quote", "gap", "gap_unit", "unit", "horizon", "conditional", "base_year"]
     numeric = targets[targets["series"].notna() & (targets["kind"] != "milestone")]
     parts = [f for f in (numeric, _milestone_series(targets)) if len(f)]
     t = _with_dates(pd.concat(parts, ignore_index=True) if parts else numeric, dates)
@@ -184,24 +214,21 @@ def revisions(targets: pd.DataFrame, dates: pd.DataFrame) -> pd.DataFrame:
     goals = t[t["kind"] == "target"]
     series_by_doc = goals.groupby("doc")["series"].agg(set).to_dict() if len(goals) else {}
     keys = dict(zip(dates["doc"], dates["text_key"])) if "text_key" in dates.columns else {}
-    for c in ("base_year", "baseline", "conditional"):  # outputs written before schema 1.1
-        if c not in t.columns:
-            t = t.assign(**{c: None})
-    # a conditional pledge and an unconditional one are two goals, never one revised
-    t = t.assign(_stream=[v is True or v == 1.0 for v in t["conditional"]])
+    t = _streams(t)
     if "_key" not in t.columns:
         t = t.assign(_key=None)
     milestone = t["kind"] == "milestone"
     # numeric series first, then the milestones, each in series order
     groups = [grp for part in (t[~milestone], t[milestone])
               for grp in part.groupby(["series", "subject", "_stream"], dropna=False, sort=True)]
-    for (sid, subject, _), g in groups:
+    for (sid, subject, stream), g in groups:
         tg = g[g["kind"].isin(["target", "milestone"])].sort_values(["_order", "doc", "year", "start"],
                                                                     kind="stable")
         name = (tg if len(tg) else g)["series_name"].iloc[0]  # a milestone's first statement names it
         unit = g["unit"].iloc[0]
         base = {"series": sid, "series_name": name, "subject": subject, "unit": unit,
-                "indicator": g["indicator"].iloc[0], "indicator_code": g["indicator_code"].iloc[0]}
+                "indicator": g["indicator"].iloc[0], "indicator_code": g["indicator_code"].iloc[0],
+                "conditional": bool(stream)}
         # one goal per document: the latest horizon it sets for this series
         per_doc = [grp.sort_values(["year", "start"], na_position="first").iloc[-1]
                    for _, grp in tg.groupby("doc", sort=False)]
@@ -212,24 +239,20 @@ def revisions(targets: pd.DataFrame, dates: pd.DataFrame) -> pd.DataFrame:
             # its year alone would make a deadline move either way
             per_doc = dated
         prev = None
-        for cur in per_doc:
-            if prev is not None and _copies(prev, cur):
-                continue  # a rendition or re-post of the same text says nothing new
-            if prev is None:
-                verdict = "new"
-                rows.append({**base, "verdict": verdict, **_side("to", cur)})
-            else:
-                if cur["kind"] == "milestone":
-                    verdict = _by_year(prev, cur)  # a dated goal without a figure: only its year moves
-                elif _against(prev) != _against(cur) and _against(prev) != (None, None) \
-                        and _against(cur) != (None, None):
-                    verdict = "base changed"  # 28% below BAU, then 30% below 2019: not comparable
-                elif _same(cur["_base"], prev["_base"]):
-                    verdict = _by_year(prev, cur)
-                else:
-                    verdict = "raised" if cur["_base"] > prev["_base"] else "lowered"
-                rows.append({**base, "verdict": verdict, **_side("from", prev), **_side("to", cur)})
-            prev = cur
+        if len(per_doc) and per_doc[0]["kind"] != "milestone":
+            plans = _plans(tg)
+            rows += [{**base, **r} for r in _horizon_rows(plans)]
+            prev = plans[-1][max(plans[-1], key=_horizon_order)]
+        else:
+            for cur in per_doc:
+                if prev is not None and _copies(prev, cur):
+                    continue  # a rendition or re-post of the same text says nothing new
+                if prev is None:
+                    rows.append({**base, "verdict": "new", **_side("to", cur), **_about(cur)})
+                else:  # a dated goal without a figure: only its year moves
+                    rows.append({**base, "verdict": _by_year(prev, cur), **_side("from", prev),
+                                 **_side("to", cur), **_about(cur)})
+                prev = cur
         # a milestone known only by its words may come back reworded: its absence says nothing
         if prev is not None and (prev["kind"] != "milestone" or str(prev["_key"]).startswith("goal:")):
             later = plan_docs[(plan_docs["_order"] > prev["_order"]) &
@@ -243,7 +266,7 @@ def revisions(targets: pd.DataFrame, dates: pd.DataFrame) -> pd.DataFrame:
             if len(later):
                 nxt = later.sort_values(["_order", "doc"]).iloc[0]
                 title = dates.loc[dates["doc"] == nxt["doc"], "title"]
-                rows.append({**base, "verdict": "dropped", **_side("from", prev),
+                rows.append({**base, "verdict": "dropped", **_side("from", prev), **_about(prev),
                              "to_doc": nxt["doc"], "to_date": nxt["date"],
                              "to_title": title.iloc[0] if len(title) else None})
         # every target against the latest achievement of the series
@@ -260,9 +283,126 @@ def revisions(targets: pd.DataFrame, dates: pd.DataFrame) -> pd.DataFrame:
                 else:
                     verdict = "pending"
                 rows.append({**base, "verdict": f"target {verdict}", **_side("from", tr),
-                             **_side("to", last), "gap": gap,
+                             **_side("to", last), **_about(tr), "gap": gap,
                              "gap_unit": "percentage points" if tr["unit"] in ("percent", "%") else tr["unit"]})
     return pd.DataFrame(rows, columns=cols)
+
+
+def _horizon(r) -> Optional[int]:
+    return None if pd.isna(r["year"]) else int(r["year"])
+
+
+def _horizon_order(h) -> tuple:
+    """Horizons in order, a goal that says no year first."""
+    return (h is not None, h or 0)
+
+
+def _plans(tg: pd.DataFrame) -> list[dict]:
+    """One stream's plans in order, each {horizon: the statement it sets for it}; a document that
+    restates a horizon keeps its last statement, and a copy of an earlier plan is left out."""
+    plans, seen = [], set()
+    for _, grp in tg.groupby("doc", sort=False):
+        key = grp["text_key"].iloc[0] if "text_key" in grp.columns else None
+        if isinstance(key, str) and key in seen:
+            continue  # a rendition or re-post of the same text says nothing new
+        seen.add(key)
+        plans.append({_horizon(r): r for _, r in grp.sort_values("start", kind="stable").iterrows()})
+    plans.sort(key=lambda p: (next(iter(p.values()))["_order"], next(iter(p.values()))["doc"]))
+    return plans
+
+
+def _comparable(a, b) -> bool:
+    """Two statements are of one goal unless both say their base and the bases differ."""
+    x, y = _against(a), _against(b)
+    return x == y or x == (None, None) or y == (None, None)
+
+
+def _ends(r) -> tuple:
+    """A goal's range in base units; a single figure is a range of one value."""
+    lo = r["_base"]
+    hi = _base(r.get("value_max"), r["unit"]) if r.get("value_max") is not None else None
+    return lo, (lo if hi is None or pd.isna(hi) else hi)
+
+
+def _by_value(prev, cur) -> str:
+    """Raised, lowered or unchanged between two statements of one horizon.  Ranges compare end by
+    end: raised when neither end falls and one rises (26-28% to 27-32%, 28% to 28-30%), lowered
+    the other way round; a range that widens or narrows on both sides is "range changed", since
+    it is neither a higher nor a lower goal.  A figure not read says nothing: unchanged."""
+    (a0, a1), (b0, b1) = _ends(prev), _ends(cur)
+    if any(x is None or pd.isna(x) for x in (a0, a1, b0, b1)):
+        return "unchanged"
+    moves = {0 if _same(a, b) else (1 if b > a else -1) for a, b in ((a0, b0), (a1, b1))}
+    if moves == {0}:
+        return "unchanged"
+    if -1 not in moves:
+        return "raised"
+    return "lowered" if 1 not in moves else "range changed"
+
+
+def _restated(prev, cur, published: Optional[int]) -> bool:
+    """Is CUR (a horizon new to its stream) PREV's goal with another deadline?  Only the same
+    figure (or range) on the same base, or the same named goal, moves; and only a deadline the
+    later plan could still move: one that had passed when it was written expired instead."""
+    if not _comparable(prev, cur) or published is None or _horizon(prev) < published:
+        return False
+    goal_a, goal_b = prev.get("goal"), cur.get("goal")
+    if isinstance(goal_a, str) and goal_a and goal_a == goal_b:
+        return True
+    return _by_value(prev, cur) == "unchanged" and prev["_base"] is not None and not pd.isna(prev["_base"])
+
+
+def _horizon_rows(plans: list[dict]) -> list[dict]:
+    """The verdicts of one numeric stream, plan to plan and horizon by horizon.  Each horizon's
+    latest statement stands until a plan restates it: the same horizon is raised, lowered,
+    unchanged (or "base changed" when the two say different bases); a horizon the stream had
+    not set is "new" in its first plan, later "deadline moved" when it restates a standing goal
+    the plan no longer sets for its old year (see _restated), else "new horizon" -- never a
+    raise, however its figure compares (26-28% by 2025, then 50-52% by 2030).  A horizon a
+    later plan leaves out is kept, not dropped: a plan adding 2035 need not restate 2025."""
+    rows, standing = [], {}
+    for plan in plans:
+        first = next(iter(plan.values()))
+        published = _year_of(first["date"])
+        fresh = sorted((h for h in plan if h not in standing), key=_horizon_order)
+        gone = [h for h in standing if h not in plan and h is not None]
+        out = []
+        for h in sorted((h for h in plan if h in standing), key=_horizon_order):
+            old, cur = standing[h], plan[h]
+            verdict = _by_value(old, cur) if _comparable(old, cur) else "base changed"
+            out.append((h, {"verdict": verdict, **_side("from", old), **_side("to", cur), **_about(cur)}))
+        moved = set()
+        for h in fresh:
+            cur = plan[h]
+            cands = [g for g in gone if g not in moved and h is not None and _restated(standing[g], cur, published)]
+            if cands:
+                g = max(cands, key=lambda g: (standing[g]["_order"], -abs(g - h)))
+                moved.add(g)
+                out.append((h, {"verdict": "deadline moved", **_side("from", standing[g]), **_side("to", cur),
+                                **_about(cur)}))
+                continue
+            if not standing:
+                out.append((h, {"verdict": "new", **_side("to", cur), **_about(cur)}))
+                continue
+            # the standing goal nearest in time, on the same base, is shown beside it for context
+            near = sorted((g for g in standing if _comparable(standing[g], cur)),
+                          key=lambda g: (g is None or h is None, abs((g or 0) - (h or 0)), _horizon_order(g)))
+            side = _side("from", standing[near[0]]) if near else {}
+            out.append((h, {"verdict": "new horizon", **side, **_side("to", cur), **_about(cur)}))
+        rows += [r for _, r in sorted(out, key=lambda x: _horizon_order(x[0]))]
+        for g in moved:
+            standing.pop(g)
+        standing.update(plan)
+    return rows
+
+
+def _about(r) -> dict:
+    """Which goal a row is about: its horizon and the base year it is stated against."""
+    return {"horizon": _horizon(r), "base_year": _against(r)[1]}
+
+
+def _year_of(date) -> Optional[int]:
+    return int(date[:4]) if isinstance(date, str) and date[:4].isdigit() else None
 
 
 def _by_year(prev, cur) -> str:
@@ -343,7 +483,7 @@ def views(targets: pd.DataFrame, docs: pd.DataFrame) -> dict[str, pd.DataFrame]:
     return {name: _integers(df) for name, df in out.items()}
 
 
-_INT_COLUMNS = ("year", "from_year", "to_year", "start", "end")
+_INT_COLUMNS = ("year", "from_year", "to_year", "start", "end", "horizon", "base_year")
 
 
 def _integers(df: pd.DataFrame) -> pd.DataFrame:
