@@ -1,6 +1,7 @@
-"""Three versions of one country's pledge, written by a second author (tests/data/baselines/
+"""Four versions of one country's pledge, written by a second author (tests/data/baselines/
 pledges: a first pledge, an update that raises a percent and moves a year, a second update that
-adds a conditional part and changes the base year), extracted and compared as a user would:
+adds a conditional part and changes the base year, a third that adds a 2035 horizon beside the
+2030 one and moves a capacity goal's year again), extracted and compared as a user would:
 each pair in expected.json gets its verdict in revisions.csv.  Pairs the pipeline does not yet
 get are listed in KNOWN with the reason (strict: a change that settles one must say so)."""
 from __future__ import annotations
