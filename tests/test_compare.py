@@ -1,5 +1,8 @@
 """Evolution views on records built by hand: every verdict and the quotes it rests on."""
+from pathlib import Path
+
 import pandas as pd
+import pytest
 
 from policytrace import compare
 from policytrace.records import Target
@@ -368,3 +371,61 @@ def test_goal_history_lists_every_plan_and_horizon():
     assert list(zip(h["doc"], h["horizon"], h["value"], h["value_max"])) == [("a", 2025, 26.0, 28.0),
                                                                              ("b", 2030, 50.0, 52.0)]
     assert set(h["series"]) == {"R"} and not h["conditional"].any()
+
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+VERDICTS = {"new", "new horizon", "raised", "lowered", "range changed", "unchanged", "deadline moved",
+            "base changed", "dropped", "target met", "target missed", "target pending"}
+
+
+@pytest.fixture(scope="module")
+def real_chains(extractor, tmp_path_factory):
+    """The dev and dev-b releases extracted once each (with a re-post of one release under
+    another name) and compared: {set: (targets, documents, revisions)}."""
+    import shutil
+    from policytrace import export
+    out = {}
+    for name in ("dev", "dev-b"):
+        docs = SHARED / name / "docs"
+        if not docs.is_dir():
+            pytest.skip(f"{docs} is absent")
+        src = tmp_path_factory.mktemp(f"{name}_in")
+        for f in docs.iterdir():
+            shutil.copy(f, src / f.name)
+        first = sorted(docs.glob("*.txt"))[0]
+        shutil.copy(first, src / ("zz_copy_of_" + first.name))
+        dst = tmp_path_factory.mktemp(f"{name}_out")
+        for _ in export.write(extractor.run([src]), dst, series=extractor.series):
+            pass
+        targets, documents = compare.load(dst)
+        out[name] = (targets, documents, compare.views(targets, documents)["revisions"])
+    return out
+
+
+def _conditional(r) -> bool:
+    return r["conditional"] is True or r["conditional"] == 1.0
+
+
+@pytest.mark.parametrize("name", ["dev", "dev-b"])
+def test_real_revisions_compare_like_with_like(real_chains, name):
+    """On real releases no row compares two subjects, a conditional goal with an unconditional
+    one, two bases (but to say 'base changed'), two horizons (but to say the deadline moved or a
+    horizon is new), or a document with itself or a copy of itself."""
+    targets, documents, rev = real_chains[name]
+    assert set(rev["verdict"]) <= VERDICTS
+    by_id = targets.set_index("id")
+    keys = dict(zip(documents["doc"], (compare.text_key(t) for t in documents["text"])))
+    pairs = rev.dropna(subset=["from_id", "to_id"])
+    pairs = pairs[~pairs["verdict"].str.startswith("target")]
+    assert len(pairs), name
+    for _, r in pairs.iterrows():
+        a, b = by_id.loc[r["from_id"]], by_id.loc[r["to_id"]]
+        what = (r["verdict"], r["from_quote"], r["to_quote"])
+        assert a["subject"] == b["subject"] == r["subject"], what
+        assert _conditional(a) == _conditional(b) == bool(r["conditional"]), what
+        if r["verdict"] != "base changed":
+            assert compare._comparable(a, b), what
+        if r["verdict"] not in ("deadline moved", "new horizon"):
+            assert pd.isna(r["from_year"]) or pd.isna(r["to_year"]) or r["from_year"] == r["to_year"], what
+        assert r["from_doc"] != r["to_doc"] and keys[r["from_doc"]] != keys[r["to_doc"]], what
+    assert any(d.startswith("zz_copy_of_") for d in targets["doc"])
