@@ -155,3 +155,39 @@ def test_round_ticks_and_a_series_drawn_in_its_usual_unit():
     assert "(X, GW" in svg                      # the series' usual unit, not the first record's
     assert "achieved 742 MW in 2024" in svg     # the tooltip keeps the unit as written
     assert ">40<" in svg and "Plan B*" in svg   # 742 MW drawn as 0.742 GW; an inferred date marked
+
+
+def test_each_series_shows_its_goals_by_horizon_and_plan(browser, tmp_path, extractor):
+    """The four invented versions of Valdoria's pledge: the unconditional emissions goal is one
+    table, its horizons (2030, 2035) down and the four plans across, each cell the figure that
+    plan sets for that year; the 2035 goal only the last plan sets is a new horizon."""
+    from selenium.webdriver.common.by import By
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    for f in (ROOT / "tests" / "data" / "baselines" / "pledges").glob("*.txt"):
+        shutil.copy(f, src / f.name)
+    for _ in export.write(extractor.run([src]), out, series=extractor.series):
+        pass
+    page = report.write(out, tmp_path / "r.html")
+    urls, errors = _load(browser, page)
+    assert errors == [] and all(u.startswith(("file:", "data:", "about:")) for u in urls), urls
+    tables = browser.find_elements(By.CSS_SELECTOR, "#revisions table.horizon-table")
+    ghg = [t for t in tables if t.find_element(By.TAG_NAME, "caption").text.lower().startswith("greenhouse gas")
+           and "conditional" not in t.find_element(By.TAG_NAME, "caption").text]
+    assert len(ghg) == 1, [t.find_element(By.TAG_NAME, "caption").text for t in tables]
+    rows = ghg[0].find_elements(By.TAG_NAME, "tr")
+    head = [th.text for th in rows[0].find_elements(By.TAG_NAME, "th")]
+    assert head[0] == "horizon" and len(head) == 5 and "2027-11-08" in head[4], head
+    cells = {r.get_attribute("data-horizon"): [td.text.split("\n")[0] for td in r.find_elements(By.TAG_NAME, "td")]
+             for r in rows[1:]}
+    assert cells == {"2030": ["20%", "28%", "30%", "30%"], "2035": ["·", "·", "·", "55%"]}, cells
+    new = ghg[0].find_element(By.CSS_SELECTOR, "tr[data-horizon='2035'] td[data-verdict]")
+    assert new.get_attribute("data-verdict") == "new horizon"
+    verdicts = [td.get_attribute("data-verdict")
+                for td in ghg[0].find_elements(By.CSS_SELECTOR, "tr[data-horizon='2030'] td")]
+    assert verdicts == ["new", "raised", "base changed", "unchanged"]
+    # the demo's report has such tables too, and a phone still needs no sideways scroll (test above)
+    _load(browser, ROOT / "extracted" / "report.html")
+    assert browser.find_elements(By.CSS_SELECTOR, "#revisions table.horizon-table")
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / "report-horizons.png"))

@@ -10,6 +10,7 @@ computes what the template shows (chart geometry, rows) as plain data.
 from __future__ import annotations
 
 import math
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Optional
@@ -61,7 +62,10 @@ th{background:#f0f2f5}.num{text-align:right;white-space:nowrap}
 .doctext{white-space:pre-wrap;font:13px/1.5 Georgia,serif;background:#fbfbfc;border:1px solid #eee;padding:10px;max-height:420px;overflow:auto}
 mark.hl{background:#ffe08a;padding:0 1px}mark.hl.milestone{background:#cde7ff}mark.org{background:#e3d7ff}mark.dom{background:#d4f5dc}
 mark a{color:inherit;text-decoration:none}tr.focus{outline:2px solid #e76f51}
-.heat td.c{width:34px;text-align:center}.verdict{font-weight:600}.muted{color:#6b7785}
+.heat td.c{width:34px;text-align:center}.histories{display:flex;flex-wrap:wrap;gap:14px;margin-bottom:14px}
+table.horizon-table{width:auto;max-width:100%}table.horizon-table th{max-width:13em;font-size:12px;font-weight:500}table.horizon-table caption{text-align:left;font-weight:600;padding:2px 0 4px}
+table.horizon-table td.empty{color:#b5bcc4}table.horizon-table td small{display:block;color:#6b7785;font-size:11px}
+.verdict{font-weight:600}.muted{color:#6b7785}
 """
 
 SCRIPT = """
@@ -236,9 +240,53 @@ def _stats(rev: pd.DataFrame, numeric: pd.DataFrame) -> list[tuple[str, int]]:
             ("documents setting targets", plans), ("documents reporting values", reports),
             ("raised", verdicts.get("raised", 0)), ("lowered", verdicts.get("lowered", 0)),
             ("deadline moved", verdicts.get("deadline moved", 0)), ("unchanged", verdicts.get("unchanged", 0)),
-            ("new", verdicts.get("new", 0)), ("dropped", verdicts.get("dropped", 0)),
+            ("new", verdicts.get("new", 0)), ("new horizon", verdicts.get("new horizon", 0)),
+            ("base changed", verdicts.get("base changed", 0)), ("dropped", verdicts.get("dropped", 0)),
             ("targets met", verdicts.get("target met", 0)), ("targets missed", verdicts.get("target missed", 0)),
             ("targets pending", verdicts.get("target pending", 0))]
+
+
+def fmt_range(v, v_max, unit: Optional[str]) -> str:
+    """A goal's figure, a range as "26–28%" (the unit said once when both ends share it)."""
+    if v_max is None or (isinstance(v_max, float) and math.isnan(v_max)) or v_max == v:
+        return fmt_value(v, unit)
+    (lo, lo_rest), (hi, hi_rest) = (_NUMBER.match(fmt_value(x, unit)).groups() for x in (v, v_max))
+    return f"{lo}–{hi}{hi_rest}" if lo_rest == hi_rest else f"{lo}{lo_rest}–{hi}{hi_rest}"
+
+
+_NUMBER = re.compile(r"(-?[\d.,]*)(.*)", re.S)
+
+
+def horizon_tables(history: pd.DataFrame, revisions: pd.DataFrame) -> list[dict]:
+    """Per series, subject and stream that two plans or more state: its horizons (rows) by plans
+    (columns, in order), each cell the figure that plan sets for that year and the verdict the
+    revisions give it.  The revisions list changes; this shows the whole history at once."""
+    verdict = {}
+    for _, r in revisions.dropna(subset=["to_id"]).iterrows():
+        if not str(r["verdict"]).startswith("target"):
+            verdict.setdefault(r["to_id"], r["verdict"])
+    tables = []
+    for (sid, subject, cond), g in history.groupby(["series", "subject", "conditional"], sort=False):
+        docs = list(dict.fromkeys(g["doc"]))
+        if len(docs) < 2:
+            continue
+        plans = [g[g["doc"] == d].iloc[0] for d in docs]
+        horizons = sorted({_int(h) for h in g["horizon"]}, key=lambda h: (h is not None, h or 0))
+        rows = []
+        for h in horizons:
+            cells = []
+            for d in docs:
+                hit = g[(g["doc"] == d) & ((g["horizon"].isna()) if h is None else (g["horizon"] == h))]
+                r = hit.iloc[0] if len(hit) else None
+                cells.append(None if r is None else {
+                    "value": fmt_range(r["value"], r["value_max"], r["unit"]), "verdict": verdict.get(r["id"], ""),
+                    "quote": r["quote"], "base": _int(r["base_year"])})
+            rows.append({"horizon": h, "cells": cells})
+        tables.append({"sid": sid, "name": g["series_name"].iloc[0], "subject": subject, "conditional": bool(cond),
+                       "plans": [{"doc": p["doc"], "title": p["title"], "date": p["date"],
+                                  "inferred": p["date_inferred"]} for p in plans],
+                       "rows": rows})
+    return tables
 
 
 def _timeline(ms: pd.DataFrame) -> Optional[dict]:
@@ -339,6 +387,8 @@ def render(out_dir: str | Path) -> str:
             "gap": fmt_value(r["gap"], gap_unit) if pd.notna(r["gap"]) else "",
             "quotes": [q for q in (r["from_quote"], r["to_quote"]) if isinstance(q, str) and q]})
 
+    history = horizon_tables(compare.goal_history(targets, dates), v["revisions"])
+
     ms = v["milestones_by_plan"]
     milestones = [{"date": r["date"], "doc": r["doc"], "horizons": r["horizons"], "year": _int(r["year"]),
                    "kind": r["kind"], "statement": r["statement"]} for _, r in ms.iterrows()]
@@ -368,7 +418,7 @@ def render(out_dir: str | Path) -> str:
     return _template().render(
         title=f"policytrace report: {Path(out_dir).name}", css=CSS, script=SCRIPT, n_docs=len(docs),
         n_records=len(targets), n_series=numeric["series"].nunique(), stats=_stats(v["revisions"], numeric),
-        charts=charts, revisions=revisions, timeline=_timeline(ms), milestones=milestones,
+        charts=charts, revisions=revisions, history=history, timeline=_timeline(ms), milestones=milestones,
         heat=_heat(v["domains_over_time"], docs, dates), documents=documents)
 
 
