@@ -172,3 +172,56 @@ def test_library_and_cli_give_the_same_series(extractor, tmp_path, monkeypatch):
     raw = extract(["corpus"], extractor, align=False)
     with pytest.raises(PolicytraceError, match="aligned"):
         compare.views(raw.targets, raw.documents)
+
+
+def _row(doc, quote, figure, unit, metric=None, subject="Tarvenia", year=2030, start=0):
+    """A record as alignment reads it: its clause, where its figure stands, unit and metric."""
+    a = quote.index(figure)
+    return {"doc": doc, "kind": "target", "metric": metric, "unit": unit, "subject": subject, "value": 1.0,
+            "year": year, "quote": quote, "start": start, "value_start": start + a, "value_end": start + a + len(figure)}
+
+
+def test_claim_masks_the_figure_and_other_numbers():
+    from policytrace.align import claim_text
+    r = _row("a", "The council will plant 12,000 trees in 48 parks by 2030", "12,000", "count")
+    assert claim_text(r) == "the council will plant x trees in # parks by #"
+    assert claim_text({**r, "kind": "milestone"}) is None
+    assert claim_text({**r, "value_start": 900, "value_end": 905}) is None  # a figure outside its quote
+
+
+def test_a_record_with_no_metric_joins_the_series_its_claim_names(encoder):
+    """The parse made no metric of the second plan's sentence; its clause says the same as the
+    first plan's, so the record is in that series."""
+    from policytrace.align import align_records
+    rows = [_row("plan-2019", "The island will install 40 MW of rooftop solar on public schools by 2030",
+                 "40 MW", "MW", metric="rooftop solar capacity on schools"),
+            _row("plan-2023", "Rooftop solar on the island's public schools will reach 55 MW by 2030", "55 MW", "MW"),
+            _row("plan-2023", "The island will also build 12 MW of wind turbines by 2030", "12 MW", "MW",
+                 metric="wind turbines", start=200)]
+    f = align_records(rows, encoder)
+    assert f[1] is not None and f[1]["series"] == f[0]["series"]
+    assert f[2]["series"] != f[0]["series"]
+
+
+def test_claims_never_join_two_figures_of_one_sentence_and_year(encoder):
+    """'EUR 3,000 for a new car and EUR 2,000 for a used car': the parse told them apart; however
+    alike the clauses of the other document, the two stay two series."""
+    q1 = "The grant is EUR 3,000 for a new electric car and EUR 2,000 for a used one in 2024"
+    q2 = "The grant pays EUR 4,000 for a new electric car and EUR 2,500 for a used one in 2024"
+    rows = [_row("a", q1, "EUR 3,000", "EUR", metric="grant per new car", year=2024),
+            _row("a", q1, "EUR 2,000", "EUR", metric="grant per used car", year=2024),
+            _row("b", q2, "EUR 4,000", "EUR", year=2024), _row("b", q2, "EUR 2,500", "EUR", year=2024)]
+    from policytrace.align import align_records
+    f = align_records(rows, encoder)
+    assert f[0]["series"] != f[1]["series"]
+    assert not (f[2] and f[3] and f[2]["series"] == f[3]["series"])
+
+
+def test_claims_keep_what_the_phrases_contrast(encoder):
+    """Two series whose phrases name different things of one kind ('new' capacity is additions,
+    not the stock) stay apart whatever their clauses share."""
+    from policytrace.align import align_records
+    rows = [_row("a", "Offshore wind capacity will reach 9 GW by 2030", "9 GW", "GW", metric="offshore wind capacity"),
+            _row("b", "New offshore wind capacity will reach 9 GW by 2030", "9 GW", "GW", metric="new offshore wind capacity")]
+    f = align_records(rows, encoder)
+    assert f[0]["series"] != f[1]["series"]

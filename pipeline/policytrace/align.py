@@ -31,6 +31,7 @@ import numpy as np
 
 from . import resources
 from .errors import ResourceError
+from .records import alignable
 from .rules import engine as rules_engine, lexicon
 
 PERCENT_UNITS = {"percent", "%"}
@@ -324,3 +325,122 @@ def align_keys(triples: Iterable[tuple[str, Optional[str], Optional[str]]], enco
                 leaders.append((p, fields))
             result[(bkey, m)] = fields
     return {t: result[(_key(t[2], t[1]), t[0])] for t in counts}
+
+
+# ------------------------------------------------------------------ claims
+
+
+def claim_text(t: Mapping) -> Optional[str]:
+    """What a numeric record says, with its figure masked: the words of its clause around the
+    figure (100 characters before, 60 after), the figure as "X" and every other number as "#".
+    Phrase identity breaks where the metric parse fails ("the government", "since close", none
+    at all); the claim says what the figure is of whatever the parse made of it."""
+    q, s, a, b = t.get("quote"), t.get("start"), t.get("value_start"), t.get("value_end")
+    if t.get("kind") == "milestone" or t.get("value") is None or not q or s is None or a is None or b is None:
+        return None
+    a, b = a - s, b - s
+    if not 0 <= a <= b <= len(q):
+        return None
+    lo, hi = max(0, a - 100), min(len(q), b + 60)
+    text = _P["figures_any"].sub(" # ", q[lo:a]) + " X " + _P["figures_any"].sub(" # ", q[b:hi])
+    return " ".join(text.lower().split())
+
+
+def claimable(t: Mapping) -> bool:
+    """Which records alignment reads a claim of: every numeric record with its figure in its
+    quote, metric or not."""
+    return claim_text(t) is not None
+
+
+def align_records(rows: list[Mapping], encoder, known=None) -> list[Optional[dict]]:
+    """The series fields of each of ROWS (target dicts), in order (None: no series).  The
+    phrases of the records whose metric passed the gate are aligned first (:func:`align_keys`);
+    then, inside each block, series of different documents whose claims say the same thing
+    (MiniLM cosine of :func:`claim_text` >= ``claim_threshold``, models/config.json) are one
+    series, and a record with no metric joins the series of the claim most like its own."""
+    keyed = [(i, (d.get("metric"), d.get("unit"), d.get("subject"))) for i, d in enumerate(rows)
+             if alignable(d)]
+    mapping = align_keys([k for _, k in keyed], encoder, known) if keyed else {}
+    out: list[Optional[dict]] = [None] * len(rows)
+    for i, k in keyed:
+        out[i] = mapping[k]
+    claims = {i: c for i, d in enumerate(rows) if (c := claim_text(d)) is not None}
+    if not claims:
+        return out
+    texts = sorted(set(claims.values()))
+    vecs = dict(zip(texts, encoder.encode(texts, known)))
+    blocks: dict[tuple, list[int]] = defaultdict(list)
+    for i in claims:
+        blocks[_key(rows[i].get("subject"), rows[i].get("unit"))].append(i)
+    t = resources.config()["claim_threshold"]
+    cap = resources.config()["claim_block_limit"]
+    for bkey in sorted(blocks):
+        idx = blocks[bkey]
+        if 1 < len(idx) <= cap:
+            _merge_claims(bkey, idx, rows, out, np.stack([vecs[claims[i]] for i in idx]), t)
+    return out
+
+
+def _merge_claims(bkey: tuple, idx: list[int], rows: list[Mapping], out: list, mat: np.ndarray,
+                  t: float) -> None:
+    """Union of the block's series (a record with no series is one of its own) over pairs of
+    records of different documents whose claims reach T, most similar first.  Two series never
+    merge when each holds a figure of one same sentence and year (the parse told "EUR 3,000 for
+    a new car and EUR 2,000 for a used car" apart; "40% by 2025 and 75% by 2030" are two
+    horizons of one), when both map to different indicators or their phrases differ in measure
+    class or a contrast word; the
+    merged series keeps the fields of the one with an indicator, else of the larger."""
+    n, r = len(idx), rules()
+    group = {}
+    for k, i in enumerate(idx):
+        f = out[i]
+        group[k] = f["series"] if f else f"row{i}"
+    members: dict[str, list[int]] = defaultdict(list)
+    for k in range(n):
+        members[group[k]].append(k)
+    parent = {g: g for g in members}
+
+    def find(g):
+        while parent[g] != g:
+            parent[g] = parent[parent[g]]
+            g = parent[g]
+        return g
+
+    fields = {g: out[idx[ks[0]]] for g, ks in members.items()}
+    sents = {g: {(rows[idx[k]].get("doc"), rows[idx[k]].get("start"), rows[idx[k]].get("year")) for k in ks}
+             for g, ks in members.items()}
+    docs = [rows[i].get("doc") for i in idx]
+    sims = mat @ mat.T
+    cand = [(float(sims[a, b]), a, b) for a in range(n) for b in range(a + 1, n)
+            if docs[a] != docs[b] and sims[a, b] >= t]
+    cand.sort(key=lambda x: (-x[0], x[1], x[2]))
+    for _, a, b in cand:
+        ga, gb = find(group[a]), find(group[b])
+        if ga == gb or sents[ga] & sents[gb]:
+            continue
+        fa, fb = fields[ga], fields[gb]
+        if fa and fb and (fa.get("indicator") and fb.get("indicator") and fa["indicator"] != fb["indicator"]
+                          or not _compatible(reduce(fa["series_name"], r), reduce(fb["series_name"], r))):
+            continue  # the phrases say they differ: another measure class or a contrast word
+        keep, drop = (ga, gb) if _leads(fa, len(members[ga]), fb, len(members[gb])) else (gb, ga)
+        parent[drop] = keep
+        members[keep] += members.pop(drop)
+        sents[keep] |= sents.pop(drop)
+        fields[keep] = fields[keep] or fields.pop(drop, None)
+    for g, ks in members.items():
+        f = fields[g]
+        if f is None:
+            if len({docs[k] for k in ks}) < 2:
+                continue  # a claim of its own is no series
+            first = rows[idx[ks[0]]]
+            f = {"series": _sid(bkey[0], bkey[1], "claim", claim_text(first) or ""),
+                 "series_name": claim_text(first), "indicator": None, "indicator_code": None}
+        for k in ks:
+            out[idx[k]] = f
+
+
+def _leads(fa: Optional[dict], na: int, fb: Optional[dict], nb: int) -> bool:
+    """Does series A lead a merge with B: one with an indicator, else a named one, else the larger."""
+    ka = (bool(fa and fa.get("indicator")), fa is not None, na)
+    kb = (bool(fb and fb.get("indicator")), fb is not None, nb)
+    return ka >= kb

@@ -197,9 +197,9 @@ def _run(paths, out, store, o: _Options, t0) -> Summary:
 
     series = o.series or partial(_series, known=store.vectors)
 
-    def aligning(triples):
-        o.status("aligning series over the store")
-        return series(triples)
+    def aligning(rows):
+        o.status(f"aligning series over the store ({len(rows)} records)")
+        return series(rows)
 
     o.status("writing the outputs")
     for res in export.write(unique_ids(final()), out, series=aligning, formats=o.formats):
@@ -243,16 +243,15 @@ def unique_ids(results: Iterable[DocResult]) -> Iterator[DocResult]:
         yield r
 
 
-def _series(triples, known=None):
+def _series(rows, known=None):
     """Alignment over the whole store, in this (the parent) process.  The workers embedded each
     document's phrases and the catalogue ships its vectors, so the model loads here only for a
     text no lookup knows (results stored by --no-encoder workers)."""
-    from .align import align_keys
+    from .align import align_records
     from .encoder import load_encoder
-    triples = list(triples)
-    if not triples:
-        return {}
-    return align_keys(triples, load_encoder(), known)
+    if not rows:
+        return []
+    return align_records(rows, load_encoder(), known)
 
 
 def write_manifest(out: Path, inputs: str, s: Summary) -> None:

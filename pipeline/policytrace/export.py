@@ -14,7 +14,7 @@ from typing import Iterable, Iterator, Optional
 
 from . import resources
 from .errors import OutputError
-from .records import alignable, DocResult, Target
+from .records import align_row, in_alignment, DocResult, Target
 
 FORMATS = ("jsonl", "csv", "parquet")
 # every file `extract` may write, by format; JSONL is always written (compare and report read it)
@@ -116,9 +116,10 @@ def write(results: Iterable[DocResult], out_dir: str | Path, batch: int = 2000,
           series=None, formats: Iterable[str] = FORMATS) -> Iterator[DocResult]:
     """Stream RESULTS into OUT_DIR, yielding each result after it is written.
 
-    Targets are spooled first; when the stream ends, SERIES (a function from an iterable of
-    (metric, unit, subject) triples to {triple: {series, series_name, indicator, indicator_code}})
-    aligns them and the target files are written in one more streaming pass.  FORMATS adds CSV
+    Targets are spooled first; when the stream ends, SERIES (a function from the list of
+    alignment rows, ``align_row`` of each target ``in_alignment``, to the series fields of each,
+    {series, series_name, indicator, indicator_code} or None, in order) aligns them and the
+    target files are written in one more streaming pass.  FORMATS adds CSV
     and Parquet to the JSONL that is always written; files of a format not asked for are removed
     so the folder holds one run's set."""
     out = Path(out_dir)
@@ -164,10 +165,10 @@ def write(results: Iterable[DocResult], out_dir: str | Path, batch: int = 2000,
                 for line in f:
                     yield json.loads(line)
 
-        mapping = {}
+        fields: list = []
         if series is not None:
-            mapping = series((d["metric"], d["unit"], d["subject"]) for d in spooled() if alignable(d))
-        _write_targets(files, spooled(), mapping, batch)
+            fields = series([align_row(d) for d in spooled() if in_alignment(d)])
+        _write_targets(files, spooled(), fields, batch)
         ok = True
     finally:
         spool.abort()
@@ -183,7 +184,7 @@ def write(results: Iterable[DocResult], out_dir: str | Path, batch: int = 2000,
             pass
 
 
-def _write_targets(files: dict, rows: Iterable[dict], mapping: dict, batch: int) -> None:
+def _write_targets(files: dict, rows: Iterable[dict], fields: list, batch: int) -> None:
     """The second pass: each spooled target with its series, to every target file asked for."""
     import pyarrow as pa
     with ExitStack() as stack:
@@ -194,10 +195,12 @@ def _write_targets(files: dict, rows: Iterable[dict], mapping: dict, batch: int)
             cw.writeheader()
         tp = _parquet(files.get("targets.parquet"), "target", stack)
         pending: list[dict] = []
+        k = 0
         for d in rows:
-            key = (d["metric"], d["unit"], d["subject"])
-            if key in mapping and alignable(d):
-                d.update(mapping[key])
+            if fields and in_alignment(d):
+                if fields[k]:
+                    d.update(fields[k])
+                k += 1
             tj.write(_dump(d) + "\n")
             if cw is not None:
                 cw.writerow(_csv_row(d))

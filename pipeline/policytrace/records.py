@@ -257,6 +257,27 @@ class DocResult:
 
 
 def alignable(t: dict) -> bool:
-    """Which records take part in alignment: numeric ones whose metric passed the content-noun
-    gate (the CLI and ``policytrace.extract`` use this one test)."""
+    """Which records align by their metric phrase: numeric ones whose metric passed the
+    content-noun gate."""
     return t.get("kind") != Kind.MILESTONE.value and t.get("value") is not None and bool(t.get("metric"))
+
+
+def in_alignment(t: dict) -> bool:
+    """Which records take part in alignment (the CLI and ``policytrace.extract`` use this one
+    test): numeric ones, by their metric or, when it has none, by their claim (the figure's
+    clause); a record whose figure lies outside its quote has no claim."""
+    if t.get("kind") == Kind.MILESTONE.value or t.get("value") is None:
+        return False
+    if t.get("metric"):
+        return True
+    s, a, b = t.get("start"), t.get("value_start"), t.get("value_end")
+    return bool(t.get("quote")) and None not in (s, a, b) and 0 <= a - s <= b - s <= len(t["quote"])
+
+
+_ALIGN_FIELDS = ("doc", "kind", "metric", "unit", "subject", "value", "year", "quote", "start", "value_start",
+                 "value_end")
+
+
+def align_row(t: dict) -> dict:
+    """What alignment reads of a record (a small dict: the store may hold millions)."""
+    return {k: t.get(k) for k in _ALIGN_FIELDS}

@@ -13,7 +13,7 @@ from . import domains as domains_stage
 from . import ingest, nlp, statements as targets_stage
 from .time import expressions as timeexpr
 from .errors import IngestError, PolicytraceError
-from .records import DocError, DocResult, Document, alignable
+from .records import DocError, DocResult, Document, align_row, alignable, in_alignment
 
 
 _MEMO_TEXTS = 20000  # ~30 MB of phrase vectors per process
@@ -53,8 +53,10 @@ class Extractor:
         parallel) so the parent only looks them up; float32 bytes by text."""
         if self._encoder is None or not res.targets:
             return {}
-        from .align import alignment_texts
-        texts = alignment_texts(t.metric for t in res.targets if alignable(t.to_dict()))
+        from .align import alignment_texts, claim_text
+        rows = [t.to_dict() for t in res.targets]
+        texts = alignment_texts(d["metric"] for d in rows if alignable(d))
+        texts = sorted(set(texts) | {c for d in rows if (c := claim_text(d)) is not None})
         memo = self._memo
         if len(memo) + len(texts) > _MEMO_TEXTS:
             memo.clear()  # a bound, not an eviction policy: phrases repeat within a batch mostly
@@ -90,11 +92,12 @@ class Extractor:
             subject=subject, tables=())
         return DocResult(path=raw.path, document=document, targets=tuple(recs))
 
-    def series(self, triples):
-        """Alignment of (metric, unit, subject) triples across documents."""
-        from .align import align_keys
+    def series(self, rows):
+        """Alignment of records across documents: ROWS (``align_row`` dicts) -> their series
+        fields, in order (``align.align_records``)."""
+        from .align import align_records
         from .encoder import load_encoder
-        return align_keys(triples, self._encoder or load_encoder())
+        return align_records(rows, self._encoder or load_encoder())
 
     def process_path(self, path: Path) -> DocResult:
         """Never raises for a bad input: the reason is returned as the result's error."""
@@ -173,8 +176,8 @@ def extract(paths: Iterable[str | Path] | str | Path, extractor: Optional[Extrac
 
 def align_results(results: list[DocResult], series: Callable) -> list[DocResult]:
     """The same series the CLI writes, set on the records of in-memory results."""
-    triples = [(t.metric, t.unit, t.subject) for r in results for t in r.targets if alignable(t.to_dict())]
-    mapping = series(triples) if triples else {}
+    rows = [align_row(d) for r in results for t in r.targets if in_alignment(d := t.to_dict())]
+    fields = iter(series(rows) if rows else [])
     out = []
     for r in results:
         if not r.targets:
@@ -182,9 +185,10 @@ def align_results(results: list[DocResult], series: Callable) -> list[DocResult]
             continue
         ts = []
         for t in r.targets:
-            key = (t.metric, t.unit, t.subject)
-            if key in mapping and alignable(t.to_dict()):
-                t = replace(t, **mapping[key])
+            if rows and in_alignment(t.to_dict()):
+                f = next(fields)
+                if f:
+                    t = replace(t, **f)
             ts.append(t)
         out.append(replace(r, targets=tuple(ts)))
     return out
