@@ -255,37 +255,46 @@ def revisions(targets: pd.DataFrame, dates: pd.DataFrame) -> pd.DataFrame:
                 prev = cur
         # a milestone known only by its words may come back reworded: its absence says nothing
         if prev is not None and (prev["kind"] != "milestone" or str(prev["_key"]).startswith("goal:")):
-            later = plan_docs[(plan_docs["_order"] > prev["_order"]) &
-                              (plan_docs["subject"] == subject) &
-                              (~plan_docs["doc"].isin(tg["doc"]))]
-            # "dropped" only by a later version of the same plan: one that restates at least
-            # two of this document's other series; an unrelated later text says nothing
-            shared = series_by_doc.get(prev["doc"], set())
-            later = later[[len(series_by_doc.get(d, set()) & shared) >= 2
-                           and not _copies(prev, {"text_key": keys.get(d)}) for d in later["doc"]]]
-            if len(later):
-                nxt = later.sort_values(["_order", "doc"]).iloc[0]
-                title = dates.loc[dates["doc"] == nxt["doc"], "title"]
-                rows.append({**base, "verdict": "dropped", **_side("from", prev), **_about(prev),
-                             "to_doc": nxt["doc"], "to_date": nxt["date"],
-                             "to_title": title.iloc[0] if len(title) else None})
-        # every target against the latest achievement of the series
-        ach = g[g["kind"] == "achievement"].sort_values(["year", "_order", "start"], kind="stable",
-                                                        na_position="first")
-        if len(ach):
-            last = ach.iloc[-1]
-            for tr in per_doc:
-                if tr["doc"] == last["doc"] or _copies(tr, last):
-                    continue  # a document is not held against itself
-                gap = float(f'{(last["_base"] - tr["_base"]) / base_factor(tr["unit"]):.12g}')
-                if pd.notna(tr["year"]) and pd.notna(last["year"]) and last["year"] >= tr["year"]:
-                    verdict = "met" if _met(tr, float(last["value"])) else "missed"
-                else:
-                    verdict = "pending"
-                rows.append({**base, "verdict": f"target {verdict}", **_side("from", tr),
-                             **_side("to", last), **_about(tr), "gap": gap,
-                             "gap_unit": "percentage points" if tr["unit"] in ("percent", "%") else tr["unit"]})
+            rows += _dropped(base, prev, tg, plan_docs[plan_docs["subject"] == subject], series_by_doc, keys, dates)
+        rows += _against_results(base, g, per_doc)
     return pd.DataFrame(rows, columns=cols)
+
+
+def _dropped(base: dict, prev, tg: pd.DataFrame, plan_docs: pd.DataFrame, series_by_doc: dict, keys: dict,
+             dates: pd.DataFrame) -> list[dict]:
+    """The "dropped" row of a series whose last goal PREV no later version of its plan restates:
+    a later plan of the subject (PLAN_DOCS) that restates at least two of PREV's document's
+    other series; an unrelated later text says nothing."""
+    later = plan_docs[(plan_docs["_order"] > prev["_order"]) & (~plan_docs["doc"].isin(tg["doc"]))]
+    shared = series_by_doc.get(prev["doc"], set())
+    later = later[[len(series_by_doc.get(d, set()) & shared) >= 2
+                   and not _copies(prev, {"text_key": keys.get(d)}) for d in later["doc"]]]
+    if not len(later):
+        return []
+    nxt = later.sort_values(["_order", "doc"]).iloc[0]
+    title = dates.loc[dates["doc"] == nxt["doc"], "title"]
+    return [{**base, "verdict": "dropped", **_side("from", prev), **_about(prev),
+             "to_doc": nxt["doc"], "to_date": nxt["date"], "to_title": title.iloc[0] if len(title) else None}]
+
+
+def _against_results(base: dict, g: pd.DataFrame, per_doc: list) -> list[dict]:
+    """Every goal of PER_DOC against the latest achievement of the series G, in another document."""
+    ach = g[g["kind"] == "achievement"].sort_values(["year", "_order", "start"], kind="stable",
+                                                    na_position="first")
+    if not len(ach):
+        return []
+    last, rows = ach.iloc[-1], []
+    for tr in per_doc:
+        if tr["doc"] == last["doc"] or _copies(tr, last):
+            continue  # a document is not held against itself
+        gap = float(f'{(last["_base"] - tr["_base"]) / base_factor(tr["unit"]):.12g}')
+        if pd.notna(tr["year"]) and pd.notna(last["year"]) and last["year"] >= tr["year"]:
+            verdict = "met" if _met(tr, float(last["value"])) else "missed"
+        else:
+            verdict = "pending"
+        rows.append({**base, "verdict": f"target {verdict}", **_side("from", tr), **_side("to", last), **_about(tr),
+                     "gap": gap, "gap_unit": "percentage points" if tr["unit"] in ("percent", "%") else tr["unit"]})
+    return rows
 
 
 def _horizon(r) -> Optional[int]:
