@@ -225,3 +225,34 @@ def test_claims_keep_what_the_phrases_contrast(encoder):
             _row("b", "New offshore wind capacity will reach 9 GW by 2030", "9 GW", "GW", metric="new offshore wind capacity")]
     f = align_records(rows, encoder)
     assert f[0]["series"] != f[1]["series"]
+
+
+def test_records_of_no_subject_never_meet_across_documents(encoder):
+    """Two documents whose place is unknown may be about two countries: their figures are no
+    series, however alike."""
+    from policytrace.align import align_records
+    rows = [_row("a", "Renewables will supply 60% of electricity by 2030", "60%", "percent",
+                 metric="renewable share of electricity", subject=None),
+            _row("b", "Renewables will supply 70% of electricity by 2030", "70%", "percent",
+                 metric="renewable share of electricity", subject=None)]
+    f = align_records(rows, encoder)
+    assert f[0]["series"] != f[1]["series"]
+    g = align_records([{**r, "subject": "Tarvenia"} for r in rows], encoder)
+    assert g[0]["series"] == g[1]["series"]
+
+
+def test_acronyms_and_long_forms_are_one_spelling():
+    from policytrace.align import reduce
+    assert reduce("greenhouse gas emissions").num == reduce("GHG emissions").num
+    assert reduce("business expenditure on research and development").num == reduce("BERD").num
+    assert reduce("new energy vehicle sales").num == reduce("NEV sales").num
+    assert not any(reduce("greenhouse gas emissions").contrasts)  # not the fuel 'gas'
+
+
+def test_a_power_unit_names_the_measure_a_phrase_leaves_out():
+    from policytrace.align import phrase_of
+    row = {"metric": "renewable energy", "unit": "GW"}
+    assert phrase_of(row) == "renewable energy capacity"
+    assert phrase_of({**row, "unit": "percent"}) == "renewable energy"
+    assert phrase_of({**row, "metric": "power"}) == "power"  # one word says nothing more
+    assert phrase_of({**row, "metric": "installed wind capacity"}) == "installed wind capacity"

@@ -47,6 +47,7 @@ class _Rules:
     ind_t: float
     strict_t: float
     synonyms: tuple  # (compiled pattern, canonical)
+    abbreviations: tuple  # (compiled pattern, the one spelling), longest form first
     classes: frozenset
     strip: frozenset
     generic: frozenset
@@ -66,8 +67,11 @@ def rules() -> _Rules:
     contrasts = tuple(tuple((m, lexicon.word_or_plural(m))
                             for m in g["words"]) for g in groups)
     strict = tuple(bool(g.get("strict")) for g in groups)
+    abbr = sorted(((f, canon) for canon, forms in d["abbreviations"].items() for f in forms),
+                  key=lambda x: (-len(x[0]), x[0]))
     return _Rules(d["numerator_threshold"], d["denominator_threshold"],
                   resources.config()["indicator_threshold"], d["strict_threshold"], tuple(syn),
+                  tuple((lexicon.whole_word(f), canon) for f, canon in abbr),
                   frozenset(d["measure_synonyms"]), frozenset(d["strip_words"]),
                   frozenset(d["generic_words"]), contrasts, strict)
 
@@ -124,9 +128,22 @@ class Phrase:
     words: frozenset = frozenset()
 
 
+def abbreviate(text: str, r: Optional[_Rules] = None) -> str:
+    """TEXT with each long form and acronym of models/align.json ``abbreviations`` in its one
+    spelling ("greenhouse gas emissions" and "GHG emissions" are "GHG emissions")."""
+    r = r or rules()
+    for _ in range(3):  # a spelling may hold another's form: "business expenditure on research
+        before = text   # and development" is "... on R&D", then "business R&D expenditure"
+        for rx, canon in r.abbreviations:
+            text = rx.sub(canon, text)
+        if text == before:
+            break
+    return text
+
+
 def reduce(metric: str, r: Optional[_Rules] = None) -> Phrase:
     r = r or rules()
-    m = metric or ""
+    m = abbreviate(metric or "", r)
     m = _P["rate_tail"].sub(" ", m)  # the rate is the unit's business
     m = _P["figures"].sub(" ", m)
     num, _, den = m.partition(" share of ")
@@ -343,7 +360,7 @@ def claim_text(t: Mapping) -> Optional[str]:
         return None
     lo, hi = max(0, a - 100), min(len(q), b + 60)
     text = _P["figures_any"].sub(" # ", q[lo:a]) + " X " + _P["figures_any"].sub(" # ", q[b:hi])
-    return " ".join(text.lower().split())
+    return " ".join(abbreviate(text).lower().split())
 
 
 def claimable(t: Mapping) -> bool:
@@ -357,9 +374,9 @@ def align_records(rows: list[Mapping], encoder, known=None) -> list[Optional[dic
     phrases of the records whose metric passed the gate are aligned first (:func:`align_keys`);
     then, inside each block, series of different documents whose claims say the same thing
     (MiniLM cosine of :func:`claim_text` >= ``claim_threshold``, models/config.json) are one
-    series, and a record with no metric joins the series of the claim most like its own."""
-    keyed = [(i, (d.get("metric"), d.get("unit"), d.get("subject"))) for i, d in enumerate(rows)
-             if alignable(d)]
+    series, and a record with no metric joins the series of the claim most like its own.  A
+    record with no subject aligns only within its document."""
+    keyed = [(i, (phrase_of(d), d.get("unit"), _subject(d))) for i, d in enumerate(rows) if alignable(d)]
     mapping = align_keys([k for _, k in keyed], encoder, known) if keyed else {}
     out: list[Optional[dict]] = [None] * len(rows)
     for i, k in keyed:
@@ -371,7 +388,7 @@ def align_records(rows: list[Mapping], encoder, known=None) -> list[Optional[dic
     vecs = dict(zip(texts, encoder.encode(texts, known)))
     blocks: dict[tuple, list[int]] = defaultdict(list)
     for i in claims:
-        blocks[_key(rows[i].get("subject"), rows[i].get("unit"))].append(i)
+        blocks[_key(_subject(rows[i]), rows[i].get("unit"))].append(i)
     t = resources.config()["claim_threshold"]
     cap = resources.config()["claim_block_limit"]
     for bkey in sorted(blocks):
@@ -379,6 +396,26 @@ def align_records(rows: list[Mapping], encoder, known=None) -> list[Optional[dic
         if 1 < len(idx) <= cap:
             _merge_claims(bkey, idx, rows, out, np.stack([vecs[claims[i]] for i in idx]), t)
     return out
+
+
+def phrase_of(d: Mapping) -> Optional[str]:
+    """The phrase a record aligns by: its metric, with the measure its unit names when the
+    metric names none (models/align.json ``unit_measures``: 'renewable energy' in GW is
+    'renewable energy capacity'; a one-word metric, 'power' in MW, is left as it is)."""
+    m = d.get("metric")
+    if not m:
+        return m
+    measure = resources.load("align.json")["unit_measures"].get(unit_class(d.get("unit")))
+    p = reduce(m) if measure else None
+    if p is not None and not p.measures and len(m.split()) > 1:  # a bare "power" says nothing more
+        return f"{m} {measure}"
+    return m
+
+
+def _subject(d: Mapping) -> str:
+    """Whose figure a record is, for its block: a record with no subject is its document's
+    alone, so two documents' figures of unknown places never meet in one series."""
+    return d.get("subject") or f"(no subject) {d.get('doc')}"
 
 
 def _merge_claims(bkey: tuple, idx: list[int], rows: list[Mapping], out: list, mat: np.ndarray,

@@ -53,9 +53,9 @@ class Extractor:
         parallel) so the parent only looks them up; float32 bytes by text."""
         if self._encoder is None or not res.targets:
             return {}
-        from .align import alignment_texts, claim_text
+        from .align import alignment_texts, claim_text, phrase_of
         rows = [t.to_dict() for t in res.targets]
-        texts = alignment_texts(d["metric"] for d in rows if alignable(d))
+        texts = alignment_texts(phrase_of(d) for d in rows if alignable(d))
         texts = sorted(set(texts) | {c for d in rows if (c := claim_text(d)) is not None})
         memo = self._memo
         if len(memo) + len(texts) > _MEMO_TEXTS:
