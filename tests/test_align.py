@@ -256,3 +256,15 @@ def test_a_power_unit_names_the_measure_a_phrase_leaves_out():
     assert phrase_of({**row, "unit": "percent"}) == "renewable energy"
     assert phrase_of({**row, "metric": "power"}) == "power"  # one word says nothing more
     assert phrase_of({**row, "metric": "installed wind capacity"}) == "installed wind capacity"
+
+
+def test_a_document_of_thousands_of_figures_aligns_by_phrases_alone(monkeypatch):
+    """No worker embeds a sentence per number of a table dump: over claim_max_per_document
+    claims, a document has none."""
+    from policytrace import resources
+    from policytrace.align import claims_of
+    cfg = dict(resources.config())
+    monkeypatch.setattr(resources, "config", lambda: {**cfg, "claim_max_per_document": 2})
+    rows = [_row("big", f"Line {i}: 5 units", "5 units", "count", start=100 * i) for i in range(3)]
+    rows.append(_row("small", "The plan funds 7 clinics", "7 clinics", "count"))
+    assert set(claims_of(rows)) == {3}

@@ -363,10 +363,14 @@ def claim_text(t: Mapping) -> Optional[str]:
     return " ".join(abbreviate(text).lower().split())
 
 
-def claimable(t: Mapping) -> bool:
-    """Which records alignment reads a claim of: every numeric record with its figure in its
-    quote, metric or not."""
-    return claim_text(t) is not None
+def claims_of(rows: list[Mapping]) -> dict[int, str]:
+    """{row index: claim} of ROWS, for the documents with at most ``claim_max_per_document``
+    claims (models/config.json): a text of thousands of figures (a table dump, a list of numbers)
+    aligns by its phrases alone, so no worker embeds a sentence per number."""
+    out = {i: c for i, d in enumerate(rows) if (c := claim_text(d)) is not None}
+    per_doc = Counter(rows[i].get("doc") for i in out)
+    most = resources.config()["claim_max_per_document"]
+    return {i: c for i, c in out.items() if per_doc[rows[i].get("doc")] <= most}
 
 
 def align_records(rows: list[Mapping], encoder, known=None) -> list[Optional[dict]]:
@@ -381,7 +385,7 @@ def align_records(rows: list[Mapping], encoder, known=None) -> list[Optional[dic
     out: list[Optional[dict]] = [None] * len(rows)
     for i, k in keyed:
         out[i] = mapping[k]
-    claims = {i: c for i, d in enumerate(rows) if (c := claim_text(d)) is not None}
+    claims = claims_of(rows)
     if not claims:
         return out
     texts = sorted(set(claims.values()))

@@ -241,6 +241,12 @@ def revisions(targets: pd.DataFrame, dates: pd.DataFrame) -> pd.DataFrame:
         prev = None
         if len(per_doc) and per_doc[0]["kind"] != "milestone":
             plans = _plans(tg)
+            # a text with no date at all (none stated, none inferred) has no place before or
+            # after the others: its goals are its own, compared with no plan's
+            undated = [p for p in plans if pd.isna(next(iter(p.values()))["date"])]
+            if len(undated) < len(plans):
+                plans = [p for p in plans if pd.notna(next(iter(p.values()))["date"])]
+                rows += [{**base, **r} for p in undated for r in _horizon_rows([p])]
             rows += [{**base, **r} for r in _horizon_rows(plans)]
             prev = plans[-1][max(plans[-1], key=_horizon_order)]
         else:
@@ -266,6 +272,8 @@ def _dropped(base: dict, prev, tg: pd.DataFrame, plan_docs: pd.DataFrame, series
     a later plan of the subject (PLAN_DOCS) that restates at least two of PREV's document's
     other series; an unrelated later text says nothing."""
     later = plan_docs[(plan_docs["_order"] > prev["_order"]) & (~plan_docs["doc"].isin(tg["doc"]))]
+    if pd.notna(prev["date"]):
+        later = later[later["date"].notna()]  # a text with no date is not known to be later
     shared = series_by_doc.get(prev["doc"], set())
     later = later[[len(series_by_doc.get(d, set()) & shared) >= 2
                    and not _copies(prev, {"text_key": keys.get(d)}) for d in later["doc"]]]

@@ -53,10 +53,10 @@ class Extractor:
         parallel) so the parent only looks them up; float32 bytes by text."""
         if self._encoder is None or not res.targets:
             return {}
-        from .align import alignment_texts, claim_text, phrase_of
+        from .align import alignment_texts, claims_of, phrase_of
         rows = [t.to_dict() for t in res.targets]
         texts = alignment_texts(phrase_of(d) for d in rows if alignable(d))
-        texts = sorted(set(texts) | {c for d in rows if (c := claim_text(d)) is not None})
+        texts = sorted(set(texts) | set(claims_of(rows).values()))
         memo = self._memo
         if len(memo) + len(texts) > _MEMO_TEXTS:
             memo.clear()  # a bound, not an eviction policy: phrases repeat within a batch mostly
