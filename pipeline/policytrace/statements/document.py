@@ -44,11 +44,11 @@ def extract(doc: str, text: str, parsed: Parsed, published: Optional[str],
     ctx.main_horizon = _main_horizon(sents, ref_year)
     out: list[Target] = []
     prev_end = 0
-    prev_numeric: list[Target] = []  # the figures of the sentence before, in this paragraph
+    prev_at = prev_n = 0  # where in OUT the figures of the sentence before (this paragraph) are, how many
     for ts, te_, s_start, s_end, stext, texprs in sents:
         if "\n" in text[prev_end:s_start] and prev_end:
             ctx.new_paragraph(list_item=bool(_rx("list-item").match(stext) or _rx("objective-item").match(stext)))
-            prev_numeric = []
+            prev_n = 0
         prev_end = s_end
         ctx.actor = actor(parsed, ts, te_)
         low = stext.lower()
@@ -63,9 +63,9 @@ def extract(doc: str, text: str, parsed: Parsed, published: Optional[str],
         base = None if numeric or in_table else named_base(resolved)
         if base is not None:
             ctx.carry_base = base
-            if prev_numeric:
-                out = _base_said_after(out, prev_numeric, base, text)
-        prev_numeric = numeric
+            if prev_n:
+                out[prev_at:prev_at + prev_n] = _base_said_after(out[prev_at:prev_at + prev_n], base, text)
+        prev_at, prev_n = len(out), len(numeric)
         out.extend(numeric)
         if not in_table:
             out.extend(_milestones(doc, text, stext, s_start, resolved, numeric, ctx, subject, c))
@@ -133,15 +133,15 @@ def _restated(recs: list[Target], most: int = 6) -> list[Target]:
     return [fill.get(k, r) for k, r in enumerate(recs)] if fill else recs
 
 
-def _base_said_after(out: list[Target], prev: list[Target], base: int, text: str) -> list[Target]:
+def _base_said_after(prev: list[Target], base: int, text: str) -> list[Target]:
     """"Cut emissions 50% by 2030. ... based on 2019 data.": a base year said in the next sentence
     of the paragraph, which has no figure of its own, is the base of the figures before it that
     are a fall and name none (against.next-sentence)."""
-    ids = {id(r) for r in prev if r.unit == "percent" and r.base_year is None and r.baseline is None
-           and r.year != base and r.value_start is not None
-           and _rx("reduction-cue").search(text, max(r.start, r.value_start - 40), min(r.end, r.value_end + 30))}
     return [replace(r, base_year=base, baseline="base year", rules=(*r.rules, "against.next-sentence"))
-            if id(r) in ids else r for r in out]
+            if r.unit == "percent" and r.base_year is None and r.baseline is None and r.year != base
+            and r.value_start is not None
+            and _rx("reduction-cue").search(text, max(r.start, r.value_start - 40), min(r.end, r.value_end + 30))
+            else r for r in prev]
 
 
 def _referred_goals(recs: list[Target], text: str) -> list[Target]:

@@ -239,7 +239,7 @@ def _kind_and_time(s: _Sent, fr: _Frame, f: _Fig) -> tuple:
         kind, cue_rule = fr.cues[cl]
         kind_rules = [cue_rule]
     if kind == Kind.ACHIEVEMENT.value and verdict.tense == "present" and (
-            _rx("conditional-cue").search(s.text, *cl) or _rx("unconditional-cue").search(s.text, *cl)):
+            _clause_says(fr, "conditional-cue", s.text, cl) or _clause_says(fr, "unconditional-cue", s.text, cl)):
         # "the figures are 26% unconditional and 40% conditional ... by 2030": only a pledge is
         # said to depend on support or not, never a result
         kind = Kind.TARGET.value
@@ -281,6 +281,15 @@ def _kind_and_time(s: _Sent, fr: _Frame, f: _Fig) -> tuple:
             and not (cl[0] <= te.start < cl[1]):
         te, year = None, None
     return kind, kind_rules, te, year
+
+
+def _clause_says(fr: _Frame, pattern: str, text: str, cl: tuple) -> bool:
+    """Does clause CL hold PATTERN?  Read once per clause (FR.memo): a clause of 100k figures
+    stays linear."""
+    key = (pattern, cl)
+    if key not in fr.memo:
+        fr.memo[key] = bool(_rx(pattern).search(text, *cl))
+    return fr.memo[key]
 
 
 def _undated(s: _Sent, f: _Fig, kind: str, year, period) -> tuple:
@@ -385,7 +394,7 @@ def _against(s: _Sent, fr: _Frame, f: _Fig, year, te=None) -> tuple:
             base = te.period[0]  # "a 53% reduction between 2019 and 2030", "by 60% in 2019-2030"
             how.append("against.period-start")
         elif s.ctx.base is not None and s.ctx.base != year and q.unit == "percent" \
-                and _rx("reduction-cue").search(text, cl[0], cl[1]):
+                and _clause_says(fr, "reduction-cue", text, cl):
             # "Using 2018 as a baseline:" / "- 28% cut in fleet fuel use by 2031"; a share
             # ("90% of suppliers") is no change from a base
             base = s.ctx.base
