@@ -55,6 +55,17 @@ def test_per_10000_stays_with_its_number():
     assert q.value == 144 and q.unit == "per 10,000 people"
 
 
+def test_a_change_start_is_in_the_rate_its_end_states():
+    """'from 3m to 5m a year': both ends are yearly amounts, so a base and its target share a
+    unit (and a series); a plain change keeps its units."""
+    a, b = parse("The board raised bursaries from £3m to £5m per year.")
+    assert a.unit == b.unit == "GBP per year" and "rate.fromTo" in a.rules
+    c, d = parse("Output went from 5 GW to 6 GW.")
+    assert c.unit == d.unit == "GW" and "rate.fromTo" not in c.rules
+    e, f = parse("It paid £3m in 2020 and £5m per year later.")
+    assert e.unit == "GBP"
+
+
 def test_has_number_prefilter():
     assert has_number("five percent") and has_number("6%")
     assert not has_number("No numbers here at all.")

@@ -738,7 +738,21 @@ def _parse(text: str, offset: int, currency: Optional[Mapping[str, str]]) -> lis
     out.extend(_share_quantities(text, fracs, offset, lx))
     out.sort(key=lambda q: q.start)
     out = _attach_rates(text, out, rates, offset)
-    return _mark_conversions(text, out, offset)
+    return _mark_conversions(text, _change_rates(text, out, offset), offset)
+
+
+def _change_rates(text: str, qs: list[Quantity], offset: int) -> list[Quantity]:
+    """'from £22m to £37m per year': a change's start is in the rate its end states, so the two
+    ends of one quantity share a unit (and a base and its target a series)."""
+    out = list(qs)
+    for i in range(1, len(out)):
+        a, b = out[i - 1], out[i]
+        if not (b.unit and a.unit and " per " in b.unit and b.unit.startswith(a.unit + " per ")):
+            continue
+        if fullmatch("rate.fromTo", text[a.end - offset:b.start - offset]) \
+                and search("rate.fromBefore", text[max(0, a.start - offset - 8):a.start - offset]):
+            out[i - 1] = replace(a, unit=b.unit, rules=a.rules + ("rate.fromTo",))
+    return out
 
 
 def _share_quantities(text: str, fracs, offset: int, lx: Lexicon) -> list[Quantity]:
