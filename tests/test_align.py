@@ -217,6 +217,62 @@ def test_claims_never_join_two_figures_of_one_sentence_and_year(encoder):
     assert not (f[2] and f[3] and f[2]["series"] == f[3]["series"])
 
 
+def test_a_list_that_one_phrase_named_is_aligned_by_its_claims(encoder):
+    """'GBP 5,000 for a heat pump and GBP 1,500 for a smart meter': the parse read one phrase for
+    the list, so the phrase tells neither figure; each goes by its own clause, and only the heat
+    pump meets the other plan's heat pump grant."""
+    from policytrace.align import align_records
+    q = "The fund pays GBP 5,000 for a heat pump and GBP 1,500 for a smart meter in 2025"
+    rows = [{**_row("a", q, "GBP 5,000", "GBP", metric="fund", year=2025), "value": 5000.0},
+            {**_row("a", q, "GBP 1,500", "GBP", metric="fund", year=2025), "value": 1500.0},
+            {**_row("b", "The fund pays GBP 5,000 for a heat pump in 2025", "GBP 5,000", "GBP", metric="fund",
+                    year=2025), "value": 5000.0}]
+    f = align_records(rows, encoder)
+    assert f[0]["series"] == f[2]["series"]
+    assert f[1] is None or f[1]["series"] != f[2]["series"]
+
+
+def test_a_figure_passed_on_the_way_to_another_is_one_quantity(encoder):
+    """'passed the 2 Mt mark to hit 2.3 Mt': no list, one measure; both keep the phrase's series."""
+    from policytrace.align import align_records
+    q = "Grain exports passed the 2 Mt mark to hit 2.3 Mt in 2022"
+    rows = [{**_row("a", q, "2 Mt", "Mt", metric="grain exports", year=2022), "value": 2.0},
+            {**_row("a", q, "2.3 Mt", "Mt", metric="grain exports", year=2022), "value": 2.3},
+            {**_row("b", "Grain exports were 1.8 Mt in 2021", "1.8 Mt", "Mt", metric="grain exports", year=2021),
+             "value": 1.8}]
+    f = align_records(rows, encoder)
+    assert f[0]["series"] == f[1]["series"] == f[2]["series"]
+
+
+def test_a_restated_figure_joins_on_a_weaker_claim(encoder):
+    """A plan's fund restated in the next version in other words: the equal amount is evidence the
+    clauses need not repeat (claim_restated_threshold); another amount in the same words is not."""
+    from policytrace.align import align_records
+    a = {**_row("a", "- GBP 30 million for the Coastal Recovery Fund", "GBP 30 million", "GBP", year=None),
+         "value": 3e7}
+    b = {**_row("b", "the council backs seaside towns with the GBP 30 million Coastal Recovery Fund",
+                "GBP 30 million", "GBP", year=None), "value": 3e7}
+    f = align_records([a, b], encoder)
+    assert f[0] is not None and f[0]["series"] == f[1]["series"]
+    g = align_records([a, {**b, "value": 4.5e7}], encoder)
+    assert g[0] is None or g[1] is None or g[0]["series"] != g[1]["series"]
+
+
+def test_goal_words_are_not_the_measure():
+    """'our ambitious target of doubling business R&D expenditure' measures business R&D expenditure."""
+    from policytrace.align import reduce
+    assert reduce("doubling business R&D expenditure ambitious target").num == reduce("business R&D expenditure").num
+
+
+def test_where_a_share_comes_from_is_not_what_it_measures(encoder):
+    """'60% of the power produced came from renewables' and '60% of the power is
+    renewable' are one share: 'sources' and 'produced' are generic words (models/align.json)."""
+    from policytrace.align import align_keys
+    a, b = ("renewable sources share of generated electricity", "percent", "Peru"), ("renewable share of power", "percent", "Peru")
+    keys = align_keys([a, b], encoder)
+    assert keys[a]["series"] == keys[b]["series"] and keys[a]["indicator"] == "renewable_share_electricity"
+
+
 def test_claims_keep_what_the_phrases_contrast(encoder):
     """Two series whose phrases name different things of one kind ('new' capacity is additions,
     not the stock) stay apart whatever their clauses share."""

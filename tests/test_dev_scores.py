@@ -14,8 +14,10 @@ from policytrace.statements import content_metric
 
 SHARED = ROOT.parent / "shared"
 DEV = {"numeric": 0.92, "numeric_full": 0.80, "milestone": 0.75, "orgs": 0.80, "domains": 0.90,
-       "alignment": 0.85}
-DEV_B = {"numeric": 0.93, "numeric_full": 0.80, "milestone": 0.70, "orgs": 0.80, "domains": 0.90}
+       "alignment": 0.90}
+# alignment: issue "Goal evolution that holds on real chains"
+DEV_B = {"numeric": 0.93, "numeric_full": 0.80, "milestone": 0.70, "orgs": 0.80, "domains": 0.90,
+         "alignment": 0.85}
 # ../shared/eval/nzt.py's summary: (section, key) -> threshold
 NZT = {("interim", "value"): 0.98, ("interim", "year"): 0.90, ("interim", "kind_target"): 0.95,
        ("interim", "precision_single_figure"): 0.85, ("end", "milestone_only_year"): 0.90}

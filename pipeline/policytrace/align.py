@@ -385,6 +385,7 @@ def align_records(rows: list[Mapping], encoder, known=None) -> list[Optional[dic
     out: list[Optional[dict]] = [None] * len(rows)
     for i, k in keyed:
         out[i] = mapping[k]
+    _split_sentences(rows, out)
     claims = claims_of(rows)
     if not claims:
         return out
@@ -393,13 +394,50 @@ def align_records(rows: list[Mapping], encoder, known=None) -> list[Optional[dic
     blocks: dict[tuple, list[int]] = defaultdict(list)
     for i in claims:
         blocks[_key(_subject(rows[i]), rows[i].get("unit"))].append(i)
-    t = resources.config()["claim_threshold"]
-    cap = resources.config()["claim_block_limit"]
+    cfg = resources.config()
+    t = (cfg["claim_threshold"], cfg["claim_restated_threshold"])
     for bkey in sorted(blocks):
         idx = blocks[bkey]
-        if 1 < len(idx) <= cap:
+        if 1 < len(idx) <= cfg["claim_block_limit"]:
             _merge_claims(bkey, idx, rows, out, np.stack([vecs[claims[i]] for i in idx]), t)
     return out
+
+
+def _amount(d: Mapping) -> Optional[tuple]:
+    """A record's figure in its dimension's base unit (a range as both ends), for telling a
+    figure restated from another of the same unit."""
+    v = d.get("value")
+    if v is None:
+        return None
+    f = base_factor(d.get("unit"))
+    hi = d.get("value_max")
+    return round(float(v) * f, 9), None if hi is None else round(float(hi) * f, 9)
+
+
+def _split_sentences(rows: list[Mapping], out: list) -> None:
+    """Figures of one sentence and year that differ and are listed together (models/rules/
+    align.json ``coordination``: "EUR 4,000 for a new car and EUR 2,000 for a used car", "20 GW of
+    wind, 10 GW of solar") are different quantities: when the phrase stage gave a list's figures
+    one series (the parse read one phrase for the list), none of the sentence's figures in it
+    keeps it, and each is aligned by its own claim.  A figure passed on the way to another ("surpassed X to reach Y", "from X to Y") is
+    one quantity, and horizons ("40% by 2025 and 75% by 2030") differ in year."""
+    members: dict[tuple, list[int]] = defaultdict(list)
+    for i, f in enumerate(out):
+        d = rows[i]
+        if f is not None and d.get("value_start") is not None and d.get("quote") and d.get("start") is not None:
+            members[(d.get("doc"), d.get("start"), d.get("year"), f["series"])].append(i)
+    listed = _P["coordination"]
+    for idx in members.values():
+        idx.sort(key=lambda i: rows[i]["value_start"])
+        if any(_amount(rows[a]) != _amount(rows[b]) and listed.search(_between(rows[a], rows[b]))
+               for a, b in zip(idx, idx[1:])):
+            for i in idx:  # the list's phrase tells none of its figures apart
+                out[i] = None
+
+
+def _between(a: Mapping, b: Mapping) -> str:
+    """The words of one quote between the figure of A and the figure of B."""
+    return a["quote"][a["value_end"] - a["start"]:b["value_start"] - a["start"]]
 
 
 def phrase_of(d: Mapping) -> Optional[str]:
@@ -423,9 +461,13 @@ def _subject(d: Mapping) -> str:
 
 
 def _merge_claims(bkey: tuple, idx: list[int], rows: list[Mapping], out: list, mat: np.ndarray,
-                  t: float) -> None:
+                  t: tuple[float, float]) -> None:
     """Union of the block's series (a record with no series is one of its own) over pairs of
-    records of different documents whose claims reach T, most similar first.  Two series never
+    records of different documents whose claims reach T[0] (``claim_threshold``), or T[1]
+    (``claim_restated_threshold``) when both state the same figure: a plan's figure restated in
+    the next version is worded anew ("a EUR 20 million fund" in a list, "through our EUR 20
+    million fund" in prose), and an equal amount in one unit is evidence the claims need not
+    repeat.  Most similar first.  Two series never
     merge when each holds a figure of one same sentence and year (the parse told "EUR 3,000 for
     a new car and EUR 2,000 for a used car" apart; "40% by 2025 and 75% by 2030" are two
     horizons of one), when both map to different indicators or their phrases differ in measure
@@ -451,9 +493,10 @@ def _merge_claims(bkey: tuple, idx: list[int], rows: list[Mapping], out: list, m
     sents = {g: {(rows[idx[k]].get("doc"), rows[idx[k]].get("start"), rows[idx[k]].get("year")) for k in ks}
              for g, ks in members.items()}
     docs = [rows[i].get("doc") for i in idx]
+    amounts = [_amount(rows[i]) for i in idx]
     sims = mat @ mat.T
     cand = [(float(sims[a, b]), a, b) for a in range(n) for b in range(a + 1, n)
-            if docs[a] != docs[b] and sims[a, b] >= t]
+            if docs[a] != docs[b] and (sims[a, b] >= t[0] or sims[a, b] >= t[1] and amounts[a] == amounts[b])]
     cand.sort(key=lambda x: (-x[0], x[1], x[2]))
     for _, a, b in cand:
         ga, gb = find(group[a]), find(group[b])
