@@ -123,3 +123,14 @@ def test_parse_step_example(extractor, step_id, sentence):
     raw = Document(doc="m", path="m", format="text", text=sentence, sha256="", published="2024-01-01")
     recs = extractor.process_raw(raw).targets
     assert any(step_id in r.rules for r in recs), [(r.metric, r.rules) for r in recs]
+
+
+def test_a_referred_goal_is_measured_as_the_goal_it_names(extractor):
+    """'meet the 30% goal' names a goal stated before: it measures what that goal measures, not
+    the one who is confident of meeting it (statements.document._referred_goals)."""
+    text = ("Ghana aims to cut emissions by 30% by 2030. Forest cover stood at 35% in 2020. "
+            "The ministry is confident that new rules will let it meet the 30% goal.")
+    raw = Document(doc="m", path="m", format="text", text=text, sha256="", published="2023-03-01")
+    first, referred = [r for r in extractor.process_raw(raw).targets if r.value == 30.0]
+    assert "year.referred-goal" in referred.rules
+    assert (referred.metric, referred.year) == (first.metric, 2030)

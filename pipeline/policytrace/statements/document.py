@@ -146,7 +146,8 @@ def _base_said_after(prev: list[Target], base: int, text: str) -> list[Target]:
 
 def _referred_goals(recs: list[Target], text: str) -> list[Target]:
     """'exceed the 75% goal' with no date of its own names a goal stated before: it is that
-    goal, with its year, base and conditionality (year.referred-goal)."""
+    goal, with its year, base, conditionality and metric (the words the chain found for it lie
+    outside the figure's "the 75% goal": the one who is confident, the verb) (year.referred-goal)."""
     out: list[Target] = []
     for r in recs:
         if r.kind != "milestone" and r.value_start is not None and not any(
@@ -160,6 +161,7 @@ def _referred_goals(recs: list[Target], text: str) -> list[Target]:
                 base = (r.base_year, r.baseline) if r.base_year is not None or r.baseline is not None \
                     else (g.base_year, g.baseline)
                 r = replace(r, kind="target", year=g.year, period=g.period, base_year=base[0], baseline=base[1],
+                            metric=g.metric or r.metric,
                             conditional=g.conditional if r.conditional is None else r.conditional,
                             rules=(*r.rules, "year.referred-goal"))
         out.append(r)

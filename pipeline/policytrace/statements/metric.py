@@ -77,6 +77,7 @@ def _fallback_subject(text: str, q: Quantity, prev_end: Optional[int], clause_st
         seg = parts[1] if len(parts) > 1 else seg
     seg = _rx("reporting-lead").sub("", seg)
     seg = _rx("there-is-lead").sub("", seg)
+    seg = _rx("subordinate-lead").sub("", seg)
     seg = _rx("trailing-function-words").sub("", seg)
     m = _AIM_VERB.search(seg)
     if m and seg[m.end():].strip():
@@ -352,6 +353,12 @@ def _a_group(m, ctx, group=1, prefix="") -> str:
     return prefix + m.group(group)
 
 
+@rules.action("metric.share-predicate")
+def _a_share_predicate(m, ctx) -> str:
+    """'90% of power is renewable' -> 'renewable share of power'."""
+    return f"{m.group(2)} share of {m.group(1)}"
+
+
 @rules.action("metric.count-noun")
 def _a_count_noun(m, ctx):
     """'144 invention patents': the noun and its modifiers after the number."""
@@ -439,6 +446,8 @@ def _a_share_of_whole(m, ctx):
     if st.noun_is_share and _metric_rx("to-or-in").search(st.subj_low):
         return None  # "proportion of A to B" is rewritten by the normaliser
     metric = ctx["value"]
+    if metric.strip().lower().removeprefix("the ") in st.c.pronouns:
+        return f"share of {m.group(1)}"  # "the country could supply 60% of ...": who supplies is no measure
     if not metric.strip() and st.prev_metric:
         # ", accounting for 27% of GDP": the share of what the previous clause measured
         metric = _metric_rx("change-suffix").sub("", st.prev_metric.split(" share of ")[0])
