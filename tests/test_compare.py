@@ -254,6 +254,25 @@ def test_a_milestone_without_a_label_is_known_by_its_words():
     assert list(ferry["verdict"]) == ["new", "new"]
 
 
+def test_a_support_instrument_continued_to_a_new_date_is_its_end_date_moved():
+    """A milestone that continues an incentive until a date is that incentive's end date,
+    however each plan words it (models/cues.json milestone_instruments, pattern programme-end);
+    two instruments of other kinds, or a continued activity that is no instrument, stay apart."""
+    t = [_goal("s2019", 10.0, "A"), _goal("s2022", 12.0, "A"),
+         _milestone("s2019", 2023, "Extra money will continue the heat pump rebates until May 2023"),
+         _milestone("s2022", 2025, "Buyers have received purchase incentives since 2019 and the scheme will "
+                                   "continue to run until May 2025"),
+         _milestone("s2019", 2024, "Loans for insulation will remain available until 2024"),
+         _milestone("s2022", 2030, "The state will continue to mine lignite until 2030")]
+    v = _milestone_rows(t)
+    moved = v[v["verdict"] == "deadline moved"]
+    assert len(moved) == 1, v[["verdict", "series_name", "from_year", "to_year"]]
+    assert (moved.iloc[0]["from_year"], moved.iloc[0]["to_year"], moved.iloc[0]["series_name"]) == \
+        (2023, 2025, "purchase incentive end date")
+    assert compare.milestone_key(None, "Loans for insulation will remain available until 2024") == "end:loan"
+    assert compare.milestone_key(None, "The state will continue to mine lignite until 2030").startswith("words:")
+
+
 def test_milestones_leave_numeric_revisions_as_they_were():
     base = compare.views(TARGETS, DOCS)["revisions"]
     t = pd.concat([TARGETS, pd.DataFrame([_milestone("p2021", 2025, "Shanghai will be carbon neutral by 2025",

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+from functools import lru_cache
 from pathlib import Path
-from types import MappingProxyType
 from typing import Optional
 
 import pandas as pd
 
-from . import rules
+from . import resources, rules
 from .align import base_factor
 from .errors import PolicytraceError
 from .records import SCHEMA_VERSION, Target
@@ -28,25 +29,6 @@ VIEW_FILES = {
 
 # at what ratio two values count as the same goal ("about 6%" restated as "6%")
 SAME_VALUE_TOLERANCE = 0.005
-
-# A milestone's end state (models/cues.json milestone_goals) -> the goal it is one version of.
-# Net zero, carbon and climate neutrality and GHG neutrality all name the balance of emissions
-# and removals a country pledges to reach; versions of one pledge swap these words ("carbon
-# neutral by 2050", then "net zero by 2045") without setting a second goal, so they are one
-# series.  Carbon negative goes beyond that balance and "zero emissions" also reads sector goals
-# ("zero-carbon buildings", "a decarbonised grid"): each is a goal of its own, never the next
-# version of a net-zero pledge.  A label not listed here is its own goal.
-GOAL_FAMILIES = MappingProxyType({
-    "net zero": "net zero", "carbon neutral": "net zero", "climate neutral": "net zero",
-    "GHG neutral": "net zero", "carbon negative": "carbon negative", "zero emissions": "zero emissions",
-})
-# the words a date brings into a milestone's statement: "by March 2022" and "in 2023" restate
-# the same milestone with another deadline
-DATE_WORDS = frozenset((
-    "january february march april may june july august september october november december "
-    "jan feb mar apr jun jul aug sep sept oct nov dec by in until till before around"
-).split())
-
 
 def load(out_dir: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(targets, documents) of an extraction output folder; refused if its files are not the
@@ -428,18 +410,35 @@ def _by_year(prev, cur) -> str:
         else "deadline moved"
 
 
+@lru_cache(maxsize=1)
+def _instruments() -> re.Pattern:
+    words = sorted(resources.load("cues.json")["milestone_instruments"], key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(map(re.escape, words)) + r")\b")
+
+
 def milestone_key(goal, quote) -> Optional[str]:
-    """What makes two dated milestones of one subject the same goal.  One with an end-state label
-    is its goal family (GOAL_FAMILIES): "carbon neutral by 2050" and "net zero by 2045" are one
-    pledge.  Without a label, only its words tell: the same words but for the date ("end the
-    incentive by March 2022", "... by June 2023").  Any other wording is another milestone, since
-    a deadline moved between two unrelated goals is worse than a revision missed."""
+    """What makes two dated milestones of one subject the same goal (models/cues.json).  One with
+    an end-state label is its goal family (milestone_goal_families): "carbon neutral by 2050" and
+    "net zero by 2045" are one pledge.  One that continues a support instrument until a date
+    (models/rules/statements.json programme-end, milestone_instruments) is that instrument's end
+    date, however its sentence is worded ("continue the heat pump rebates until May 2023",
+    "buyers have received purchase incentives and the scheme will run until May 2025").
+    Otherwise only its words tell: the same
+    words but for the date ("end the incentive by March 2022", "... by June 2023").  Any other
+    wording is another milestone, since a deadline moved between two unrelated goals is worse
+    than a revision missed."""
+    c = resources.load("cues.json")
     if isinstance(goal, str) and goal:
-        return "goal:" + GOAL_FAMILIES.get(goal, goal)
+        return "goal:" + c["milestone_goal_families"].get(goal, goal)
     if not isinstance(quote, str):
         return None
-    words = {w for w in rules.load("align")["alnum_token"].findall(quote.lower())
-             if w not in DATE_WORDS and not any(ch.isdigit() for ch in w)}
+    low = quote.lower()
+    if rules.load("statements")["programme-end"].search(quote):
+        found = sorted({c["milestone_instruments"][m.group(0)] for m in _instruments().finditer(low)})
+        if len(found) == 1:
+            return "end:" + found[0]
+    dates = frozenset(c["milestone_date_words"])
+    words = {w for w in rules.load("align")["alnum_token"].findall(low) if w not in dates and not any(ch.isdigit() for ch in w)}
     return "words:" + " ".join(sorted(words)) if words else None
 
 
@@ -454,7 +453,8 @@ def _milestone_series(targets: pd.DataFrame) -> pd.DataFrame:
     ms = ms[ms["_key"].notna()]
     return ms.assign(
         series=["M" + hashlib.sha1(f"{s}|{k}".encode()).hexdigest()[:10] for s, k in zip(ms["subject"], ms["_key"])],
-        series_name=[k[len("goal:"):] if k.startswith("goal:") else m if isinstance(m, str) and m.strip() else q
+        series_name=[k[len("goal:"):] if k.startswith("goal:") else f"{k[len('end:'):]} end date" if k.startswith("end:")
+                     else m if isinstance(m, str) and m.strip() else q
                      for k, m, q in zip(ms["_key"], ms["metric"], ms["quote"])])
 
 

@@ -3,9 +3,10 @@ must report', 'net zero by 2045').
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Optional
 
-from .. import resources
+from .. import resources, rules
 from . import kinds
 from ..time import expressions as timeexpr
 from ..records import Kind, Target
@@ -126,15 +127,35 @@ def _milestone(doc, text, stext, s_start, te, year, how, subject) -> Target:
                                     "milestone.clause-part" if (lo, hi) != (a, b) else "", metric_rule))
 
 
-def _states_value(numeric, year, text, span) -> bool:
+# time rules that date a figure by its own duration ("over three years, from 2021")
+_DURATION_ACTIONS = frozenset(("time.over_n_from", "time.within_n", "time.n_year", "time.next_n"))
+
+
+@lru_cache(maxsize=1)
+def _durations() -> frozenset:
+    return frozenset(r.id for r in rules.load("time").rules if r.action in _DURATION_ACTIONS)
+
+
+def _states_value(numeric, year, text, span, part, own_rule="") -> bool:
     """Does a number of the sentence already state the goal of YEAR: any figure in the date's own
     phrase (SPAN), a target of that year, or a result of that year ("By October 2017, 27 projects had
-    reached financial close": a deadline met)?"""
+    reached financial close": a deadline met)?  A target dated by its own duration states
+    nothing of a date that happens to end that year, and one that borrowed the sentence's date
+    (year.sentence) states it only from inside PART, the date's clause.  The end date of what is
+    continued (PART None) is stated only by a figure in the date's own phrase ("lending 40
+    million over three years ... to continue the voucher scheme until June 2024, which will
+    offer vouchers of up to 5,000": the scheme's end is a milestone)."""
     lo, hi = span
+    durations = _durations() - {own_rule}  # "2,500 MW within five years": that duration is the date
     for r in numeric:
         if r.value_start is not None and lo <= r.value_start < hi and not _bracketed(text, r):
             return True  # "capped at 20% from 2028", "maintain 100% renewable power from 2026"
+        if part is None:
+            continue
         if r.kind in ("target", "projection") and r.year == year and (year is not None or not _bracketed(text, r)):
+            if durations.intersection(r.rules) or "year.sentence" in r.rules and not (
+                    r.value_start is not None and part[0] <= r.value_start < part[1]):
+                continue
             return True
         if r.kind == "achievement" and r.year == year and year is not None:
             return True
@@ -190,8 +211,10 @@ def _is_goal(te, year, how, text, stext, s_start, numeric) -> bool:
     cuts = [m.end() for m in _rx("punctuation-split").finditer(text, lo, te.start)]
     after = _rx("date-phrase-end").search(text, te.end, hi)
     segment = (cuts[-1] if cuts else lo, after.start() if after else hi)  # the date's own phrase
+    # what a sentence continues until a date ends then: its figures (an amount, a rebate) state no end
+    part = None if _rx("programme-end").search(clause) else (lo, hi)
     if how != "milestone.scheduled" and (kinds.classes().forecaster_re.search(stext.lower())
-                                         or _states_value(numeric, year, text, segment)):
+                                         or _states_value(numeric, year, text, segment, part, te.rule)):
         return False  # a forecast is not a goal; a number may already state it
     if how != "milestone.start-date" and _rule_rx("milestone.implicit-share").search(clause):
         return False  # "only electric cars will be sold by 2030": a share, not a milestone
