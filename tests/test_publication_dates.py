@@ -9,7 +9,7 @@ import logging
 
 import pytest
 
-from policytrace import ingest
+from policytrace import ingest, runner
 
 BODY = ("The regional water board intends to line 340 kilometres of irrigation canals and to cut "
         "leakage losses to 12 percent by 2031, according to its new programme. ") * 4
@@ -193,3 +193,122 @@ def test_sidecar_full_date_still_wins(tmp_path):
     (tmp_path / "plan.meta.json").write_text(json.dumps({"published": "2020-01-15"}), encoding="utf-8")
     d = ingest.read(p)
     assert (d.published, d.published_source) == ("2020-01-15", "sidecar")
+
+
+# ------------------------------------------------------------------ a year in the file name
+# Inferred, and only when the text states no date: guards keep a year that is not the
+# publication year (a goal's year, a year before what the text reports, a file counter) out.
+
+PLAN = ("Harbour electrification programme\n\n"
+        "The port authority will connect every container berth to shore power and will replace its "
+        "diesel cranes with electric ones by 2030. Ferry operators are to cut their emissions at berth "
+        "by half within the programme.\n")
+
+
+def _named(extractor, tmp_path, name, text=PLAN):
+    p = tmp_path / name
+    p.write_text(text, encoding="utf-8")
+    return extractor.process_raw(ingest.read(p)).document
+
+
+@pytest.mark.parametrize("name,year", [
+    ("plan_2018.txt", 2018),
+    ("eap2018_innovation.txt", 2018),
+    ("2021-climate-strategy.pdf", 2021),
+    ("harbour_2019_2019.txt", 2019),   # the same year twice is one year
+    ("12018_plan.txt", None),          # part of a longer number
+    ("plan_2016-2020.txt", None),      # two different years
+    ("plan_1850.txt", None),           # before 1900
+    ("draft_v2.txt", None),
+])
+def test_the_year_a_file_name_states(name, year):
+    assert ingest.name_year(name) == year
+
+
+def test_a_year_too_far_ahead_is_not_a_publication_year():
+    assert ingest.name_year(f"plan_{dt.date.today().year + 1}.txt") == dt.date.today().year + 1
+    assert ingest.name_year(f"plan_{dt.date.today().year + 2}.txt") is None
+
+
+def test_only_the_name_counts_not_its_folders(tmp_path):
+    (tmp_path / "2019").mkdir()
+    assert ingest.name_year(tmp_path / "2019" / "harbour_plan.txt") is None
+
+
+def test_a_number_that_counts_files_is_not_a_year(tmp_path):
+    for n in ("0007", "1987"):
+        (tmp_path / f"item-{n}-end.txt").write_text(PLAN, encoding="utf-8")
+    assert ingest.name_year(tmp_path / "item-1987-end.txt") is None
+    (tmp_path / "item-0007-end.txt").unlink()  # alone, the name's year is a year again
+    assert ingest.name_year(tmp_path / "item-1987-end.txt") == 1987
+    (tmp_path / "item-7-end.txt").write_text(PLAN, encoding="utf-8")  # a counter not padded
+    assert ingest.name_year(tmp_path / "item-1987-end.txt") is None
+
+
+def test_an_undated_text_takes_its_file_names_year(extractor, tmp_path):
+    d = _named(extractor, tmp_path, "harbour_plan_2018.txt")
+    assert d.published is None
+    assert (d.published_year, d.date_inferred, d.published_source) == (2018, True, "inferred: file name")
+
+
+def test_a_stated_date_beats_the_file_name(extractor, tmp_path):
+    d = _named(extractor, tmp_path, "harbour_plan_2018.txt", "Published: 14 March 2021\n\n" + PLAN)
+    assert (d.published, d.published_year, d.date_inferred, d.published_source) == ("2021-03-14", 2021, False, "text")
+
+
+def test_a_sidecar_date_beats_the_file_name(extractor, tmp_path):
+    (tmp_path / "harbour_plan_2018.meta.json").write_text(json.dumps({"published": "2020-06-01"}), encoding="utf-8")
+    d = _named(extractor, tmp_path, "harbour_plan_2018.txt")
+    assert (d.published_year, d.date_inferred, d.published_source) == (2020, False, "sidecar")
+
+
+def test_a_file_name_year_after_the_latest_year_reported_is_taken(extractor, tmp_path):
+    text = PLAN + "In 2016 the port handled 1.2 million containers.\n"
+    d = _named(extractor, tmp_path, "harbour_plan_2018.txt", text)
+    assert (d.published_year, d.published_source) == (2018, "inferred: file name")
+
+
+def test_a_file_name_year_before_the_latest_year_reported_is_ignored(extractor, tmp_path):
+    text = PLAN + "In 2019 the port handled 1.4 million containers and lost 300 hours to crane breakdowns.\n"
+    d = _named(extractor, tmp_path, "harbour_plan_2018.txt", text)
+    assert (d.published_year, d.date_inferred, d.published_source) == (2019, True, "inferred: latest year reported")
+
+
+def test_a_file_name_year_before_a_base_year_is_ignored(extractor, tmp_path):
+    text = PLAN + "Berth emissions are to fall by 40 percent compared with 2020 levels.\n"
+    d = _named(extractor, tmp_path, "harbour_plan_2018.txt", text)
+    assert d.published_source != "inferred: file name" and d.published_year != 2018
+
+
+def test_a_deadline_year_in_the_file_name_is_not_the_publication_year(extractor, tmp_path):
+    d = _named(extractor, tmp_path, "harbour_2025.txt", PLAN.replace("by 2030", "by 2025"))
+    assert d.published_year != 2025 and d.published_source != "inferred: file name"
+
+
+def test_a_deadline_in_the_words_is_enough_without_a_record():
+    # the text's own deadline, whether or not a record was made of it
+    text = "The consultation on the harbour's new berths stays open until 2025."
+    assert runner.name_dated("harbour_2025.txt", text, None) is None
+    assert runner.name_dated("harbour_2024.txt", text, None) == 2024
+
+
+def test_a_plan_named_with_the_file_names_year_is_not_the_publication_year(extractor, tmp_path):
+    text = ("Harbour Vision 2025\n\nHarbour Vision 2025 sets out how the port authority wants the "
+            "waterfront to look and work, and who will be responsible for each part of it.\n")
+    d = _named(extractor, tmp_path, "harbour_vision2025.txt", text)
+    assert d.published_year is None and d.published_source is None
+
+
+def test_a_target_year_among_the_records_is_not_the_publication_year(extractor, tmp_path):
+    # no deadline word: "in 2025" in a sentence that looks ahead makes a target of its figure
+    text = ("Harbour electrification programme\n\nIn 2025 the port authority will install 40 megawatts "
+            "of shore power at its container berths.\n")
+    d = _named(extractor, tmp_path, "harbour_2025.txt", text)
+    assert 2025 in d.years and d.published_year != 2025 and d.published_source != "inferred: file name"
+
+
+def test_this_year_is_read_from_the_file_names_year(extractor, tmp_path):
+    # a goal dated from the name's own year ("this year") is no evidence against it
+    text = PLAN + "The authority is providing a further 2 million euros this year to shore power suppliers.\n"
+    d = _named(extractor, tmp_path, "harbour_plan_2018.txt", text)
+    assert (d.published_year, d.published_source) == (2018, "inferred: file name")

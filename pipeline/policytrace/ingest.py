@@ -10,6 +10,7 @@ import json
 import logging
 import os
 import warnings
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
@@ -134,6 +135,50 @@ def header_date(text: str, n_lines: int = 12) -> Optional[str]:
         if iso:
             return iso
     return None
+
+
+def _year_like(digits: str) -> bool:
+    return digits.isdigit() and 1900 <= int(digits) <= _dt.date.today().year + 1
+
+
+@lru_cache(maxsize=64)
+def _stems(folder: str, mtime_ns: int) -> frozenset[str]:
+    """The names (stems) of the files in FOLDER, read once per change of the folder."""
+    try:
+        return frozenset(p.stem for p in Path(folder).iterdir())
+    except OSError:
+        return frozenset()
+
+
+def _counts_files(path: Path, start: int, end: int) -> bool:
+    """The digits at START:END of PATH's stem number the files, not a year: a file beside it has
+    the same name with a number there that is no year ("doc-0007-end" or "doc-7-end" beside
+    "doc-1987-end")."""
+    stem = path.stem
+    head, tail = stem[:start], stem[end:]
+    try:
+        mtime = path.parent.stat().st_mtime_ns
+    except OSError:
+        return False
+    middles = (o[len(head):len(o) - len(tail)] for o in _stems(str(path.parent), mtime)
+               if len(o) > len(head) + len(tail) and o.startswith(head) and o.endswith(tail))
+    return any(m.isdigit() and not _year_like(m) for m in middles)
+
+
+def name_year(path: str | Path) -> Optional[int]:
+    """The one year a file's name states ("plan_2018.txt", "eap2018_innovation.txt",
+    "2021-climate-strategy.pdf"; rule ``file_name_year``), from the name itself (not its
+    folders), from 1900 to next year; None when the name states none, or two different ones
+    ("plan_2016-2020.txt"), or when the number counts files ("item-1987" beside "item-0007").
+    A candidate only: ``runner.name_dated`` decides whether it is the publication year."""
+    path = Path(path)
+    found = {m.group(1): m.span(1) for m in _P["file_name_year"].finditer(path.stem)}
+    if len(found) != 1:
+        return None
+    digits, (start, end) = found.popitem()
+    if not _year_like(digits) or _counts_files(path, start, end):
+        return None
+    return int(digits)
 
 
 def _plausible(iso: Optional[str]) -> Optional[str]:

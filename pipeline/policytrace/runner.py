@@ -67,10 +67,14 @@ class Extractor:
     def process_raw(self, raw: Document) -> DocResult:
         parsed = nlp.parse_text(self.nlp, raw.text, self.cfg["pipe_batch_size"])
         subject = targets_stage.main_subject(parsed)
-        # no stated date: the latest year the text reports on, never a number or a horizon
+        # no stated date: the latest year the text reports on, never a number or a horizon; the
+        # year the file's name states when it is not before that and no goal's (name_dated)
         ref = None if raw.published else targets_stage.reference_year(raw.text)
-        recs = [r for r in targets_stage.extract(raw.doc, raw.text, parsed, raw.published, raw.tables, subject, ref)
-                if _finite(r)]
+        recs = self._records(raw, parsed, subject, ref)
+        named = None if raw.published else name_dated(raw.path, raw.text, ref, _goal_years(recs))
+        if named is not None and named != ref:
+            # relative dates ("this year", "over the next three years") from the name's year
+            recs = self._records(raw, parsed, subject, named)
         labels, dspans = domains_stage.assign(parsed, self.encoder)
         orgs, org_spans, seen = [], [], set()
         for o in parsed.orgs:
@@ -79,9 +83,11 @@ class Extractor:
             if key not in seen:
                 seen.add(key)
                 orgs.append(o.text)
-        horizon = sorted({r.year for r in recs if r.year is not None and r.kind in ("target", "milestone")})
+        horizon = sorted(_goal_years(recs))
         if raw.published:
             pub_year, inferred, source = int(raw.published[:4]), False, raw.published_source
+        elif named is not None:
+            pub_year, inferred, source = named, True, "inferred: file name"
         else:
             pub_year = ref
             inferred, source = pub_year is not None, ("inferred: latest year reported" if pub_year else None)
@@ -91,6 +97,10 @@ class Extractor:
             years=tuple(horizon), years_mentioned=tuple(sorted(set(timeexpr.bare_years(raw.text)))),
             subject=subject, tables=())
         return DocResult(path=raw.path, document=document, targets=tuple(recs))
+
+    def _records(self, raw: Document, parsed, subject, ref: Optional[int]) -> list:
+        return [r for r in targets_stage.extract(raw.doc, raw.text, parsed, raw.published, raw.tables, subject, ref)
+                if _finite(r)]
 
     def series(self, rows):
         """Alignment of records across documents: ROWS (``align_row`` dicts) -> their series
@@ -128,6 +138,31 @@ class Extractor:
             if on_result:
                 on_result(res)
             yield res
+
+
+def _goal_years(recs) -> set[int]:
+    """The years a document's records set goals for (its horizons: targets and milestones)."""
+    return {r.year for r in recs if r.year is not None and r.kind in ("target", "milestone")}
+
+
+def name_dated(path: str, text: str, ref: Optional[int], goals: Iterable[int] = ()) -> Optional[int]:
+    """The publication year of a document that states no date, read from its file name
+    (``ingest.name_year``), or None.  The text wins over the name: its year is not taken when
+    it is before REF, the latest past year the text reports (a text reporting 2019 results was
+    not published in 2018), or before a base year the text measures against; nor when the text
+    sets a goal for it: one of GOALS (its records' target and milestone years, read without the
+    name's year), a deadline ("by 2030"), or a plan or goal named with it ("Vision 2030", "the
+    2030 target") unless the text reports on that very year.  A name year that passes comes
+    before REF: REF only bounds the publication year from below (a plan reports on the years
+    before it), and a name that agrees with it says which year it is."""
+    year = ingest.name_year(path)
+    if year is None or (ref is not None and year < ref) or year in set(goals):
+        return None
+    for t in timeexpr.find(text):
+        if t.year and ((t.kind == "baseline" and year < t.year) or (t.year == year and (
+                t.kind == "horizon" or (t.kind == "named" and year != ref)))):
+            return None
+    return year
 
 
 def _finite(t) -> bool:
