@@ -258,6 +258,18 @@ def test_a_restated_figure_joins_on_a_weaker_claim(encoder):
     assert g[0] is None or g[1] is None or g[0]["series"] != g[1]["series"]
 
 
+def test_two_records_that_name_their_measures_need_the_full_claim_bar(encoder):
+    """An equal round figure lowers the bar only for a record the phrases could not place: 'trees
+    on 50% of its streets' and 'cut household waste by 50%' each name what they measure."""
+    from policytrace.align import align_records
+    a = {**_row("a", "The city will plant trees on 50% of its streets by 2030", "50%", "percent",
+                metric="share of streets with trees"), "value": 50.0}
+    b = {**_row("b", "The city will cut household waste by 50% by 2030", "50%", "percent",
+                metric="household waste decline"), "value": 50.0}
+    f = align_records([a, b], encoder)
+    assert f[0] is None or f[1] is None or f[0]["series"] != f[1]["series"]
+
+
 def test_goal_words_are_not_the_measure():
     """'our ambitious target of doubling business R&D expenditure' measures business R&D expenditure."""
     from policytrace.align import reduce
@@ -266,7 +278,7 @@ def test_goal_words_are_not_the_measure():
 
 def test_where_a_share_comes_from_is_not_what_it_measures(encoder):
     """'60% of the power produced came from renewables' and '60% of the power is
-    renewable' are one share: 'sources' and 'produced' are generic words (models/align.json)."""
+    renewable' are one share: 'sources' and 'generated' are generic words (models/align.json)."""
     from policytrace.align import align_keys
     a, b = ("renewable sources share of generated electricity", "percent", "Peru"), ("renewable share of power", "percent", "Peru")
     keys = align_keys([a, b], encoder)

@@ -61,7 +61,10 @@ def test_canada_methane_2025_goal_holds_and_2030_is_a_new_horizon(rev):
     # the 2018 plan states no date and reports no past year: its file name's year places it
     # before the 2020 plan
     pytest.param("d5_03_", "d5_04_", (2050, 2045), id="scotland-carbon-neutral-2050-net-zero-2045"),
-    pytest.param("d4_02_", "d4_03_", (2022, 2025), id="canada-izev-incentive-end-2022-2025"),
+    pytest.param("d4_02_", "d4_03_", (2022, 2025), id="canada-izev-incentive-end-2022-2025",
+                 marks=pytest.mark.xfail(strict=True, reason="both texts continue a rebate until a date, but they "
+                                         "name what it is for apart (zero-emission vehicles, EVs), and the instrument "
+                                         "word alone would join unrelated subsidies of one subject")),
 ])
 def test_a_goal_restated_with_a_new_year_is_a_deadline_moved(rev, frm, to, years):
     assert len(_rows(rev, "deadline moved", frm, to, from_year=years[0], to_year=years[1])), _show(rev)
@@ -75,15 +78,14 @@ def test_saudi_renewable_capacity_raised_for_2023_and_a_2030_horizon(rev):
 
 
 @pytest.mark.xfail(strict=True, reason="the three texts' renewable shares now meet in one series (90% in "
-                   "2021, close to 90% in 2023), but the target they are results of is said in words only ('the "
-                   "government's target of being powered entirely by green energy by 2020'): no figure, no target")
+                   "2021, close to 90% in 2023), but the 2020 target they are results of is said in words only "
+                   "(all power from green sources): no figure, so no target record")
 def test_kenya_renewable_share_target_against_later_results(rev):
     r = rev[rev["verdict"].str.startswith("target") & rev["from_doc"].fillna("").str.startswith("d4_04_")
             & rev["to_doc"].fillna("").str.startswith(("d4_05_", "d4_06_"))]
     assert len(r), _show(rev)
 
 
-@pytest.mark.xfail(strict=True, reason="the first text's subsidy has no metric and its claim (a news "
-                   "headline) is unlike the second's line of amounts and budgets")
 def test_dutch_ev_purchase_subsidy_unchanged(rev):
+    """The news item's EUR 4,000 (no year said), then the country report's EUR 4,000 for 2020."""
     assert len(_rows(rev, "unchanged", "d5_07_", "d5_08_", to_value=4000)), _show(rev)

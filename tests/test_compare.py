@@ -255,22 +255,29 @@ def test_a_milestone_without_a_label_is_known_by_its_words():
 
 
 def test_a_support_instrument_continued_to_a_new_date_is_its_end_date_moved():
-    """A milestone that continues an incentive until a date is that incentive's end date,
-    however each plan words it (models/cues.json milestone_instruments, pattern programme-end);
-    two instruments of other kinds, or a continued activity that is no instrument, stay apart."""
+    """A milestone whose own date a continuation verb governs and that names a support instrument
+    is that instrument's end date, however each plan words it (models/cues.json
+    milestone_instruments, pattern programme-end), when the two statements share a content word;
+    two instruments of other kinds, two incentives for different things, a continued activity
+    that is no instrument, and a second date of the sentence stay apart."""
     t = [_goal("s2019", 10.0, "A"), _goal("s2022", 12.0, "A"),
          _milestone("s2019", 2023, "Extra money will continue the heat pump rebates until May 2023"),
-         _milestone("s2022", 2025, "Buyers have received purchase incentives since 2019 and the scheme will "
-                                   "continue to run until May 2025"),
-         _milestone("s2019", 2024, "Loans for insulation will remain available until 2024"),
+         _milestone("s2022", 2025, "Buyers of heat pumps have received purchase incentives since 2019 and the "
+                                   "scheme will continue to run until May 2025"),
+         _milestone("s2019", 2024, "Subsidies for diesel fishing boats will remain in place until 2024"),
+         _milestone("s2022", 2027, "Cargo bike subsidies will stay available until 2027"),
+         _milestone("s2019", 2026, "Loans for insulation will remain available until 2026"),
          _milestone("s2022", 2030, "The state will continue to mine lignite until 2030")]
     v = _milestone_rows(t)
     moved = v[v["verdict"] == "deadline moved"]
     assert len(moved) == 1, v[["verdict", "series_name", "from_year", "to_year"]]
     assert (moved.iloc[0]["from_year"], moved.iloc[0]["to_year"], moved.iloc[0]["series_name"]) == \
         (2023, 2025, "purchase incentive end date")
-    assert compare.milestone_key(None, "Loans for insulation will remain available until 2024") == "end:loan"
-    assert compare.milestone_key(None, "The state will continue to mine lignite until 2030").startswith("words:")
+    assert compare.milestone_key(None, "Loans for insulation will remain available until 2026", 2026) == "end:loan"
+    assert compare.milestone_key(None, "The state will continue to mine lignite until 2030", 2030).startswith("words:")
+    both = "We will continue the EV rebate until 2024 and phase out petrol cars by 2035"
+    assert compare.milestone_key(None, both, 2024) == "end:purchase incentive"
+    assert compare.milestone_key(None, both, 2035).startswith("words:")
 
 
 def test_milestones_leave_numeric_revisions_as_they_were():
@@ -448,3 +455,25 @@ def test_real_revisions_compare_like_with_like(real_chains, name):
             assert pd.isna(r["from_year"]) or pd.isna(r["to_year"]) or r["from_year"] == r["to_year"], what
         assert r["from_doc"] != r["to_doc"] and keys[r["from_doc"]] != keys[r["to_doc"]], what
     assert any(d.startswith("zz_copy_of_") for d in targets["doc"])
+
+
+def test_a_figure_that_said_no_year_and_then_says_one_is_unchanged():
+    """'a 40% share' (no year), then '40% by 2030': the goal's figure is unchanged, not a new
+    horizon; a different figure with a year is still a new horizon."""
+    v = _goal_rows([_share("a", 40.0, None, "a 40% share of power"), _share("b", 40.0, 2030, "40% by 2030"),
+                    _share("c", 45.0, 2035, "45% by 2035")])
+    got = [(r["verdict"], None if pd.isna(r["horizon"]) else r["horizon"], r["to_doc"]) for _, r in v.iterrows()]
+    assert got == [("new", None, "a"), ("unchanged", 2030, "b"), ("new horizon", 2035, "c")]
+
+
+def test_an_inferred_year_comes_after_the_dated_texts_of_that_year():
+    """A text dated only by the latest year it reports on was written no earlier than the texts
+    of that year it may report on: it is compared after them."""
+    docs = pd.DataFrame([
+        {"doc": "review", "published": None, "published_year": 2019, "date_inferred": True, "title": "review",
+         "subject": "Ostmark", "domains": [], "years": []},
+        {"doc": "plan", "published": "2019-03-01", "title": "plan", "subject": "Ostmark", "domains": [], "years": []},
+    ])
+    v = _goal_rows([_share("review", 55.0, 2030, "55% by 2030"), _share("plan", 50.0, 2030, "50% by 2030")], docs)
+    got = [(r["verdict"], r["to_doc"]) for _, r in v.iterrows()]
+    assert got == [("new", "plan"), ("raised", "review")]

@@ -377,29 +377,33 @@ def align_records(rows: list[Mapping], encoder, known=None) -> list[Optional[dic
     """The series fields of each of ROWS (target dicts), in order (None: no series).  The
     phrases of the records whose metric passed the gate are aligned first (:func:`align_keys`);
     then, inside each block, series of different documents whose claims say the same thing
-    (MiniLM cosine of :func:`claim_text` >= ``claim_threshold``, models/config.json) are one
-    series, and a record with no metric joins the series of the claim most like its own.  A
-    record with no subject aligns only within its document."""
+    (MiniLM cosine of :func:`claim_text` >= ``claim_threshold``, models/config.json, or
+    ``claim_restated_threshold`` for an equal figure, see :func:`_merge_claims`) are one
+    series, and a record with no metric joins the series of the claim most like its own.
+    Listed figures that the phrase stage put in one series are first taken out of it
+    (:func:`_split_sentences`) when the claim pass will align them.  A record with no subject
+    aligns only within its document."""
     keyed = [(i, (phrase_of(d), d.get("unit"), _subject(d))) for i, d in enumerate(rows) if alignable(d)]
     mapping = align_keys([k for _, k in keyed], encoder, known) if keyed else {}
     out: list[Optional[dict]] = [None] * len(rows)
     for i, k in keyed:
         out[i] = mapping[k]
-    _split_sentences(rows, out)
     claims = claims_of(rows)
-    if not claims:
-        return out
-    texts = sorted(set(claims.values()))
-    vecs = dict(zip(texts, encoder.encode(texts, known)))
+    cfg = resources.config()
     blocks: dict[tuple, list[int]] = defaultdict(list)
     for i in claims:
         blocks[_key(_subject(rows[i]), rows[i].get("unit"))].append(i)
-    cfg = resources.config()
+    blocks = {k: v for k, v in blocks.items() if 1 < len(v) <= cfg["claim_block_limit"]}
+    # only figures the claim pass will align give up their list's phrase series
+    _split_sentences(rows, out, {i for v in blocks.values() for i in v})
+    if not blocks:
+        return out
+    texts = sorted({claims[i] for v in blocks.values() for i in v})
+    vecs = dict(zip(texts, encoder.encode(texts, known)))
     t = (cfg["claim_threshold"], cfg["claim_restated_threshold"])
     for bkey in sorted(blocks):
         idx = blocks[bkey]
-        if 1 < len(idx) <= cfg["claim_block_limit"]:
-            _merge_claims(bkey, idx, rows, out, np.stack([vecs[claims[i]] for i in idx]), t)
+        _merge_claims(bkey, idx, rows, out, np.stack([vecs[claims[i]] for i in idx]), t)
     return out
 
 
@@ -414,7 +418,7 @@ def _amount(d: Mapping) -> Optional[tuple]:
     return round(float(v) * f, 9), None if hi is None else round(float(hi) * f, 9)
 
 
-def _split_sentences(rows: list[Mapping], out: list) -> None:
+def _split_sentences(rows: list[Mapping], out: list, claimed: set) -> None:
     """Figures of one sentence and year that differ and are listed together (models/rules/
     align.json ``coordination``: "EUR 4,000 for a new car and EUR 2,000 for a used car", "20 GW of
     wind, 10 GW of solar") are different quantities: when the phrase stage gave a list's figures
@@ -424,7 +428,8 @@ def _split_sentences(rows: list[Mapping], out: list) -> None:
     members: dict[tuple, list[int]] = defaultdict(list)
     for i, f in enumerate(out):
         d = rows[i]
-        if f is not None and d.get("value_start") is not None and d.get("quote") and d.get("start") is not None:
+        if f is not None and i in claimed and d.get("value_start") is not None and d.get("quote") \
+                and d.get("start") is not None:
             members[(d.get("doc"), d.get("start"), d.get("year"), f["series"])].append(i)
     listed = _P["coordination"]
     for idx in members.values():
@@ -467,7 +472,8 @@ def _merge_claims(bkey: tuple, idx: list[int], rows: list[Mapping], out: list, m
     (``claim_restated_threshold``) when both state the same figure: a plan's figure restated in
     the next version is worded anew ("a EUR 20 million fund" in a list, "through our EUR 20
     million fund" in prose), and an equal amount in one unit is evidence the claims need not
-    repeat.  Most similar first.  Two series never
+    repeat -- when one of the two has no phrase series: two records that each name what they
+    measure ("trees on 50% of streets", "cut waste by 50%") need the full bar.  Most similar first.  Two series never
     merge when each holds a figure of one same sentence and year (the parse told "EUR 3,000 for
     a new car and EUR 2,000 for a used car" apart; "40% by 2025 and 75% by 2030" are two
     horizons of one), when both map to different indicators or their phrases differ in measure
@@ -494,9 +500,11 @@ def _merge_claims(bkey: tuple, idx: list[int], rows: list[Mapping], out: list, m
              for g, ks in members.items()}
     docs = [rows[i].get("doc") for i in idx]
     amounts = [_amount(rows[i]) for i in idx]
+    phrased = [out[i] is not None for i in idx]
     sims = mat @ mat.T
     cand = [(float(sims[a, b]), a, b) for a in range(n) for b in range(a + 1, n)
-            if docs[a] != docs[b] and (sims[a, b] >= t[0] or sims[a, b] >= t[1] and amounts[a] == amounts[b])]
+            if docs[a] != docs[b] and (sims[a, b] >= t[0] or sims[a, b] >= t[1] and amounts[a] == amounts[b]
+                                       and not (phrased[a] and phrased[b]))]
     cand.sort(key=lambda x: (-x[0], x[1], x[2]))
     for _, a, b in cand:
         ga, gb = find(group[a]), find(group[b])

@@ -82,7 +82,10 @@ def text_key(text) -> Optional[str]:
 def _with_dates(targets: pd.DataFrame, dates: pd.DataFrame) -> pd.DataFrame:
     cols = ["doc", "date", "date_inferred"] + [c for c in ("title", "text_key") if c in dates.columns]
     t = targets.merge(dates[cols], on="doc", how="left")
-    t["_order"] = t["date"].fillna("9999")
+    # an inferred date is a year (the latest the text reports on, or its file name's): the text is
+    # no earlier than the dated texts of that year that it may report on, so it sorts after them
+    t["_order"] = pd.Series([("9999" if not isinstance(d, str) else f"{d}-99" if pd.notna(inf) and bool(inf) and len(d) == 4
+                              else d) for d, inf in zip(t["date"], t["date_inferred"])], index=t.index, dtype=object)
     if "unit" in t.columns and "value" in t.columns:
         t["_base"] = [_base(v, u) for v, u in zip(t["value"], t["unit"])]
     for c in ("indicator", "indicator_code", "title"):
@@ -373,6 +376,14 @@ def _horizon_rows(plans: list[dict]) -> list[dict]:
         moved = set()
         for h in fresh:
             cur = plan[h]
+            undated = standing.get(None)
+            if h is not None and undated is not None and None not in plan and None not in moved \
+                    and _comparable(undated, cur) \
+                    and _by_value(undated, cur) == "unchanged" and undated["_base"] is not None:
+                # the goal stood with no year said, and the next plan gives the same figure a year
+                out.append((h, {"verdict": "unchanged", **_side("from", undated), **_side("to", cur), **_about(cur)}))
+                moved.add(None)
+                continue
             cands = [g for g in gone if g not in moved and h is not None and _restated(standing[g], cur, published)]
             if cands:
                 g = max(cands, key=lambda g: (standing[g]["_order"], -abs(g - h)))
@@ -390,7 +401,7 @@ def _horizon_rows(plans: list[dict]) -> list[dict]:
             out.append((h, {"verdict": "new horizon", **side, **_side("to", cur), **_about(cur)}))
         rows += [r for _, r in sorted(out, key=lambda x: _horizon_order(x[0]))]
         for g in moved:
-            standing.pop(g)
+            standing.pop(g, None)
         standing.update(plan)
     return rows
 
@@ -416,30 +427,76 @@ def _instruments() -> re.Pattern:
     return re.compile(r"\b(?:" + "|".join(map(re.escape, words)) + r")\b")
 
 
-def milestone_key(goal, quote) -> Optional[str]:
+def milestone_key(goal, quote, year=None) -> Optional[str]:
     """What makes two dated milestones of one subject the same goal (models/cues.json).  One with
     an end-state label is its goal family (milestone_goal_families): "carbon neutral by 2050" and
-    "net zero by 2045" are one pledge.  One that continues a support instrument until a date
-    (models/rules/statements.json programme-end, milestone_instruments) is that instrument's end
-    date, however its sentence is worded ("continue the heat pump rebates until May 2023",
-    "buyers have received purchase incentives and the scheme will run until May 2025").
-    Otherwise only its words tell: the same
-    words but for the date ("end the incentive by March 2022", "... by June 2023").  Any other
-    wording is another milestone, since a deadline moved between two unrelated goals is worse
-    than a revision missed."""
+    "net zero by 2045" are one pledge.  One whose own date (YEAR) a continuation verb governs
+    (models/rules/statements.json programme-end) and that names one support instrument
+    (milestone_instruments) is that instrument's end date ("continue the heat pump rebates until
+    May 2023"); _milestone_series then keeps two such statements together only when they share a
+    word that is no function word.  Otherwise only its words tell: the same words but for the
+    date ("end the incentive by March 2022", "... by June 2023").  Any other wording is another
+    milestone, since a deadline moved between two unrelated goals is worse than a revision
+    missed."""
     c = resources.load("cues.json")
     if isinstance(goal, str) and goal:
         return "goal:" + c["milestone_goal_families"].get(goal, goal)
     if not isinstance(quote, str):
         return None
     low = quote.lower()
-    if rules.load("statements")["programme-end"].search(quote):
+    ends = {int(m.group(1)) for m in rules.load("statements")["programme-end"].finditer(quote)}
+    if year is not None and not pd.isna(year) and int(year) in ends:
         found = sorted({c["milestone_instruments"][m.group(0)] for m in _instruments().finditer(low)})
         if len(found) == 1:
             return "end:" + found[0]
-    dates = frozenset(c["milestone_date_words"])
-    words = {w for w in rules.load("align")["alnum_token"].findall(low) if w not in dates and not any(ch.isdigit() for ch in w)}
+    words = {w for w in rules.load("align")["alnum_token"].findall(low) if w not in _date_words()
+             and not any(ch.isdigit() for ch in w)}
     return "words:" + " ".join(sorted(words)) if words else None
+
+
+@lru_cache(maxsize=1)
+def _date_words() -> frozenset:
+    return frozenset(resources.load("cues.json")["milestone_date_words"])
+
+
+def _content_words(quote: str) -> frozenset:
+    """A milestone statement's words that are no function, date or instrument word, singular: what
+    the instrument is for ("heat pump", "cargo bike")."""
+    c = resources.load("cues.json")
+    skip = _date_words() | frozenset(c["milestone_function_words"]) | frozenset(
+        w for k in c["milestone_instruments"] for w in k.split())
+    return frozenset(w[:-1] if len(w) > 3 and w.endswith("s") else w
+                     for w in rules.load("align")["alnum_token"].findall(quote.lower())
+                     if len(w) > 2 and w not in skip and not any(ch.isdigit() for ch in w))
+
+
+def _end_groups(ms: pd.DataFrame) -> list[str]:
+    """The keys of MS with each instrument end date ("end:") split into the statements of one
+    subject that share a content word (union over pairs): 'EV rebates' and 'rebates for new EVs'
+    are one instrument, 'fossil fuel subsidies' and 'heat pump rebates' are two."""
+    keys = list(ms["_key"])
+    groups: dict[tuple, list[int]] = {}
+    for n, (k, subj) in enumerate(zip(keys, ms["subject"])):
+        if k.startswith("end:"):
+            groups.setdefault((subj, k), []).append(n)
+    quotes = list(ms["quote"])
+    for idx in groups.values():
+        words = [_content_words(quotes[n]) for n in idx]
+        root = list(range(len(idx)))
+
+        def find(x):
+            while root[x] != x:
+                root[x] = root[root[x]]
+                x = root[x]
+            return x
+        for a in range(len(idx)):
+            for b in range(a + 1, len(idx)):
+                if words[a] & words[b]:
+                    root[find(a)] = find(b)
+        for a, n in enumerate(idx):  # named by the words of the component's first quote, not by positions
+            first = min(sorted(words[x]) for x in range(len(idx)) if find(x) == find(a))
+            keys[n] = f"{keys[n]}|{' '.join(first)}"
+    return keys
 
 
 def _milestone_series(targets: pd.DataFrame) -> pd.DataFrame:
@@ -449,11 +506,12 @@ def _milestone_series(targets: pd.DataFrame) -> pd.DataFrame:
     if ms.empty:
         return ms.iloc[0:0]
     goals = ms["goal"] if "goal" in ms.columns else [None] * len(ms)  # outputs written before goal
-    ms = ms.assign(_key=[milestone_key(g, q) for g, q in zip(goals, ms["quote"])])
+    ms = ms.assign(_key=[milestone_key(g, q, y) for g, q, y in zip(goals, ms["quote"], ms["year"])])
     ms = ms[ms["_key"].notna()]
+    ms = ms.assign(_key=_end_groups(ms))
     return ms.assign(
         series=["M" + hashlib.sha1(f"{s}|{k}".encode()).hexdigest()[:10] for s, k in zip(ms["subject"], ms["_key"])],
-        series_name=[k[len("goal:"):] if k.startswith("goal:") else f"{k[len('end:'):]} end date" if k.startswith("end:")
+        series_name=[k[len("goal:"):] if k.startswith("goal:") else f"{k[len('end:'):].split('|')[0]} end date" if k.startswith("end:")
                      else m if isinstance(m, str) and m.strip() else q
                      for k, m, q in zip(ms["_key"], ms["metric"], ms["quote"])])
 
