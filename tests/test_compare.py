@@ -280,6 +280,18 @@ def test_a_support_instrument_continued_to_a_new_date_is_its_end_date_moved():
     assert compare.milestone_key(None, both, 2035).startswith("words:")
 
 
+def test_an_instrument_named_by_its_acronym_in_one_plan_is_the_same_instrument():
+    """'EV rebates' and 'rebates for plug-in electric vehicles' name what the rebate is for alike
+    once the lexicon's acronyms are spelt out (models/align.json abbreviations)."""
+    t = [_goal("s2019", 10.0, "A"), _goal("s2022", 12.0, "A"),
+         _milestone("s2019", 2023, "Norrland will continue its EV rebates until June 2023"),
+         _milestone("s2022", 2026, "Buyers of plug-in electric vehicles get a rebate, and the programme will "
+                                   "continue until June 2026")]
+    v = _milestone_rows(t)
+    moved = v[v["verdict"] == "deadline moved"]
+    assert [(r["from_year"], r["to_year"]) for _, r in moved.iterrows()] == [(2023, 2026)], v
+
+
 def test_milestones_leave_numeric_revisions_as_they_were():
     base = compare.views(TARGETS, DOCS)["revisions"]
     t = pd.concat([TARGETS, pd.DataFrame([_milestone("p2021", 2025, "Shanghai will be carbon neutral by 2025",

@@ -141,6 +141,26 @@ def abbreviate(text: str, r: Optional[_Rules] = None) -> str:
     return text
 
 
+@lru_cache(maxsize=1)
+def _spellings() -> tuple:
+    """(acronym or short spelling, optionally plural, -> its first long form) of models/align.json
+    ``abbreviations`` ("EV" -> "electric vehicle")."""
+    out = []
+    for canon, forms in resources.load("align.json")["abbreviations"].items():
+        long = next((f for f in forms if " " in f and f.lower() != canon.lower()), None)
+        if long and " " not in canon:
+            out.append((lexicon.word_or_plural(canon), long))
+    return tuple(out)
+
+
+def spell_out(text: str) -> str:
+    """TEXT with each acronym of the lexicon written as its long form, for comparing the words of
+    two statements ("rebates for EVs" and "zero-emission vehicle incentives" share "vehicle")."""
+    for rx, long in _spellings():
+        text = rx.sub(long, text)
+    return text
+
+
 def reduce(metric: str, r: Optional[_Rules] = None) -> Phrase:
     r = r or rules()
     m = abbreviate(metric or "", r)

@@ -16,7 +16,7 @@ from typing import Optional
 import pandas as pd
 
 from . import resources, rules
-from .align import base_factor
+from .align import base_factor, spell_out
 from .errors import PolicytraceError
 from .records import SCHEMA_VERSION, Target
 
@@ -459,14 +459,21 @@ def _date_words() -> frozenset:
     return frozenset(resources.load("cues.json")["milestone_date_words"])
 
 
+@lru_cache(maxsize=1)
+def _currency_codes() -> frozenset:
+    """ISO currency codes, lower case: an amount's currency says nothing of what it is for."""
+    return frozenset(k.lower() for k in resources.load("currency_table.json")["currencies"])
+
+
 def _content_words(quote: str) -> frozenset:
-    """A milestone statement's words that are no function, date or instrument word, singular: what
-    the instrument is for ("heat pump", "cargo bike")."""
+    """A milestone statement's words that are no function, date or instrument word, singular, its
+    acronyms spelt out: what the instrument is for ("heat pump", "cargo bike", "EV" as "electric
+    vehicle")."""
     c = resources.load("cues.json")
     skip = _date_words() | frozenset(c["milestone_function_words"]) | frozenset(
-        w for k in c["milestone_instruments"] for w in k.split())
+        w for k in c["milestone_instruments"] for w in k.split()) | _currency_codes()
     return frozenset(w[:-1] if len(w) > 3 and w.endswith("s") else w
-                     for w in rules.load("align")["alnum_token"].findall(quote.lower())
+                     for w in rules.load("align")["alnum_token"].findall(spell_out(quote).lower())
                      if len(w) > 2 and w not in skip and not any(ch.isdigit() for ch in w))
 
 
