@@ -26,6 +26,7 @@ class Num:
     comparator: Optional[str] = None  # "thousands of": at least 1000
     fraction: bool = False  # "a third", "half": a share of something, not a count
     multiplier: bool = False  # "has tripled": times, said by the verb
+    share: bool = False  # "fully renewable": all of a supply, a percent said by the adverb
     rules: tuple = ()  # the ids of the rules that read it, in order
 
 
@@ -278,7 +279,7 @@ def _spelled(text: str, m: re.Match, lx: Lexicon) -> Optional[Num]:
 
 
 def _multiples(text: str, lx: Lexicon) -> list[Num]:
-    """"tenfold", "has tripled", and the "a" of "a million people"."""
+    """"tenfold", "has tripled", "fully renewable" (100%), and the "a" of "a million people"."""
     out: list[Num] = []
     for m in finditer("number.fold", text):  # "tenfold", "a threefold rise"
         v = word_value(m.group(1), lx)
@@ -288,6 +289,9 @@ def _multiples(text: str, lx: Lexicon) -> list[Num]:
         v = lx.multiplier_verbs[m.group().lower()]
         out.append(Num(v, m.start(), m.end(), True, multiplier=True, rules=("number.multiplierVerb",),
                        comparator=Comparator.GROWTH.value if v > 1 else Comparator.DECLINE.value))
+    for m in finditer("number.wholeShare", text):  # "powered entirely by green energy": 100%
+        out.append(Num(100.0, m.start(), m.end(), True, share=True, rules=("number.wholeShare",),
+                       comparator=Comparator.ABOUT.value if m.group("about") else None))
     for m in finditer("number.aMagnitude", text):
         out.append(Num(1.0, m.start(), m.end(), True, rules=("number.aMagnitude",)))  # "a million people": the magnitude follows
     return out

@@ -536,6 +536,8 @@ def _read_unit(text: str, r: _Reading, out: list[Quantity], currency, lx: Lexico
         r.unit, r.uclass = "fraction", "fraction"
     if n.multiplier:
         r.unit, r.uclass, r.end = "multiplier", "multiplier", n.end
+    if n.share:
+        r.unit, r.uclass, r.end = "percent", "percent", n.end
 
 
 def _read_unit_after(text: str, r: _Reading, lx: Lexicon) -> None:

@@ -353,6 +353,17 @@ def _a_group(m, ctx, group=1, prefix="") -> str:
     return prefix + m.group(group)
 
 
+@rules.action("metric.whole-share")
+def _a_whole_share(m, ctx) -> str:
+    """'powered entirely by green energy' -> 'renewable share of power': what is powered or
+    supplied is the power; otherwise the supply the words name, else energy."""
+    kind = resources.load("metrics.json")["supply_kinds"][m.group(2)]
+    before = ctx.state.text[max(0, ctx.state.q.start - 12):ctx.state.q.start].lower().split()
+    verb = m.group(1) or (before[-1] if before else "")
+    supply = "power" if verb in ("powered", "supplied") else (m.group(3) or "energy")
+    return f"{kind} share of {supply}"
+
+
 @rules.action("metric.share-predicate")
 def _a_share_predicate(m, ctx) -> str:
     """'90% of power is renewable' -> 'renewable share of power'."""
