@@ -36,6 +36,7 @@ class Summary:
     errors: int = 0
     store_reset: bool = False
     seconds: float = 0.0
+    inside_out: int = 0  # input files skipped because they lie inside the output folder
 
 
 class _Lock:
@@ -59,11 +60,33 @@ class _Lock:
         self.f.close()
 
 
+def read_manifest(out: Path) -> Optional[dict]:
+    """OUT's manifest (None when there is none); an OutputError when the file is not one that
+    policytrace wrote (another tool's manifest.json, or a damaged one), so that a folder of
+    someone else's is never taken for an output nor written into."""
+    m = out / MANIFEST
+    try:
+        text = m.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as e:
+        raise OutputError(f"{out} is not a policytrace output: cannot read its {MANIFEST} ({e})") from e
+    try:
+        data = json.loads(text)
+    except ValueError:
+        data = None
+    if not isinstance(data, dict) or not isinstance(data.get("files"), dict):
+        raise OutputError(f"{out} is not a policytrace output: its {MANIFEST} was not written by policytrace")
+    return data
+
+
 def prepare_out(out_dir: str | Path) -> Path:
     """The output folder, created if missing, refused with a clear reason if it cannot be."""
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise OutputError(f"--out {out} exists and is not a folder")
+    if out.is_dir():
+        read_manifest(out)  # another tool's folder is refused before anything is written into it
     try:
         (out / STATE_DIR).mkdir(parents=True, exist_ok=True)
     except OSError as e:
@@ -84,8 +107,9 @@ def _clean_temp(out: Path) -> None:
                 pass
 
 
-def discover(paths: Iterable[str | Path], out: Path) -> list[Path]:
-    """Input files in a stable order, without anything inside OUT (the tool's own output)."""
+def discover(paths: Iterable[str | Path], out: Path, skipped: Optional[list] = None) -> list[Path]:
+    """Input files in a stable order, without anything inside OUT (the tool's own output); those
+    left out are appended to SKIPPED when given."""
     out_r = out.resolve()
     files = []
     for p in ingest.iter_paths(paths):
@@ -95,6 +119,8 @@ def discover(paths: Iterable[str | Path], out: Path) -> list[Path]:
             files.append(p)
             continue
         if rp == out_r or out_r in rp.parents:
+            if skipped is not None:
+                skipped.append(p)
             continue
         files.append(p)
     return files
@@ -141,8 +167,9 @@ class _Options:
 
 def _run(paths, out, store, o: _Options, t0) -> Summary:
     s = Summary(store_reset=store.reset)
-    files = discover(paths, out)
-    s.files = len(files)
+    inside: list[Path] = []
+    files = discover(paths, out, inside)
+    s.files, s.inside_out = len(files), len(inside)
     max_bytes = resources.config()["max_document_chars"] * 4
     # the store and the outputs know a file by its displayable path (see ingest.display)
     keys: dict[str, tuple[Optional[str], Optional[str]]] = {ingest.display(p): file_key(p, max_bytes) for p in files}
@@ -217,13 +244,13 @@ def _manifest_inputs(out: Path) -> Optional[str]:
     """The inputs digest of the outputs on disk, if they are one run's complete set."""
     try:
         check_manifest(out, required=True)
-        return json.loads((out / MANIFEST).read_text(encoding="utf-8")).get("inputs")
+        return read_manifest(out).get("inputs")
     except (OutputError, OSError, ValueError):
         return None
 
 
 def _counts(out: Path) -> tuple[int, int, int]:
-    m = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    m = read_manifest(out) or {}
     return m.get("documents", 0), m.get("records", 0), m.get("errors", 0)
 
 
@@ -273,12 +300,12 @@ def write_manifest(out: Path, inputs: str, s: Summary) -> None:
 
 def check_manifest(out: Path, required: bool = False) -> None:
     """Raise if OUT's files are not the complete set of one run."""
-    m = out / MANIFEST
-    if not m.exists():
+    manifest = read_manifest(out)
+    if manifest is None:
         if required:
             raise OutputError(f"{out} has no {MANIFEST}")
         return  # written by an older version, or a folder assembled by hand
-    want = json.loads(m.read_text(encoding="utf-8"))["files"]
+    want = manifest["files"]
     for name, digest in want.items():
         p = out / name
         h = hashlib.sha256(p.read_bytes()).hexdigest() if p.exists() else None
@@ -287,4 +314,4 @@ def check_manifest(out: Path, required: bool = False) -> None:
                               f"{MANIFEST}); run `policytrace extract` again")
 
 
-__all__ = ["run", "Summary", "Limits", "unique_ids", "check_manifest", "discover", "prepare_out"]
+__all__ = ["run", "Summary", "Limits", "unique_ids", "check_manifest", "read_manifest", "discover", "prepare_out"]

@@ -109,6 +109,9 @@ def extract(paths, out, formats, quiet, strict, no_encoder, workers, timeout, me
 
     def on_plan(s, todo):
         state["todo"] = todo
+        if s.inside_out and not s.files:
+            click.echo(f"warning: every input lies inside --out {out} ({s.inside_out} files skipped as "
+                       "this tool's own output); name another --out", err=True)
         if show:
             msg = f"{s.files} files: {todo} to process, {s.reused} unchanged"
             if s.removed:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import fields
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -18,7 +19,7 @@ import pandas as pd
 from . import resources, rules
 from .align import base_factor, spell_out
 from .errors import PolicytraceError
-from .records import SCHEMA_VERSION, Target
+from .records import SCHEMA_VERSION, Document, Target
 
 VIEW_FILES = {
     "series_timeline": "series_timeline.csv",
@@ -44,6 +45,8 @@ def load(out_dir: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
         raise PolicytraceError(f"{out} is not an extraction output (targets.jsonl, documents.jsonl): {e}") from e
     if targets.empty:
         targets = pd.DataFrame(columns=Target.columns())
+    if docs.empty:  # a run over no readable document: empty views, an empty report
+        docs = pd.DataFrame(columns=[f.name for f in fields(Document)])
     return targets, docs
 
 

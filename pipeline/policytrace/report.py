@@ -20,6 +20,7 @@ import pandas as pd
 
 from . import compare
 from .align import base_factor
+from .errors import OutputError
 
 
 def fmt_value(v, unit: Optional[str]) -> str:
@@ -423,8 +424,13 @@ def render(out_dir: str | Path) -> str:
 
 
 def write(out_dir: str | Path, html_path: str | Path) -> Path:
+    """Render OUT_DIR's report into HTML_PATH, creating its folder if missing."""
     from .export import atomic_open
     page = render(out_dir)
+    try:
+        Path(html_path).parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise OutputError(f"cannot create the folder of {html_path}: {e.strerror or e}") from e
     with atomic_open(html_path) as f:
         f.write(page)
     return Path(html_path)
