@@ -56,3 +56,22 @@ def test_inputs_that_all_lie_inside_out_are_named_in_a_warning(tmp_path):
     (docs / "plan.txt").write_text("By 2030 the town will plant 500 trees.\n", encoding="utf-8")
     res = _run("extract", docs, "--out", docs, "-q")
     assert "every input lies inside --out" in res.output, res.output
+
+
+def test_an_extraction_prints_as_one_line_not_its_texts():
+    from policytrace.records import DocResult, Document
+    from policytrace.runner import Extraction
+    doc = Document(doc="d", path="d.txt", format="text", text="a long policy text " * 5000, sha256="")
+    res = Extraction([DocResult(path="d.txt", document=doc, targets=())], 1.25)
+    assert repr(res) == "Extraction(1 documents, 0 records, 0 errors, 1.2 s; .targets, .documents, .errors)"
+    assert str(res) == repr(res)
+
+
+def test_a_path_that_is_not_there_raises_before_any_work(tmp_path):
+    import pytest
+    import policytrace
+    from policytrace.errors import IngestError
+    (tmp_path / "plan.txt").write_text("By 2030 the town will plant 500 trees.\n", encoding="utf-8")
+    with pytest.raises(IngestError, match="no such file or folder"):
+        policytrace.extract([tmp_path / "plan.txt", tmp_path / "missing.txt"],
+                            extractor=object())  # never reached: the check comes first

@@ -194,13 +194,26 @@ class Extraction:
     def errors(self) -> list[DocError]:
         return [r.error for r in self.results if r.error]
 
+    def __repr__(self) -> str:
+        """A line a user can read at a prompt, never the texts (``print(res)``)."""
+        docs = sum(1 for r in self.results if r.document)
+        recs = sum(len(r.targets) for r in self.results)
+        return (f"Extraction({docs} documents, {recs} records, {len(self.errors)} errors, "
+                f"{self.seconds:.1f} s; .targets, .documents, .errors)")
+
 
 def extract(paths: Iterable[str | Path] | str | Path, extractor: Optional[Extractor] = None,
             align: bool = True) -> Extraction:
-    """Extract records from files and folders; bad files end up in ``.errors``.  Records are
-    aligned into series exactly as `policytrace extract` aligns them (``align=False`` skips it)."""
+    """Extract records from files and folders; bad files end up in ``.errors``, and a path that
+    does not exist raises IngestError before any work.  Records are aligned into series exactly
+    as `policytrace extract` aligns them (``align=False`` skips it)."""
     if isinstance(paths, (str, Path)):
         paths = [paths]
+    paths = list(paths)
+    missing = [p for p in paths if not Path(p).exists()]
+    if missing:  # a path the user named that is not there is a mistake, not a document that failed
+        raise IngestError(missing[0], "no such file or folder" + (f" (and {len(missing) - 1} more)"
+                                                                 if len(missing) > 1 else ""))
     ex = extractor or default_extractor()
     t0 = time.perf_counter()
     results = list(ex.run(paths))
