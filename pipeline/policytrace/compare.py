@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import fields
 import re
+from dataclasses import fields
 from functools import lru_cache
 from pathlib import Path
 from typing import Optional
@@ -17,7 +17,7 @@ from typing import Optional
 import pandas as pd
 
 from . import resources, rules
-from .align import base_factor, spell_out
+from .align import _singular, base_factor, spell_out
 from .errors import PolicytraceError
 from .records import SCHEMA_VERSION, Document, Target
 
@@ -468,15 +468,20 @@ def _currency_codes() -> frozenset:
     return frozenset(k.lower() for k in resources.load("currency_table.json")["currencies"])
 
 
+@lru_cache(maxsize=1)
+def _not_content() -> frozenset:
+    """Function, date and instrument words and currency codes: none says what an instrument is for."""
+    c = resources.load("cues.json")
+    return _date_words() | frozenset(c["milestone_function_words"]) | frozenset(
+        w for k in c["milestone_instruments"] for w in k.split()) | _currency_codes()
+
+
 def _content_words(quote: str) -> frozenset:
     """A milestone statement's words that are no function, date or instrument word, singular, its
     acronyms spelt out: what the instrument is for ("heat pump", "cargo bike", "EV" as "electric
     vehicle")."""
-    c = resources.load("cues.json")
-    skip = _date_words() | frozenset(c["milestone_function_words"]) | frozenset(
-        w for k in c["milestone_instruments"] for w in k.split()) | _currency_codes()
-    return frozenset(w[:-1] if len(w) > 3 and w.endswith("s") else w
-                     for w in rules.load("align")["alnum_token"].findall(spell_out(quote).lower())
+    skip = _not_content()
+    return frozenset(_singular(w) for w in rules.load("align")["alnum_token"].findall(spell_out(quote).lower())
                      if len(w) > 2 and w not in skip and not any(ch.isdigit() for ch in w))
 
 
